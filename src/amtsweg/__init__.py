@@ -1,0 +1,1 @@
+"""Amtsweg – digitale Verwaltung für Kreis und Kommunen."""

@@ -1,0 +1,133 @@
+"""Reads of the catalogue, including the central question: who is responsible for me?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from amtsweg.catalog.models import Lebenslage, Responsibility, Service, Themenfeld
+from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
+
+
+def published_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_published=True)
+
+
+def service_for_portal(slug: str) -> Service | None:
+    return (
+        published_services()
+        .select_related("ozg_leistung", "themenfeld", "maturity_level", "maturity_level__model", "owner")
+        .prefetch_related("lebenslagen")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def kreis() -> Authority | None:
+    return Authority.objects.filter(ags=settings.AMTSWEG_KREIS_AGS).first()
+
+
+def municipalities() -> QuerySet[Authority]:
+    """The towns and municipalities of the Kreis this installation serves."""
+    return Authority.objects.filter(
+        parent__ags=settings.AMTSWEG_KREIS_AGS,
+        kind__in=[Authority.Kind.STADT, Authority.Kind.GEMEINDE],
+    ).order_by("short_name")
+
+
+def municipalities_for_postcode(code: str) -> list[Authority]:
+    return [
+        pc.municipality
+        for pc in PostalCode.objects.filter(code=code.strip(), municipality__in=municipalities())
+        .select_related("municipality")
+        .order_by("municipality__short_name")
+    ]
+
+
+def lebenslagen_with_services() -> QuerySet[Lebenslage]:
+    return (
+        Lebenslage.objects.annotate(n=Count("services", filter=Q(services__is_published=True)))
+        .filter(n__gt=0)
+        .select_related("themenfeld")
+        .order_by("name")
+    )
+
+
+def themenfelder_with_services() -> QuerySet[Themenfeld]:
+    return (
+        Themenfeld.objects.annotate(n=Count("service", filter=Q(service__is_published=True)))
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+
+
+_LOCATION_PREFETCH = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+
+
+@dataclass
+class ResolvedResponsibility:
+    """The answer to "Wer ist für mich zuständig?" for one (service, municipality) pair."""
+
+    service: Service
+    municipality: Authority
+    authority: Authority
+    org_unit: OrgUnit | None
+    locations: list[Location]
+    contact_authority: Authority | None = None
+    contact_org_unit: OrgUnit | None = None
+    contact_locations: list[Location] = field(default_factory=list)
+    note: str = ""
+    rule: Responsibility | None = None
+
+    @property
+    def has_local_contact(self) -> bool:
+        return self.contact_authority is not None
+
+
+def _org_unit(authority: Authority, function: str) -> OrgUnit | None:
+    if not function:
+        return None
+    return OrgUnit.objects.filter(authority=authority, function=function).first()
+
+
+def _locations_for(authority: Authority, org_unit: OrgUnit | None, explicit: list[Location]) -> list[Location]:
+    if explicit:
+        return explicit
+    if org_unit is not None:
+        found = list(org_unit.locations.prefetch_related(_LOCATION_PREFETCH).order_by("name"))
+        if found:
+            return found
+    return list(authority.locations.prefetch_related(_LOCATION_PREFETCH).order_by("name")[:1])
+
+
+def responsibility_resolve(service: Service, municipality: Authority) -> ResolvedResponsibility | None:
+    """Apply the rules of ``service`` to ``municipality``: its own rule first, else the general one."""
+    rules = {
+        rule.municipality_id: rule
+        for rule in Responsibility.objects.filter(service=service)
+        .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+        .select_related("authority", "org_unit")
+    }
+    rule = rules.get(municipality.pk) or rules.get(None)
+    if rule is None:
+        return None
+    authority = rule.authority or municipality
+    org_unit = rule.org_unit or _org_unit(authority, rule.org_unit_function)
+    explicit = list(rule.locations.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"))
+    result = ResolvedResponsibility(
+        service=service,
+        municipality=municipality,
+        authority=authority,
+        org_unit=org_unit,
+        locations=_locations_for(authority, org_unit, explicit),
+        note=rule.note,
+        rule=rule,
+    )
+    if rule.contact_in_municipality:
+        contact_unit = _org_unit(municipality, rule.contact_org_unit_function)
+        result.contact_authority = municipality
+        result.contact_org_unit = contact_unit
+        result.contact_locations = _locations_for(municipality, contact_unit, [])
+    return result

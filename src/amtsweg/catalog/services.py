@@ -1,0 +1,170 @@
+"""Writes to the catalogue. Views, admin, importers and commands all go through these functions.
+
+Each function checks permission, changes data, writes the audit entry and enqueues follow-up
+work (search index) in the same transaction, so the task is durable exactly when the data is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from amtsweg.catalog.models import Lebenslage, Responsibility, Service, ServiceVersion
+from amtsweg.catalog.tasks import rebuild_search_index
+from amtsweg.catalog.validators import normalize_leika_key
+from amtsweg.core.audit import audit_record
+from amtsweg.core.permissions import can_edit_catalog, require
+from amtsweg.core.text import slugify_de
+
+SNAPSHOT_EXCLUDE = {"id", "created_at", "updated_at", "version"}
+M2M_FIELDS = {"lebenslagen"}
+
+
+def service_snapshot(service: Service) -> dict[str, Any]:
+    """A JSON-serialisable picture of a service, as stored in its version history."""
+    data = model_to_dict(service, exclude=list(SNAPSHOT_EXCLUDE | M2M_FIELDS))
+    data["lebenslagen"] = sorted(service.lebenslagen.values_list("code", flat=True)) if service.pk else []
+    return {key: (str(value) if not isinstance(value, str | int | bool | list | None) else value)
+            for key, value in data.items()}
+
+
+def _actor_name(actor: Any) -> str:
+    return "System" if actor is None else str(actor.get_username())
+
+
+def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    base = slugify_de(name, max_length=90)
+    slug, n = base, 2
+    while Service.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply(service: Service, data: dict[str, Any]) -> list[Lebenslage] | None:
+    lebenslagen = data.pop("lebenslagen", None)
+    if "leika_key" in data:
+        data["leika_key"] = normalize_leika_key(data["leika_key"] or "")
+    for field, value in data.items():
+        setattr(service, field, value)
+    return lebenslagen
+
+
+def _record_version(*, actor: Any, service: Service, before: dict[str, Any] | None, source: str) -> ServiceVersion:
+    after = service_snapshot(service)
+    changed = sorted(k for k in after if before is None or before.get(k) != after.get(k))
+    version = ServiceVersion.objects.create(
+        service=service, number=service.version, created_by=_actor_name(actor), data=after, changed_fields=changed
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.service.created" if before is None else "catalog.service.changed",
+        obj=service,
+        changes={k: after.get(k) for k in changed} if before is not None else {"version": service.version},
+        authority_id=service.owner_id,
+        source=source,
+    )
+    return version
+
+
+@transaction.atomic
+def service_create(*, actor: Any, data: dict[str, Any], source: str = "") -> Service:
+    """Create a service; ``data`` holds model field values (``lebenslagen`` as a list)."""
+    data = dict(data)
+    owner = data["owner"]
+    require(can_edit_catalog(actor, owner))
+    service = Service()
+    lebenslagen = _apply(service, data)
+    if not service.slug:
+        service.slug = _unique_slug(service.name)
+    if not service.external_id:
+        service.external_id = service.slug
+    service.version = 1
+    service.full_clean()
+    service.save()
+    if lebenslagen is not None:
+        service.lebenslagen.set(lebenslagen)
+    _record_version(actor=actor, service=service, before=None, source=source)
+    rebuild_search_index.enqueue(service_ids=[service.pk])
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor: Any, service: Service, data: dict[str, Any], source: str = "") -> bool:
+    """Change a service. Returns False (and records nothing) when nothing changed."""
+    require(can_edit_catalog(actor, service.owner))
+    if "owner" in data:
+        require(can_edit_catalog(actor, data["owner"]))
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    before = service_snapshot(service)
+    lebenslagen = _apply(service, dict(data))
+    service.full_clean()
+    after_fields = service_snapshot(service)
+    if lebenslagen is not None:
+        after_fields["lebenslagen"] = sorted(lebenslage.code for lebenslage in lebenslagen)
+    if after_fields == before:
+        return False
+    service.version += 1
+    service.save()
+    if lebenslagen is not None:
+        service.lebenslagen.set(lebenslagen)
+    _record_version(actor=actor, service=service, before=before, source=source)
+    rebuild_search_index.enqueue(service_ids=[service.pk])
+    return True
+
+
+@transaction.atomic
+def service_delete(*, actor: Any, service: Service, source: str = "") -> None:
+    require(can_edit_catalog(actor, service.owner))
+    audit_record(
+        actor=actor,
+        action="catalog.service.deleted",
+        obj=service,
+        changes=service_snapshot(service),
+        authority_id=service.owner_id,
+        source=source,
+    )
+    service.delete()
+
+
+@transaction.atomic
+def responsibility_save(
+    *, actor: Any, responsibility: Responsibility, locations: list[Any] | None = None, source: str = ""
+) -> Responsibility:
+    """Create or change a responsibility rule (validated, audited)."""
+    require(can_edit_catalog(actor, responsibility.service.owner))
+    created = responsibility.pk is None
+    responsibility.full_clean()
+    responsibility.save()
+    if locations is not None:
+        responsibility.locations.set(locations)
+    audit_record(
+        actor=actor,
+        action="catalog.responsibility.created" if created else "catalog.responsibility.changed",
+        obj=responsibility,
+        changes={
+            "municipality": responsibility.municipality_id,
+            "authority": responsibility.authority_id,
+            "org_unit": responsibility.org_unit_id,
+            "org_unit_function": responsibility.org_unit_function,
+            "locations": sorted(loc.pk for loc in responsibility.locations.all()),
+            "contact_in_municipality": responsibility.contact_in_municipality,
+        },
+        authority_id=responsibility.service.owner_id,
+        source=source,
+    )
+    return responsibility
+
+
+@transaction.atomic
+def responsibility_delete(*, actor: Any, responsibility: Responsibility, source: str = "") -> None:
+    require(can_edit_catalog(actor, responsibility.service.owner))
+    audit_record(
+        actor=actor,
+        action="catalog.responsibility.deleted",
+        obj=responsibility,
+        authority_id=responsibility.service.owner_id,
+        source=source,
+    )
+    responsibility.delete()

@@ -1,0 +1,19 @@
+"""Background work of the catalogue, run by ``amtsweg worker``."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from amtsweg.catalog.search import index_rebuild
+
+logger = logging.getLogger("amtsweg.catalog")
+
+
+@task()
+def rebuild_search_index(service_ids: list[int] | None = None) -> int:
+    """Re-index the given services (or the whole catalogue) after a change."""
+    count = index_rebuild(service_ids)
+    logger.info("Suchindex neu aufgebaut: %s Begriffe für %s", count, service_ids or "alle Leistungen")
+    return count

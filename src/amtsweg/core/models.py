@@ -1,0 +1,91 @@
+"""Base models and the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One entry of the audit trail. Entries are only ever appended.
+
+    Each entry stores the SHA-256 of its own content together with the hash of the previous entry,
+    so that a changed or deleted entry breaks the chain (see ``amtsweg verify-audit``).
+    """
+
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("Person (Text)"), max_length=200, blank=True)
+    action = models.CharField(_("Aktion"), max_length=100, db_index=True)
+    object_type = models.CharField(_("Objekttyp"), max_length=100, blank=True)
+    object_id = models.CharField(_("Objekt-ID"), max_length=64, blank=True, db_index=True)
+    object_label = models.CharField(_("Objekt"), max_length=300, blank=True)
+    authority_id_ref = models.BigIntegerField(_("Behörde (ID)"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+    source = models.CharField(_("Quelle"), max_length=200, blank=True)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%d.%m.%Y %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    def content_for_hash(self) -> dict[str, Any]:
+        return {
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_label": self.object_label,
+            "authority_id": self.authority_id_ref,
+            "changes": self.changes,
+            "source": self.source,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(self.content_for_hash(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Protokolleinträge dürfen nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Protokolleinträge dürfen nicht gelöscht werden.")
+
+
+class AuditChainHead(models.Model):
+    """Single row holding the newest hash; locking it serialises writers on every database."""
+
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("Protokollkette")

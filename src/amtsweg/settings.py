@@ -1,0 +1,310 @@
+"""Django settings for Amtsweg.
+
+Every setting an operator may change is read from an environment variable here and nowhere else.
+Each variable is declared through :func:`env` with a help text; ``docs/configuration.md`` documents
+every one of them and ``tests/test_configuration.py`` fails when a variable is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    default: str
+    help: str
+
+
+ENV_VARS: dict[str, EnvVar] = {}
+
+
+def env(name: str, default: str, help: str) -> str:  # noqa: A002 - "help" reads best here
+    """Read one environment variable and remember it for the configuration docs check."""
+    ENV_VARS[name] = EnvVar(name, default, help)
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool, help: str) -> bool:  # noqa: A002
+    raw = env(name, "true" if default else "false", help)
+    return raw.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def env_list(name: str, default: str, help: str) -> list[str]:  # noqa: A002
+    return [item.strip() for item in env(name, default, help).split(",") if item.strip()]
+
+
+ENVIRONMENT = env(
+    "AMTSWEG_ENVIRONMENT",
+    "development",
+    "development, test or production. production enforces HTTPS, secure cookies and a real SECRET_KEY.",
+)
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("DEBUG", False, "Django debug pages. Never in production.")
+DATA_DIR = Path(
+    env(
+        "AMTSWEG_DATA_DIR",
+        str(PROJECT_DIR / "var"),
+        "Folder for the SQLite database, uploaded files and collected static files in the embedded setup.",
+    )
+)
+
+_INSECURE_DEV_KEY = "django-insecure-amtsweg-development-only-not-for-production-use-0123456789"
+SECRET_KEY = env(
+    "SECRET_KEY",
+    "" if IS_PRODUCTION else _INSECURE_DEV_KEY,
+    "Cryptographic signing key (at least 50 random characters). Required in production.",
+)
+if IS_PRODUCTION and (not SECRET_KEY or SECRET_KEY == _INSECURE_DEV_KEY):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY muss in Produktion gesetzt sein.")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver",
+    "Comma-separated host names this installation answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://…) trusted for form posts behind a proxy."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "amtsweg.core",
+    "amtsweg.tenants",
+    "amtsweg.catalog",
+    "amtsweg.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "amtsweg.urls"
+WSGI_APPLICATION = "amtsweg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "amtsweg.portal.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = env(
+    "DATABASE_URL",
+    "",
+    "Database connection URL, e.g. postgres://user:pass@host:5432/amtsweg. Empty: SQLite in AMTSWEG_DATA_DIR.",
+)
+DATABASE_CONN_MAX_AGE = int(
+    env("DATABASE_CONN_MAX_AGE", "60", "Seconds a PostgreSQL connection is kept open for reuse.")
+)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "amtsweg.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            "Django Tasks backend. Default: the durable database queue worked by `amtsweg worker`.",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(
+    env("STATIC_ROOT", str(DATA_DIR / "static"), "Folder `collectstatic` writes to and whitenoise serves from.")
+)
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"), "Folder for uploaded files (local storage)."))
+
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local", "local (MEDIA_ROOT) or s3 (any S3-compatible object store).")
+_default_storage: dict[str, object]
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", "", "S3 bucket for uploaded files."),
+            "endpoint_url": env("S3_ENDPOINT_URL", "", "S3 endpoint, e.g. https://s3.example.de.") or None,
+            "region_name": env("S3_REGION", "", "S3 region name.") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", "", "S3 access key id."),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", "", "S3 secret access key."),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool(
+                "STATIC_MANIFEST",
+                not DEBUG,
+                "Serve hashed static file names (needs collectstatic). Off for tests without collected assets.",
+            )
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend; django.core.mail.backends.smtp.EmailBackend for real delivery.",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost", "SMTP server.")
+EMAIL_PORT = int(env("EMAIL_PORT", "25", "SMTP port."))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "", "SMTP user name.")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "STARTTLS for SMTP.")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Amtsweg <noreply@localhost>", "Sender address of e-mails.")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True, "Redirect HTTP to HTTPS (production).")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000", "HSTS max-age in production."))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+from django.utils.csp import CSP  # noqa: E402 - grouped with the security settings it belongs to
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+LOG_LEVEL = env("LOG_LEVEL", "INFO", "Log level of the amtsweg loggers (DEBUG, INFO, WARNING, ERROR).")
+LOG_FORMAT = env("LOG_FORMAT", "console", "console (readable) or json (one JSON object per line).")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "amtsweg": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False},
+        "django_tasks_db": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False},
+    },
+}
+
+# Domain settings
+AMTSWEG_KREIS_AGS = env(
+    "AMTSWEG_KREIS_AGS",
+    "05558000",
+    "AGS of the Kreis this installation serves; the portal lists its municipalities.",
+)
+AMTSWEG_SITE_NAME = env("AMTSWEG_SITE_NAME", "Amtsweg Kreis Coesfeld", "Name shown in the page header.")
+AMTSWEG_SEARCH_RESULTS = int(env("AMTSWEG_SEARCH_RESULTS", "20", "Maximum search results per page."))
+AMTSWEG_IMPORT_MAX_BYTES = int(
+    env(
+        "AMTSWEG_IMPORT_MAX_BYTES",
+        str(200 * 1024 * 1024),
+        "Largest import file accepted by the catalogue importers, in bytes.",
+    )
+)
+AMTSWEG_SHARED_DATA = env(
+    "AMTSWEG_SHARED_DATA",
+    str(PROJECT_DIR.parent / "shared" / "data"),
+    "Development and test only: folder with the public reference data (FIM, OZG CSVs).",
+)
