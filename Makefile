@@ -1,0 +1,60 @@
+# Amtsweg – the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+AMTSWEG := $(BIN)/amtsweg
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint types unit bench install assets clean messages help
+
+help:
+	@echo "make demo   – installiert alles, lädt die Demodaten und startet Amtsweg auf http://127.0.0.1:8000"
+	@echo "make test   – Lint, Typen, Unit-, Integrations- und Browser-Tests"
+	@echo "make bench  – Lastmessungen (schreibt docs/performance.md)"
+	@echo "make lint   – ruff format/check und Migrationsprüfung"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@PYTHON_BIN=$$(scripts/find-python.sh) || exit 1; \
+	  if [ ! -x $(PY) ]; then echo "Lege $(VENV) mit $$PYTHON_BIN an"; $$PYTHON_BIN -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed
+
+var:
+	@mkdir -p var
+
+demo: install assets var
+	$(AMTSWEG) demo
+
+lint: install
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+	STATIC_MANIFEST=false $(AMTSWEG) makemigrations --check --dry-run
+	STATIC_MANIFEST=false $(AMTSWEG) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+
+types: install
+	$(BIN)/mypy src
+
+unit: install assets
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
+
+test: lint types unit
+
+bench: install assets
+	$(PY) benchmarks/portal.py
+
+messages: install
+	cd src/amtsweg && ../../$(AMTSWEG) makemessages -l en --no-obsolete --ignore='*/tests/*'
+	$(AMTSWEG) compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""Fixtures shared by all tests (app tests under src/, cross-cutting tests under tests/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def run_tasks(db: None) -> Callable[[], None]:
+    """Run every queued background task with the real database worker, as `amtsweg worker` would."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run
