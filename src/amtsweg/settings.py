@@ -228,16 +228,26 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env(
+_email_backend = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend",
-    "Django e-mail backend; django.core.mail.backends.smtp.EmailBackend for real delivery.",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend. Default: SMTP in production, printed to the console elsewhere.",
 )
-EMAIL_HOST = env("EMAIL_HOST", "localhost", "SMTP server.")
-EMAIL_PORT = int(env("EMAIL_PORT", "25", "SMTP port."))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "", "SMTP user name.")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "", "SMTP password.")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "STARTTLS for SMTP.")
+_smtp_options: dict[str, object] = {
+    "host": env("EMAIL_HOST", "localhost", "SMTP server."),
+    "port": int(env("EMAIL_PORT", "25", "SMTP port.")),
+    "username": env("EMAIL_HOST_USER", "", "SMTP user name."),
+    "password": env("EMAIL_HOST_PASSWORD", "", "SMTP password."),
+    "use_tls": env_bool("EMAIL_USE_TLS", False, "STARTTLS for SMTP."),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": _smtp_options if _email_backend.endswith("smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Amtsweg <noreply@localhost>", "Sender address of e-mails.")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -290,13 +290,14 @@ class Responsibility(TimeStampedModel):
 class SearchTerm(models.Model):
     """Inverted index of the catalogue for the portal search, rebuilt by a background task."""
 
-    term = models.CharField(max_length=100)
+    # db_index on the field (not Meta.indexes): on PostgreSQL Django then adds the pattern_ops
+    # index that prefix matching (LIKE 'term%') needs.
+    term = models.CharField(max_length=100, db_index=True)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     weight = models.FloatField()
 
     class Meta:
         verbose_name = _("Suchbegriff (Index)")
         verbose_name_plural = _("Suchindex")
-        indexes = [models.Index(fields=["term"], name="searchterm_term")]
         constraints = [models.UniqueConstraint(fields=["term", "service"], name="unique_term_service")]
 

@@ -61,16 +61,42 @@ def audit_record(
 
 @dataclass(frozen=True)
 class ChainBreak:
-    entry_id: int
+    """One place where the chain is broken; ``entry_id`` is ``None`` when no single entry is to blame."""
+
+    entry_id: int | None
     reason: str
 
 
+def _chain_head_hash() -> str | None:
+    return AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+
+
 def audit_verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
-    """Yield every place where the audit chain has been tampered with."""
+    """Yield every place where the audit chain has been tampered with.
+
+    Each entry must hash to its stored hash and point at its predecessor; the chain head row must
+    point at an existing entry, so that deleting the newest entries is noticed too. The head is
+    read before the entries: entries appended while we read only extend the chain behind it.
+    """
+    head_hash = _chain_head_hash()
+    head_seen = False
     previous = _GENESIS
+    last_id: int | None = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
         if entry.previous_hash != previous:
             yield ChainBreak(entry.id, "Vorgänger-Hash passt nicht (Eintrag gelöscht oder eingefügt)")
         if entry.compute_hash() != entry.entry_hash:
             yield ChainBreak(entry.id, "Inhalt verändert")
+        head_seen = head_seen or entry.entry_hash == head_hash
         previous = entry.entry_hash
+        last_id = entry.id
+    if last_id is None:
+        if head_hash not in (None, _GENESIS):
+            yield ChainBreak(None, "Protokoll ist leer, der Kettenkopf verweist aber auf Einträge (gelöscht)")
+    elif head_hash is None:
+        if _chain_head_hash() is None:
+            yield ChainBreak(None, "Kettenkopf fehlt (Zeile der Protokollkette gelöscht)")
+    elif not head_seen:
+        yield ChainBreak(
+            last_id, "Kettenkopf verweist auf einen fehlenden Eintrag (neueste Einträge gelöscht)"
+        )

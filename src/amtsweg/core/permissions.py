@@ -31,3 +31,12 @@ def can_edit_catalog(actor: Any, authority: Any) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("Dafür fehlt Ihnen die Berechtigung."))
+
+
+def can_edit_organisation(actor: Any, authority: Any) -> bool:
+    """May ``actor`` change authorities, org units and locations of ``authority``?"""
+    if is_system(actor):
+        return True
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return bool(actor.is_superuser or (actor.is_staff and actor.has_perm("tenants.change_authority")))

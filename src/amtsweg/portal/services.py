@@ -16,3 +16,16 @@ def feedback_submit(*, actor: Any, page_url: str, message: str, name: str = "", 
     feedback.save()
     audit_record(actor=actor, action="portal.feedback.submitted", obj=feedback)
     return feedback
+
+
+@transaction.atomic
+def feedback_update(*, actor: Any, feedback: AccessibilityFeedback, status: str, internal_note: str) -> None:
+    """Admins record how a reported barrier is being handled."""
+    from amtsweg.core.permissions import require
+
+    require(bool(actor is None or (actor.is_staff and actor.has_perm("portal.change_accessibilityfeedback"))))
+    feedback.status = status
+    feedback.internal_note = internal_note
+    feedback.full_clean()
+    feedback.save(update_fields=["status", "internal_note", "updated_at"])
+    audit_record(actor=actor, action="portal.feedback.changed", obj=feedback, changes={"status": status})

@@ -1,0 +1,180 @@
+"""Django admin for the catalogue. Saves go through the domain functions (audit, versions, index)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from amtsweg.catalog import services
+from amtsweg.catalog.models import (
+    Lebenslage,
+    LeikaEntry,
+    MaturityLevel,
+    MaturityModel,
+    OzgLeistung,
+    Responsibility,
+    Service,
+    ServiceVersion,
+    Themenfeld,
+)
+from amtsweg.core.permissions import can_edit_catalog
+
+
+class ServiceVersionInline(admin.TabularInline):
+    model = ServiceVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "created_at", "created_by", "changed_fields")
+    readonly_fields = fields
+    verbose_name_plural = _("Versionsgeschichte")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "leika_key", "themenfeld", "maturity_level", "owner", "is_published", "version")
+    list_filter = ("is_published", "owner", "themenfeld", "audience", "maturity_level")
+    search_fields = ("name", "leika_key", "external_id", "short_text")
+    autocomplete_fields = ("ozg_leistung",)
+    filter_horizontal = ("lebenslagen",)
+    readonly_fields = ("version", "created_at", "updated_at")
+    inlines = [ServiceVersionInline]
+    fieldsets = (
+        (None, {"fields": ("name", "owner", "is_published", "audience", "version")}),
+        (_("Kennungen"), {"fields": ("external_id", "slug", "leika_key", "ozg_leistung")}),
+        (_("Einordnung"), {"fields": ("themenfeld", "lebenslagen", "keywords", "maturity_level", "online_url")}),
+        (
+            _("Texte"),
+            {
+                "fields": (
+                    "short_text",
+                    "full_text",
+                    "prerequisites",
+                    "required_documents",
+                    "fees",
+                    "deadlines",
+                    "processing_time",
+                    "procedure",
+                    "legal_basis",
+                )
+            },
+        ),
+        (_("Zeitstempel"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def has_change_permission(self, request: HttpRequest, obj: Service | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_catalog(request.user, obj.owner))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Service | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_catalog(request.user, obj.owner))
+
+    def save_model(self, request: HttpRequest, obj: Service, form: ModelForm, change: bool) -> None:
+        # The many-to-many values are saved by save_related; the domain function stores them itself.
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            services.service_update(actor=request.user, service=obj, data=data, source="admin")
+        else:
+            fields = {name: value for name, value in form.cleaned_data.items()}
+            created = services.service_create(actor=request.user, data=fields, source="admin")
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        # lebenslagen were set by the domain function; only the (read-only) inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj: Service) -> None:
+        services.service_delete(actor=request.user, service=obj, source="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        for service in queryset:
+            services.service_delete(actor=request.user, service=service, source="admin")
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("service", "municipality", "authority", "org_unit", "org_unit_function", "contact_in_municipality")
+    list_filter = ("authority", "municipality", "contact_in_municipality")
+    search_fields = ("service__name", "note")
+    autocomplete_fields = ("service", "org_unit")
+    filter_horizontal = ("locations",)
+
+    def save_model(self, request: HttpRequest, obj: Responsibility, form: ModelForm, change: bool) -> None:
+        # Saved together with its locations in save_related, so that one audit entry shows both.
+        pass
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        services.responsibility_save(
+            actor=request.user,
+            responsibility=form.instance,
+            locations=list(form.cleaned_data.get("locations") or []),
+            source="admin",
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Responsibility) -> None:
+        services.responsibility_delete(actor=request.user, responsibility=obj, source="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Responsibility]) -> None:
+        for responsibility in queryset:
+            services.responsibility_delete(actor=request.user, responsibility=responsibility, source="admin")
+
+
+class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+    """Reference data comes from the OZG import; the admin shows it but does not edit it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Themenfeld)
+class ThemenfeldAdmin(ReadOnlyReferenceAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name",)
+
+
+@admin.register(Lebenslage)
+class LebenslageAdmin(ReadOnlyReferenceAdmin):
+    list_display = ("name", "themenfeld", "audience", "code")
+    list_filter = ("themenfeld", "audience")
+    search_fields = ("name",)
+
+
+@admin.register(OzgLeistung)
+class OzgLeistungAdmin(ReadOnlyReferenceAdmin):
+    list_display = ("name", "ozg_id", "themenfeld", "lebenslage", "status_nrw")
+    list_filter = ("themenfeld",)
+    search_fields = ("name", "ozg_id")
+
+
+@admin.register(LeikaEntry)
+class LeikaEntryAdmin(ReadOnlyReferenceAdmin):
+    list_display = ("key", "name", "typisierung", "ozg_leistung")
+    list_filter = ("typisierung",)
+    search_fields = ("key", "name")
+
+
+class MaturityLevelInline(admin.TabularInline):
+    model = MaturityLevel
+    extra = 0
+
+
+@admin.register(MaturityModel)
+class MaturityModelAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_default")
+    inlines = [MaturityLevelInline]

@@ -1,0 +1,114 @@
+"""Catalogue writes: versions, audit, permission and the search index kept up to date by the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from amtsweg.catalog.models import SearchTerm, Service, ServiceVersion
+from amtsweg.catalog.search import search_services
+from amtsweg.catalog.services import service_create, service_delete, service_update
+from amtsweg.core.audit import audit_verify_chain
+from amtsweg.core.models import AuditEntry
+from amtsweg.tenants.models import Authority
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kreis() -> Authority:
+    return Authority.objects.create(
+        name="Kreis Testland", short_name="Testland", slug="testland", kind=Authority.Kind.KREIS, ags="09999000"
+    )
+
+
+def _create(kreis: Authority, name: str = "Hundesteuer anmelden", **extra: object) -> Service:
+    data: dict[str, object] = {
+        "owner": kreis,
+        "name": name,
+        "short_text": "Wer einen Hund hält, meldet ihn bei der Gemeinde an.",
+        "keywords": ["Hund", "Hundemarke"],
+    }
+    data.update(extra)
+    return service_create(actor=None, data=data)
+
+
+def test_create_records_first_version_and_audit(kreis: Authority) -> None:
+    service = _create(kreis, leika_key="99 102 013 104 000")
+    assert service.slug == "hundesteuer-anmelden"
+    assert service.leika_key == "99102013104000"
+    version = ServiceVersion.objects.get(service=service)
+    assert version.number == 1
+    assert version.data["name"] == "Hundesteuer anmelden"
+    assert AuditEntry.objects.filter(action="catalog.service.created", object_id=str(service.pk)).exists()
+
+
+def test_update_creates_new_version_with_changed_fields(kreis: Authority) -> None:
+    service = _create(kreis)
+    changed = service_update(actor=None, service=service, data={"fees": "Keine Gebühr."})
+    assert changed is True
+    service.refresh_from_db()
+    assert service.version == 2
+    latest = service.versions.first()
+    assert latest is not None
+    assert latest.number == 2
+    assert latest.changed_fields == ["fees"]
+    entry = AuditEntry.objects.filter(action="catalog.service.changed").get()
+    assert entry.changes == {"fees": "Keine Gebühr."}
+    assert list(audit_verify_chain()) == []
+
+
+def test_update_without_change_records_nothing(kreis: Authority) -> None:
+    service = _create(kreis)
+    assert service_update(actor=None, service=service, data={"name": service.name}) is False
+    assert service.versions.count() == 1
+
+
+def test_invalid_leika_key_is_rejected_with_german_message_and_nothing_written(kreis: Authority) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        _create(kreis, leika_key="12345")
+    assert "kein gültiger LeiKa-Schlüssel" in str(excinfo.value)
+    assert not Service.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_staff_without_permission_cannot_change_the_catalogue(kreis: Authority) -> None:
+    service = _create(kreis)
+    clerk = User.objects.create_user("sachbearbeitung", password="x" * 16, is_staff=True)
+    with pytest.raises(PermissionDenied):
+        service_update(actor=clerk, service=service, data={"fees": "10 Euro"})
+    service.refresh_from_db()
+    assert service.version == 1
+
+
+def test_staff_with_catalogue_permission_can_change_it(kreis: Authority) -> None:
+    service = _create(kreis)
+    editor = User.objects.create_user("redaktion", password="x" * 16, is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_service"))
+    editor = User.objects.get(pk=editor.pk)
+    assert service_update(actor=editor, service=service, data={"fees": "10 Euro"})
+    assert AuditEntry.objects.filter(action="catalog.service.changed", actor=editor).exists()
+
+
+def test_worker_rebuilds_the_search_index_after_a_change(kreis: Authority, run_tasks: Callable[[], None]) -> None:
+    service = _create(kreis)
+    run_tasks()
+    assert [hit.service for hit in search_services("Hundemarke")] == [service]
+    service_update(actor=None, service=service, data={"keywords": ["Vierbeiner"]})
+    # Before the worker ran, the index still holds the old words ...
+    assert [hit.service for hit in search_services("Vierbeiner")] == []
+    run_tasks()
+    # ... afterwards the new ones, and the old keyword is gone.
+    assert [hit.service for hit in search_services("Vierbeiner")] == [service]
+    assert search_services("Hundemarke") == []
+
+
+def test_deleted_service_leaves_the_index(kreis: Authority, run_tasks: Callable[[], None]) -> None:
+    service = _create(kreis)
+    run_tasks()
+    service_delete(actor=None, service=service)
+    assert not SearchTerm.objects.exists()
+    assert AuditEntry.objects.filter(action="catalog.service.deleted").exists()
