@@ -27,18 +27,18 @@ class EnvVar:
 ENV_VARS: dict[str, EnvVar] = {}
 
 
-def env(name: str, default: str, help: str) -> str:  # noqa: A002 - "help" reads best here
+def env(name: str, default: str, help: str) -> str:
     """Read one environment variable and remember it for the configuration docs check."""
     ENV_VARS[name] = EnvVar(name, default, help)
     return os.environ.get(name, default)
 
 
-def env_bool(name: str, default: bool, help: str) -> bool:  # noqa: A002
+def env_bool(name: str, default: bool, help: str) -> bool:
     raw = env(name, "true" if default else "false", help)
     return raw.strip().lower() in {"1", "true", "yes", "on", "ja"}
 
 
-def env_list(name: str, default: str, help: str) -> list[str]:  # noqa: A002
+def env_list(name: str, default: str, help: str) -> list[str]:
     return [item.strip() for item in env(name, default, help).split(",") if item.strip()]
 
 
@@ -129,7 +129,7 @@ TEMPLATES = [
 DATABASE_URL = env(
     "DATABASE_URL",
     "",
-    "Database connection URL, e.g. postgres://user:pass@host:5432/amtsweg. Empty: SQLite in AMTSWEG_DATA_DIR.",
+    "Database URL, e.g. postgres://user:pass@host:5432/amtsweg. Empty: SQLite in AMTSWEG_DATA_DIR.",
 )
 DATABASE_CONN_MAX_AGE = int(
     env("DATABASE_CONN_MAX_AGE", "60", "Seconds a PostgreSQL connection is kept open for reuse.")
@@ -140,7 +140,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "amtsweg.sqlite3",
+            "NAME": str(DATA_DIR / "amtsweg.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
                 "transaction_mode": "IMMEDIATE",
@@ -184,7 +184,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(
-    env("STATIC_ROOT", str(DATA_DIR / "static"), "Folder `collectstatic` writes to and whitenoise serves from.")
+    env(
+        "STATIC_ROOT",
+        str(DATA_DIR / "static"),
+        "Folder `collectstatic` writes to and whitenoise serves from.",
+    )
 )
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -195,7 +199,9 @@ STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"), "Folder for uploaded files (local storage)."))
 
-STORAGE_BACKEND = env("STORAGE_BACKEND", "local", "local (MEDIA_ROOT) or s3 (any S3-compatible object store).")
+STORAGE_BACKEND = env(
+    "STORAGE_BACKEND", "local", "local (MEDIA_ROOT) or s3 (any S3-compatible object store)."
+)
 _default_storage: dict[str, object]
 if STORAGE_BACKEND == "s3":
     _default_storage = {
@@ -221,7 +227,7 @@ STORAGES = {
             if env_bool(
                 "STATIC_MANIFEST",
                 not DEBUG,
-                "Serve hashed static file names (needs collectstatic). Off for tests without collected assets.",
+                "Serve hashed static file names (needs collectstatic). Off in tests without collected files.",
             )
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

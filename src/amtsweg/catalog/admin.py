@@ -49,7 +49,10 @@ class ServiceAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "owner", "is_published", "audience", "version")}),
         (_("Kennungen"), {"fields": ("external_id", "slug", "leika_key", "ozg_leistung")}),
-        (_("Einordnung"), {"fields": ("themenfeld", "lebenslagen", "keywords", "maturity_level", "online_url")}),
+        (
+            _("Einordnung"),
+            {"fields": ("themenfeld", "lebenslagen", "keywords", "maturity_level", "online_url")},
+        ),
         (
             _("Texte"),
             {
@@ -83,7 +86,7 @@ class ServiceAdmin(admin.ModelAdmin):
         if change:
             services.service_update(actor=request.user, service=obj, data=data, source="admin")
         else:
-            fields = {name: value for name, value in form.cleaned_data.items()}
+            fields = dict(form.cleaned_data)
             created = services.service_create(actor=request.user, data=fields, source="admin")
             obj.pk = created.pk
         obj.refresh_from_db()
@@ -103,7 +106,14 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(admin.ModelAdmin):
-    list_display = ("service", "municipality", "authority", "org_unit", "org_unit_function", "contact_in_municipality")
+    list_display = (
+        "service",
+        "municipality",
+        "authority",
+        "org_unit",
+        "org_unit_function",
+        "contact_in_municipality",
+    )
     list_filter = ("authority", "municipality", "contact_in_municipality")
     search_fields = ("service__name", "note")
     autocomplete_fields = ("service", "org_unit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,9 @@ class Lebenslage(models.Model):
     themenfeld = models.ForeignKey(
         Themenfeld, verbose_name=_("Themenfeld"), on_delete=models.PROTECT, related_name="lebenslagen"
     )
-    audience = models.CharField(_("Zielgruppe"), max_length=20, choices=Audience.choices, default=Audience.BOTH)
+    audience = models.CharField(
+        _("Zielgruppe"), max_length=20, choices=Audience.choices, default=Audience.BOTH
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
 
     class Meta:
@@ -111,7 +115,9 @@ class MaturityModel(models.Model):
 
 
 class MaturityLevel(models.Model):
-    model = models.ForeignKey(MaturityModel, verbose_name=_("Modell"), on_delete=models.CASCADE, related_name="levels")
+    model = models.ForeignKey(
+        MaturityModel, verbose_name=_("Modell"), on_delete=models.CASCADE, related_name="levels"
+    )
     level = models.PositiveSmallIntegerField(_("Stufe"))
     name = models.CharField(_("Bezeichnung"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -156,8 +162,12 @@ class Service(TimeStampedModel):
     themenfeld = models.ForeignKey(
         Themenfeld, verbose_name=_("Themenfeld"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    lebenslagen = models.ManyToManyField(Lebenslage, verbose_name=_("Lebenslagen"), blank=True, related_name="services")
-    audience = models.CharField(_("Zielgruppe"), max_length=20, choices=Audience.choices, default=Audience.CITIZENS)
+    lebenslagen = models.ManyToManyField(
+        Lebenslage, verbose_name=_("Lebenslagen"), blank=True, related_name="services"
+    )
+    audience = models.CharField(
+        _("Zielgruppe"), max_length=20, choices=Audience.choices, default=Audience.CITIZENS
+    )
     short_text = models.TextField(_("Kurztext"), help_text=_("Ein bis zwei Sätze in einfacher Sprache."))
     full_text = models.TextField(_("Volltext"), blank=True)
     prerequisites = models.TextField(_("Voraussetzungen"), blank=True)
@@ -188,7 +198,9 @@ class Service(TimeStampedModel):
 class ServiceVersion(models.Model):
     """A snapshot of a service after each edit: the versioned history of the catalogue."""
 
-    service = models.ForeignKey(Service, verbose_name=_("Leistung"), on_delete=models.CASCADE, related_name="versions")
+    service = models.ForeignKey(
+        Service, verbose_name=_("Leistung"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("Version"))
     created_at = models.DateTimeField(_("gespeichert am"), auto_now_add=True)
     created_by = models.CharField(_("gespeichert von"), max_length=200)
@@ -236,7 +248,12 @@ class Responsibility(TimeStampedModel):
         help_text=_("Leer: die Gemeinde der Bürgerin oder des Bürgers selbst."),
     )
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("Organisationseinheit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        OrgUnit,
+        verbose_name=_("Organisationseinheit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     org_unit_function = models.SlugField(
         _("Aufgabe der Stelle"),
@@ -248,7 +265,9 @@ class Responsibility(TimeStampedModel):
     contact_in_municipality = models.BooleanField(
         _("Ansprechstelle vor Ort"),
         default=False,
-        help_text=_("Die Behörde entscheidet, Ansprechstelle ist eine Stelle in der Gemeinde (z. B. Jobcenter)."),
+        help_text=_(
+            "Die Behörde entscheidet, Ansprechstelle ist eine Stelle in der Gemeinde (z. B. Jobcenter)."
+        ),
     )
     contact_org_unit_function = models.SlugField(_("Aufgabe der Ansprechstelle"), max_length=50, blank=True)
     note = models.TextField(_("Hinweis"), blank=True)
@@ -262,12 +281,19 @@ class Responsibility(TimeStampedModel):
                 fields=["service", "municipality"], name="unique_responsibility_per_municipality"
             ),
             models.UniqueConstraint(
-                fields=["service"], condition=models.Q(municipality__isnull=True), name="unique_default_responsibility"
+                fields=["service"],
+                condition=models.Q(municipality__isnull=True),
+                name="unique_default_responsibility",
             ),
         ]
 
+    def __str__(self) -> str:
+        who = self.authority.short_name if self.authority else str(_("eigene Gemeinde"))
+        where = self.municipality.short_name if self.municipality else str(_("alle Gemeinden"))
+        return f"{self.service}: {where} → {who}"
+
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.municipality_id and not self.municipality.is_municipality:  # type: ignore[union-attr]
             errors["municipality"] = _("Hier ist eine Stadt oder Gemeinde auszuwählen.")
         if self.org_unit_id and self.authority_id and self.org_unit.authority_id != self.authority_id:  # type: ignore[union-attr]
@@ -280,11 +306,6 @@ class Responsibility(TimeStampedModel):
             errors["contact_org_unit_function"] = _("Bitte die Aufgabe der Ansprechstelle vor Ort angeben.")
         if errors:
             raise ValidationError(errors)
-
-    def __str__(self) -> str:
-        who = self.authority.short_name if self.authority else _("eigene Gemeinde")
-        where = self.municipality.short_name if self.municipality else _("alle Gemeinden")
-        return f"{self.service}: {where} → {who}"
 
 
 class SearchTerm(models.Model):
@@ -301,3 +322,5 @@ class SearchTerm(models.Model):
         verbose_name_plural = _("Suchindex")
         constraints = [models.UniqueConstraint(fields=["term", "service"], name="unique_term_service")]
 
+    def __str__(self) -> str:
+        return f"{self.term} → {self.service_id}"

@@ -29,9 +29,66 @@ FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
 COMPOUND_FIELDS = {"name", "keywords"}
 MIN_SUFFIX = 4
 STOPWORDS = frozenset(
-    "der die das und oder ein eine einer eines einem einen fuer mit von zu zum zur im in am an auf aus bei "
-    "ich wie was wo wer sie ihr ihre ihren mein meine meinen kann koennen muss ist sind wird werden nicht "
-    "als auch den dem des es sich so nach ueber um bis noch nur".split()
+    [
+        "der",
+        "die",
+        "das",
+        "und",
+        "oder",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "einen",
+        "fuer",
+        "mit",
+        "von",
+        "zu",
+        "zum",
+        "zur",
+        "im",
+        "in",
+        "am",
+        "an",
+        "auf",
+        "aus",
+        "bei",
+        "ich",
+        "wie",
+        "was",
+        "wo",
+        "wer",
+        "sie",
+        "ihr",
+        "ihre",
+        "ihren",
+        "mein",
+        "meine",
+        "meinen",
+        "kann",
+        "koennen",
+        "muss",
+        "ist",
+        "sind",
+        "wird",
+        "werden",
+        "nicht",
+        "als",
+        "auch",
+        "den",
+        "dem",
+        "des",
+        "es",
+        "sich",
+        "so",
+        "nach",
+        "ueber",
+        "um",
+        "bis",
+        "noch",
+        "nur",
+    ]
 )
 
 
@@ -77,7 +134,9 @@ def index_rebuild(service_ids: Iterable[int] | None = None) -> int:
             for term, weight in index_terms(service).items()
         )
     with transaction.atomic():
-        stale = SearchTerm.objects.all() if service_ids is None else SearchTerm.objects.filter(service_id__in=ids)
+        stale = (
+            SearchTerm.objects.all() if service_ids is None else SearchTerm.objects.filter(service_id__in=ids)
+        )
         stale.delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
@@ -99,7 +158,9 @@ def search_services(query: str, *, limit: int = 20) -> list[SearchHit]:
     for word in words:
         condition |= Q(term__startswith=word) if len(word) >= 3 else Q(term=word)
     per_service: dict[int, dict[str, float]] = defaultdict(dict)
-    for service_id, term, weight in SearchTerm.objects.filter(condition).values_list("service_id", "term", "weight"):
+    for service_id, term, weight in SearchTerm.objects.filter(condition).values_list(
+        "service_id", "term", "weight"
+    ):
         for word in words:
             if term == word:
                 score = weight

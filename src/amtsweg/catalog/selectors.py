@@ -92,7 +92,9 @@ def _org_unit(authority: Authority, function: str) -> OrgUnit | None:
     return OrgUnit.objects.filter(authority=authority, function=function).first()
 
 
-def _locations_for(authority: Authority, org_unit: OrgUnit | None, explicit: list[Location]) -> list[Location]:
+def _locations_for(
+    authority: Authority, org_unit: OrgUnit | None, explicit: list[Location]
+) -> list[Location]:
     if explicit:
         return explicit
     if org_unit is not None:

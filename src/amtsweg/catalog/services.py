@@ -26,15 +26,17 @@ def service_snapshot(service: Service) -> dict[str, Any]:
     """A JSON-serialisable picture of a service, as stored in its version history."""
     data = model_to_dict(service, exclude=list(SNAPSHOT_EXCLUDE | M2M_FIELDS))
     data["lebenslagen"] = sorted(service.lebenslagen.values_list("code", flat=True)) if service.pk else []
-    return {key: (str(value) if not isinstance(value, str | int | bool | list | None) else value)
-            for key, value in data.items()}
+    return {
+        key: (str(value) if not isinstance(value, str | int | bool | list | None) else value)
+        for key, value in data.items()
+    }
 
 
 def _actor_name(actor: Any) -> str:
     return "System" if actor is None else str(actor.get_username())
 
 
-def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str, exclude_pk: int = 0) -> str:
     base = slugify_de(name, max_length=90)
     slug, n = base, 2
     while Service.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
@@ -51,11 +53,17 @@ def _apply(service: Service, data: dict[str, Any]) -> list[Lebenslage] | None:
     return lebenslagen
 
 
-def _record_version(*, actor: Any, service: Service, before: dict[str, Any] | None, source: str) -> ServiceVersion:
+def _record_version(
+    *, actor: Any, service: Service, before: dict[str, Any] | None, source: str
+) -> ServiceVersion:
     after = service_snapshot(service)
     changed = sorted(k for k in after if before is None or before.get(k) != after.get(k))
     version = ServiceVersion.objects.create(
-        service=service, number=service.version, created_by=_actor_name(actor), data=after, changed_fields=changed
+        service=service,
+        number=service.version,
+        created_by=_actor_name(actor),
+        data=after,
+        changed_fields=changed,
     )
     audit_record(
         actor=actor,

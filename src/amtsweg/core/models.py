@@ -54,6 +54,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%d.%m.%Y %H:%M} {self.actor_label} {self.action} {self.object_label}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Protokolleinträge dürfen nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Protokolleinträge dürfen nicht gelöscht werden.")
+
     def content_for_hash(self) -> dict[str, Any]:
         return {
             "occurred_at": self.occurred_at.isoformat(),
@@ -73,14 +81,6 @@ class AuditEntry(models.Model):
         payload = json.dumps(self.content_for_hash(), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Protokolleinträge dürfen nicht geändert werden.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Protokolleinträge dürfen nicht gelöscht werden.")
-
 
 class AuditChainHead(models.Model):
     """Single row holding the newest hash; locking it serialises writers on every database."""
@@ -89,3 +89,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("Protokollkette")
+
+    def __str__(self) -> str:
+        return self.last_hash

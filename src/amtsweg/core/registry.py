@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
-
-T = TypeVar("T")
 
 
 class RegistryError(LookupError):
     pass
 
 
-class Registry(Generic[T]):
+class Registry[T]:
     """A named collection of plugins of one kind.
 
     A plugin module registers itself with ``@registry.register("id")``; callers look plugins up by id.

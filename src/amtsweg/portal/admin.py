@@ -24,9 +24,7 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: AccessibilityFeedback, form: ModelForm, change: bool
     ) -> None:
-        feedback_update(
-            actor=request.user, feedback=obj, status=obj.status, internal_note=obj.internal_note
-        )
+        feedback_update(actor=request.user, feedback=obj, status=obj.status, internal_note=obj.internal_note)
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessibilityFeedback | None = None) -> bool:
         return False

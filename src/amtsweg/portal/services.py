@@ -9,7 +9,9 @@ from amtsweg.portal.models import AccessibilityFeedback
 
 
 @transaction.atomic
-def feedback_submit(*, actor: Any, page_url: str, message: str, name: str = "", email: str = "") -> AccessibilityFeedback:
+def feedback_submit(
+    *, actor: Any, page_url: str, message: str, name: str = "", email: str = ""
+) -> AccessibilityFeedback:
     """Store a reported barrier; admins see it in the Django admin."""
     feedback = AccessibilityFeedback(page_url=page_url, message=message, name=name, email=email)
     feedback.full_clean()

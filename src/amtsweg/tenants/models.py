@@ -27,7 +27,9 @@ class Authority(TimeStampedModel):
     designation = models.CharField(
         _("Status"), max_length=200, blank=True, help_text=_("z. B. „Mittlere kreisangehörige Stadt“")
     )
-    ags = models.CharField(_("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator])
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator]
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("übergeordneter Kreis"),
@@ -68,7 +70,9 @@ class PostalCode(models.Model):
     class Meta:
         verbose_name = _("Postleitzahl")
         verbose_name_plural = _("Postleitzahlen")
-        constraints = [models.UniqueConstraint(fields=["code", "municipality"], name="unique_postcode_municipality")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "municipality"], name="unique_postcode_municipality")
+        ]
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -123,7 +127,9 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("Öffnungszeiten")
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_order")
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -148,11 +154,18 @@ class OrgUnit(TimeStampedModel):
         ),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("übergeordnet"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("übergeordnet"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
-    locations = models.ManyToManyField(Location, verbose_name=_("Standorte"), blank=True, related_name="org_units")
+    locations = models.ManyToManyField(
+        Location, verbose_name=_("Standorte"), blank=True, related_name="org_units"
+    )
 
     class Meta:
         verbose_name = _("Organisationseinheit")

@@ -15,14 +15,16 @@ def _authority_of(obj: models.Model) -> Authority:
     if isinstance(obj, Authority):
         return obj
     if hasattr(obj, "authority"):
-        return obj.authority  # type: ignore[no-any-return]
+        return obj.authority
     if hasattr(obj, "location"):
-        return obj.location.authority  # type: ignore[no-any-return]
-    return obj.municipality  # type: ignore[attr-defined,no-any-return]
+        return obj.location.authority
+    return obj.municipality  # type: ignore[attr-defined]
 
 
 @transaction.atomic
-def organisation_save(*, actor: Any, obj: models.Model, changed: list[str] | None = None, source: str = "") -> None:
+def organisation_save(
+    *, actor: Any, obj: models.Model, changed: list[str] | None = None, source: str = ""
+) -> None:
     """Validate and save one organisation record, with permission check and audit entry."""
     authority = _authority_of(obj)
     require(can_edit_organisation(actor, authority))

@@ -17,19 +17,33 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def catalogue() -> dict[str, Service]:
     kreis = Authority.objects.create(
-        name="Kreis Testland", short_name="Testland", slug="testland", kind=Authority.Kind.KREIS, ags="09999000"
+        name="Kreis Testland",
+        short_name="Testland",
+        slug="testland",
+        kind=Authority.Kind.KREIS,
+        ags="09999000",
     )
     entries = {
         "bau": ("Baugenehmigung", "Sie möchten ein Haus bauen oder umbauen.", ["Bauantrag", "Bauschein"]),
         "hund": ("Hundesteuer anmelden", "Hunde werden bei der Gemeinde angemeldet.", ["Hundemarke"]),
-        "wohngeld": ("Wohngeld beantragen", "Zuschuss zur Miete für Haushalte mit wenig Einkommen.", ["Mietzuschuss"]),
+        "wohngeld": (
+            "Wohngeld beantragen",
+            "Zuschuss zur Miete für Haushalte mit wenig Einkommen.",
+            ["Mietzuschuss"],
+        ),
         "fuehrerschein": ("Führerschein umtauschen", "Alte Führerscheine müssen umgetauscht werden.", []),
         "versteckt": ("Interne Leistung", "Nicht veröffentlicht.", []),
     }
     services = {
         key: service_create(
             actor=None,
-            data={"owner": kreis, "name": name, "short_text": text, "keywords": kw, "is_published": key != "versteckt"},
+            data={
+                "owner": kreis,
+                "name": name,
+                "short_text": text,
+                "keywords": kw,
+                "is_published": key != "versteckt",
+            },
         )
         for key, (name, text, kw) in entries.items()
     }

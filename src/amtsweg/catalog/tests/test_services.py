@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def kreis() -> Authority:
     return Authority.objects.create(
-        name="Kreis Testland", short_name="Testland", slug="testland", kind=Authority.Kind.KREIS, ags="09999000"
+        name="Kreis Testland",
+        short_name="Testland",
+        slug="testland",
+        kind=Authority.Kind.KREIS,
+        ags="09999000",
     )
 
 
@@ -93,7 +97,9 @@ def test_staff_with_catalogue_permission_can_change_it(kreis: Authority) -> None
     assert AuditEntry.objects.filter(action="catalog.service.changed", actor=editor).exists()
 
 
-def test_worker_rebuilds_the_search_index_after_a_change(kreis: Authority, run_tasks: Callable[[], None]) -> None:
+def test_worker_rebuilds_the_search_index_after_a_change(
+    kreis: Authority, run_tasks: Callable[[], None]
+) -> None:
     service = _create(kreis)
     run_tasks()
     assert [hit.service for hit in search_services("Hundemarke")] == [service]

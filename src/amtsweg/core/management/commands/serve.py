@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -25,7 +26,7 @@ def default_workers() -> int:
     return max(2, 2 * (os.cpu_count() or 1))
 
 
-class AmtswegServer(BaseApplication):  # type: ignore[misc]
+class AmtswegServer(BaseApplication):
     """gunicorn configured from our options instead of its own command line and config files."""
 
     def __init__(self, options: dict[str, Any]) -> None:
@@ -43,7 +44,7 @@ class AmtswegServer(BaseApplication):  # type: ignore[misc]
 
 
 def _uses_manifest_storage() -> bool:
-    return "Manifest" in str(settings.STORAGES["staticfiles"]["BACKEND"])
+    return isinstance(staticfiles_storage, ManifestFilesMixin)
 
 
 def _pending_migrations() -> int:
@@ -65,9 +66,7 @@ class Command(BaseCommand):
             default=default_workers(),
             help="Anzahl der Arbeitsprozesse (Standard: 2 je CPU-Kern)",
         )
-        parser.add_argument(
-            "--threads", type=int, default=1, help="Threads je Arbeitsprozess (Standard: 1)"
-        )
+        parser.add_argument("--threads", type=int, default=1, help="Threads je Arbeitsprozess (Standard: 1)")
         parser.add_argument(
             "--timeout", type=int, default=30, help="Sekunden bis ein hängender Prozess ersetzt wird"
         )
@@ -78,7 +77,9 @@ class Command(BaseCommand):
             help="Prozess nach so vielen Anfragen erneuern (0: nie)",
         )
         parser.add_argument(
-            "--no-access-log", action="store_true", help="Kein Zugriffsprotokoll schreiben (z. B. für Messungen)"
+            "--no-access-log",
+            action="store_true",
+            help="Kein Zugriffsprotokoll schreiben (z. B. für Messungen)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -116,6 +117,8 @@ class Command(BaseCommand):
             "preload_app": True,
             "forwarded_allow_ips": "127.0.0.1,::1",
         }
-        self.stdout.write(f"Amtsweg startet auf http://{options['bind']}/ mit {options['workers']} Prozessen.")
+        self.stdout.write(
+            f"Amtsweg startet auf http://{options['bind']}/ mit {options['workers']} Prozessen."
+        )
         self.stdout.flush()
         AmtswegServer(server_options).run()

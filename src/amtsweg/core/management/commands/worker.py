@@ -14,7 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Arbeitet die Hintergrundaufgaben ab (Suchindex, E-Mails, …). Strg+C beendet nach der laufenden Aufgabe."
+    help = (
+        "Arbeitet die Hintergrundaufgaben ab (Suchindex, E-Mails, …). "
+        "Strg+C beendet nach der laufenden Aufgabe."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(

@@ -1,0 +1,165 @@
+"""``amtsweg demo``: prepares the database and demo data, then runs web server and worker together.
+
+It is what ``make demo`` runs: the same gunicorn server and task worker as in production, as two
+child processes of this one. Ctrl+C stops both; when one of them dies, the other is stopped too.
+"""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from argparse import ArgumentParser
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+# The demo app is reached by name only: core must not import another app (docs/architecture.md).
+LOAD_COMMAND = "load-demo"
+LOGINS_MODULE = "amtsweg.demo.loader"
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 25.0
+
+
+class _Stop(Exception):
+    """Raised from the SIGTERM handler so that ``make demo`` stopped from outside cleans up too."""
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def _demo_logins_function() -> Callable[[], list[tuple[str, str, str]]]:
+    try:
+        module = importlib.import_module(LOGINS_MODULE)
+    except ImportError as error:
+        raise CommandError(
+            f"Die Demodaten fehlen: {LOGINS_MODULE} lässt sich nicht laden ({error})."
+        ) from error
+    function = getattr(module, "demo_logins", None)
+    if not callable(function):
+        raise CommandError(f"Die Demodaten fehlen: {LOGINS_MODULE}.demo_logins() gibt es nicht.")
+    return function
+
+
+def _probe_url(bind: str) -> str:
+    host, _, port = bind.rpartition(":")
+    if host in {"", "0.0.0.0", "[::]"}:  # noqa: S104 - we only connect to it
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+class Command(BaseCommand):
+    help = "Richtet die Demo ein (Datenbank, Demodaten) und startet Webserver und Hintergrundprozess."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="Adresse und Port (Standard: 127.0.0.1:8000)"
+        )
+        parser.add_argument("--workers", type=int, default=2, help="Prozesse des Webservers (Standard: 2)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError(
+                "Die Demo legt Zugänge mit bekannten Passwörtern an und läuft darum nicht mit "
+                "AMTSWEG_ENVIRONMENT=production."
+            )
+        if LOAD_COMMAND not in get_commands():
+            raise CommandError(
+                f"Der Befehl `amtsweg {LOAD_COMMAND}` fehlt; ohne ihn gibt es keine Demodaten."
+            )
+        demo_logins = _demo_logins_function()
+
+        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        self.stdout.write("Datenbank wird eingerichtet …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Statische Dateien werden gesammelt …")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("Demodaten werden geladen …")
+        call_command(LOAD_COMMAND)
+        logins = demo_logins()
+        # The children open their own connections; ours must not linger (SQLite locks, PostgreSQL slots).
+        connections.close_all()
+        self._run(options["bind"], options["workers"], logins)
+
+    def _run(self, bind: str, workers: int, logins: list[tuple[str, str, str]]) -> None:
+        cli = [sys.executable, "-m", "amtsweg.cli"]
+        previous_handler = signal.signal(signal.SIGTERM, _raise_stop)
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        try:
+            serve = [*cli, "serve", "--bind", bind, "--workers", str(workers)]
+            children["Webserver"] = subprocess.Popen(serve)  # noqa: S603
+            children["Hintergrundprozess"] = subprocess.Popen([*cli, "worker"])  # noqa: S603
+            base_url = _probe_url(bind)
+            self._wait_until_up(base_url, children)
+            self._print_welcome(base_url, logins)
+            while True:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        raise CommandError(
+                            f"{name} hat sich beendet (Rückgabewert {child.returncode}); "
+                            "die Demo wird gestoppt."
+                        )
+                time.sleep(0.5)
+        except (KeyboardInterrupt, _Stop):
+            self.stdout.write("\nAmtsweg wird beendet …")
+        finally:
+            self._stop(children)
+            signal.signal(signal.SIGTERM, previous_handler)
+        self.stdout.write("Amtsweg ist beendet.")
+
+    def _wait_until_up(self, base_url: str, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    raise CommandError(f"{name} konnte nicht starten (Rückgabewert {child.returncode}).")
+            try:
+                with urllib.request.urlopen(f"{base_url}/health/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.3)
+        raise CommandError(
+            f"Der Webserver antwortet nach {STARTUP_TIMEOUT:.0f} Sekunden nicht unter {base_url}."
+        )
+
+    def _print_welcome(self, base_url: str, logins: list[tuple[str, str, str]]) -> None:
+        lines = [
+            "",
+            "=" * 72,
+            "Amtsweg läuft.",
+            f"  Bürgerportal:  {base_url}/",
+            f"  Verwaltung:    {base_url}/admin/",
+            "",
+            "Demo-Zugänge (nur für diese Demo):",
+        ]
+        width = max((len(user) for user, _, _ in logins), default=8)
+        lines += [f"  {user:<{width}}  Passwort: {password}  ({role})" for user, password, role in logins]
+        lines += ["", "Beenden mit Strg+C.", "=" * 72, ""]
+        self.stdout.write("\n".join(lines))
+        self.stdout.flush()
+
+    def _stop(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
