@@ -9,8 +9,12 @@ from django.core.management import call_command
 
 
 @pytest.fixture
-def run_tasks(db: None) -> Callable[[], None]:
-    """Run every queued background task with the real database worker, as `amtsweg worker` would."""
+def run_tasks(transactional_db: None) -> Callable[[], None]:
+    """Run every queued background task with the real database worker, as `amtsweg worker` would.
+
+    The worker opens and closes database connections itself, so tests that use it cannot run inside
+    the usual per-test transaction; they use a transactional database (committed, then flushed).
+    """
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

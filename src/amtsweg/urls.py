@@ -1,15 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from amtsweg.portal.views import health
 
 admin.site.site_header = _("Amtsweg – Verwaltung")
 admin.site.site_title = _("Amtsweg")
 admin.site.index_title = _("Fachadministration")
 
+# German is the language of the portal and needs no prefix; the English translation lives under /en/.
+# The browser's Accept-Language header does not switch the language on its own.
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("", include("amtsweg.catalog.urls")),
-    path("", include("amtsweg.portal.urls")),
+    path("health/", health, name="health"),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("", include("amtsweg.catalog.urls")),
+        path("", include("amtsweg.portal.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 handler404 = "amtsweg.portal.views.page_not_found"

@@ -116,6 +116,8 @@ class Command(BaseCommand):
             # Load Django once in the master; workers share its memory pages.
             "preload_app": True,
             "forwarded_allow_ips": "127.0.0.1,::1",
+            # gunicorn's control socket has one fixed path per user; two servers would fight over it.
+            "control_socket_disable": True,
         }
         self.stdout.write(
             f"Amtsweg startet auf http://{options['bind']}/ mit {options['workers']} Prozessen."
