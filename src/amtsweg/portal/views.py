@@ -2,61 +2,68 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+import datetime as dt
 
-from amtsweg.catalog.forms import MunicipalityChoiceForm, SearchForm
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
 from amtsweg.catalog.selectors import lebenslagen_with_services, municipalities, themenfelder_with_services
 from amtsweg.portal.forms import AccessibilityFeedbackForm
 from amtsweg.portal.services import feedback_submit
 
+# Date of the last review of the accessibility statement (BITV NRW asks for it on the page).
+ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 11, 23)
 
-@require_GET
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
         {
-            "search_form": SearchForm(),
             "lebenslagen": lebenslagen_with_services(),
             "themenfelder": themenfelder_with_services(),
             "municipalities": municipalities(),
-            "municipality_form": MunicipalityChoiceForm(),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accessibility(request: HttpRequest) -> HttpResponse:
-    form = AccessibilityFeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")})
     if request.method == "POST":
+        form = AccessibilityFeedbackForm(request.POST)
         if form.is_valid():
             feedback_submit(actor=request.user, **form.cleaned_data)
             messages.success(request, _("Vielen Dank! Ihre Rückmeldung ist bei uns eingegangen."))
             return redirect("portal:accessibility")
-        return render(request, "portal/accessibility.html", {"form": form}, status=400)
-    return render(request, "portal/accessibility.html", {"form": form})
+        status = 400
+    else:
+        form = AccessibilityFeedbackForm(initial={"page_url": request.GET.get("seite", "")[:500]})
+        status = 200
+    context = {"form": form, "statement_date": ACCESSIBILITY_STATEMENT_DATE}
+    return render(request, "portal/accessibility.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def easy_language(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/easy_language.html")
 
 
-@require_GET
+@require_safe
 def imprint(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/imprint.html")
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
@@ -66,4 +73,5 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Rendered without the request: context processors might need the database that just failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

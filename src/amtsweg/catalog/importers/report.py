@@ -14,6 +14,14 @@ from django.utils.translation import gettext as _
 MAX_DETAILS = 100_000
 
 
+def line_list(numbers: list[int], shown: int = 5) -> str:
+    """ "7, 9, 12" – or "7, 9, 12, 15, 20 und 3 weitere" when a value repeats very often."""
+    listed = ", ".join(map(str, numbers[:shown]))
+    if len(numbers) > shown:
+        return _("%(listed)s und %(more)d weitere") % {"listed": listed, "more": len(numbers) - shown}
+    return listed
+
+
 class ImportRejected(Exception):
     """The whole file was rejected; nothing was written. The message is German and names the cause."""
 
@@ -113,8 +121,10 @@ class ImportReport:
     def summary_lines(self) -> Iterator[str]:
         width = max((len(name) for name in self.counts), default=0)
         for name, counts in self.counts.items():
-            yield _("%(entity)s: %(created)d neu, %(updated)d geändert, %(unchanged)d unverändert, "
-                    "%(rejected)d abgelehnt") % {
+            yield _(
+                "%(entity)s: %(created)d neu, %(updated)d geändert, %(unchanged)d unverändert, "
+                "%(rejected)d abgelehnt"
+            ) % {
                 "entity": name.ljust(width),
                 "created": counts.created,
                 "updated": counts.updated,
@@ -141,4 +151,6 @@ class ImportReport:
         for item in sorted(self.items, key=lambda i: (i.file, i.line)):
             writer.writerow([item.file, item.line, item.entity, item.key, item.outcome.value, item.reason])
         if self.omitted_items:
-            writer.writerow(["", "", "", "", "", _("%d weitere Zeilen nicht aufgeführt") % self.omitted_items])
+            writer.writerow(
+                ["", "", "", "", "", _("%d weitere Zeilen nicht aufgeführt") % self.omitted_items]
+            )

@@ -1,0 +1,521 @@
+"""Load the Kreis Coesfeld demo: organisation, reference data, catalogue, responsibilities, logins.
+
+``load_demo`` is idempotent: it compares every record with the data and writes only what differs, so
+a second run changes nothing, creates no new service versions and adds only its own summary entry to
+the audit log. Every write goes through the domain function an administrator's edit would use:
+``tenants.services.organisation_save`` for the organisation, ``catalog.reference.reference_data_save``
+for Themenfelder and Lebenslagen, ``catalog.services`` for services and responsibility rules. Only the
+maturity models (no domain function yet), the org units' location links and the demo logins are
+written here directly; the summary audit entry of the load covers them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from amtsweg.catalog.models import (
+    Lebenslage,
+    LeikaEntry,
+    MaturityLevel,
+    MaturityModel,
+    Responsibility,
+    SearchTerm,
+    Service,
+    Themenfeld,
+)
+from amtsweg.catalog.reference import ReferenceChanges, reference_data_save
+from amtsweg.catalog.search import index_rebuild
+from amtsweg.catalog.services import (
+    responsibility_delete,
+    responsibility_save,
+    service_create,
+    service_update,
+)
+from amtsweg.core.audit import audit_record
+from amtsweg.core.text import slugify_de
+from amtsweg.demo.catalogue import SERVICES, ServiceData
+from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours
+from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
+from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
+from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
+from amtsweg.tenants.services import organisation_delete, organisation_save
+
+SOURCE = "amtsweg load-demo"
+DEMO_PASSWORD = "amtsweg-demo"  # noqa: S105 - documented demo password, refused in production
+CATALOG_GROUP = "Fachadministration Katalog"
+DEMO_USERS: tuple[tuple[str, str, bool], ...] = (
+    # username, role shown to the person starting the demo, superuser?
+    ("admin", "Superuser: darf alles in der Verwaltung", True),
+    ("fachadmin", "Fachadministration Katalog: pflegt Leistungen und Zuständigkeiten", False),
+)
+# What the Fachadministration may do in the admin: maintain services and rules, look at the rest.
+CATALOG_PERMISSIONS = (
+    *(
+        f"{verb}_{model}"
+        for model in ("service", "responsibility")
+        for verb in ("add", "change", "delete", "view")
+    ),
+    *(
+        f"view_{model}"
+        for model in (
+            "serviceversion",
+            "themenfeld",
+            "lebenslage",
+            "ozgleistung",
+            "leikaentry",
+            "maturitymodel",
+        )
+    ),
+    "view_maturitylevel",
+)
+TENANT_VIEW_PERMISSIONS = (
+    "view_authority",
+    "view_orgunit",
+    "view_location",
+    "view_openinghours",
+    "view_postalcode",
+)
+
+
+class DemoRefusedError(Exception):
+    """The demo must not be loaded here (production)."""
+
+
+class Output(Protocol):
+    def write(self, msg: str, /) -> Any: ...
+
+
+class _Stats:
+    """Counts of created and changed records per kind, for the summary and the audit entry."""
+
+    def __init__(self) -> None:
+        self.created: Counter[str] = Counter()
+        self.changed: Counter[str] = Counter()
+
+    def record(self, kind: str, *, created: bool, changed: bool = True) -> None:
+        if created:
+            self.created[kind] += 1
+        elif changed:
+            self.changed[kind] += 1
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, password, role) of the demo logins, for ``amtsweg demo`` to print."""
+    return [(username, DEMO_PASSWORD, role) for username, role, _superuser in DEMO_USERS]
+
+
+def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
+    """Load (or bring up to date) the Kreis Coesfeld demo in one transaction; return counts.
+
+    Raises :class:`DemoRefusedError` in production: the demo logins have a published password.
+    """
+    if settings.ENVIRONMENT == "production":
+        raise DemoRefusedError(
+            _(
+                "Die Demodaten werden in der Produktionsumgebung nicht geladen: Die Demo-Zugänge haben ein "
+                "öffentlich bekanntes Passwort."
+            )
+        )
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message)
+
+    stats = _Stats()
+    with transaction.atomic():
+        say(_("Behörden, Organisationseinheiten und Standorte …"))
+        authorities, kreis_units, kreis_locations = _load_organisation(stats)
+        say(_("Themenfelder, Lebenslagen und Reifegradmodelle …"))
+        themenfelder, lebenslagen, levels = _load_reference(stats)
+        say(_("Leistungen …"))
+        kreis = authorities[KREIS_SLUG]
+        services = _load_services(stats, kreis, themenfelder, lebenslagen, levels)
+        say(_("Zuständigkeiten …"))
+        _load_responsibilities(stats, services, authorities, kreis_units, kreis_locations)
+        say(_("Demo-Zugänge …"))
+        _load_users(stats)
+        say(_("Suchindex …"))
+        demo_ids = [service.pk for service in services.values()]
+        indexed = SearchTerm.objects.filter(service_id__in=demo_ids).values("service_id").distinct().count()
+        if stats.created["services"] or stats.changed["services"] or indexed < len(demo_ids):
+            index_rebuild()
+        result = {
+            "authorities": len(authorities),
+            "org_units": OrgUnit.objects.filter(authority__in=authorities.values()).count(),
+            "locations": Location.objects.filter(authority__in=authorities.values()).count(),
+            "themenfelder": len(themenfelder),
+            "lebenslagen": len(lebenslagen),
+            "services": len(services),
+            "services_created": stats.created["services"],
+            "services_changed": stats.changed["services"],
+            "responsibilities": Responsibility.objects.filter(service__in=services.values()).count(),
+            "responsibilities_saved": stats.created["responsibilities"] + stats.changed["responsibilities"],
+            "responsibilities_deleted": stats.changed["responsibilities_deleted"],
+            "organisation_saved": sum(
+                stats.created[k] + stats.changed[k]
+                for k in ("authorities", "postal_codes", "locations", "opening_hours", "org_units")
+            ),
+            "reference_saved": sum(
+                stats.created[k] + stats.changed[k] for k in ("themenfelder", "lebenslagen", "maturity")
+            ),
+            "users_created": stats.created["users"],
+            "search_terms": SearchTerm.objects.filter(service_id__in=demo_ids).count(),
+        }
+        audit_record(
+            actor=None,
+            action="demo.loaded",
+            obj=kreis,
+            changes={"created": dict(stats.created), "changed": dict(stats.changed), **result},
+            authority_id=kreis.pk,
+            source=SOURCE,
+        )
+    return result
+
+
+# --- generic helpers ---------------------------------------------------------------------------
+
+
+def _upsert[M: models.Model](
+    stats: _Stats,
+    kind: str,
+    model: type[M],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    through_organisation: bool = True,
+) -> M:
+    """Find by ``lookup``; create it or change only the fields that differ (validated either way)."""
+    obj = model._default_manager.filter(**lookup).first()
+    created = obj is None
+    if obj is None:
+        obj = model(**lookup, **values)
+        changed = list(values)
+    else:
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not changed:
+            return obj
+        for name in changed:
+            setattr(obj, name, values[name])
+    if through_organisation:
+        organisation_save(actor=None, obj=obj, changed=changed, source=SOURCE)
+    else:
+        obj.full_clean()
+        obj.save()
+    stats.record(kind, created=created)
+    return obj
+
+
+def _set_m2m(manager: Any, wanted: list[Any]) -> bool:
+    if {obj.pk for obj in manager.all()} == {obj.pk for obj in wanted}:
+        return False
+    manager.set(wanted)
+    return True
+
+
+def _time(value: str) -> datetime.time:
+    return datetime.time.fromisoformat(value)
+
+
+# --- organisation ------------------------------------------------------------------------------
+
+
+def _load_organisation(
+    stats: _Stats,
+) -> tuple[dict[str, Authority], dict[str, OrgUnit], dict[str, Location]]:
+    authorities: dict[str, Authority] = {}
+    kreis_units: dict[str, OrgUnit] = {}
+    kreis_locations: dict[str, Location] = {}
+    for data in AUTHORITIES:  # the Kreis comes first: it is every town's parent
+        authority = _upsert(
+            stats, "authorities", Authority, {"ags": data.ags}, _authority_values(data, authorities)
+        )
+        authorities[data.slug] = authority
+        for code in data.postcodes:
+            _upsert(stats, "postal_codes", PostalCode, {"code": code, "municipality": authority}, {})
+        locations = {loc.key: _load_location(stats, authority, loc) for loc in data.locations}
+        units: dict[str, OrgUnit] = {}
+        for unit in data.org_units:
+            org_unit = _upsert(
+                stats,
+                "org_units",
+                OrgUnit,
+                {"authority": authority, "function": unit.function},
+                {
+                    "number": unit.number,
+                    "name": unit.name,
+                    "email": unit.email,
+                    "parent": units[unit.parent] if unit.parent else None,
+                },
+            )
+            if _set_m2m(org_unit.locations, [locations[key] for key in unit.locations]):
+                stats.record("org_units", created=False)
+            units[unit.function] = org_unit
+        if data.slug == KREIS_SLUG:
+            kreis_units, kreis_locations = units, locations
+    return authorities, kreis_units, kreis_locations
+
+
+def _authority_values(data: AuthorityData, loaded: dict[str, Authority]) -> dict[str, Any]:
+    return {
+        "name": data.name,
+        "short_name": data.short_name,
+        "slug": data.slug,
+        "kind": data.kind,
+        "designation": data.designation,
+        "parent": None if data.slug == KREIS_SLUG else loaded[KREIS_SLUG],
+        "population": data.population,
+        "street": data.street,
+        "postcode": data.postcode,
+        "city": data.city,
+        "email": data.email,
+        "website": data.website,
+    }
+
+
+def _load_location(stats: _Stats, authority: Authority, data: Any) -> Location:
+    location = _upsert(
+        stats,
+        "locations",
+        Location,
+        {"authority": authority, "name": data.name},
+        {
+            "street": data.street,
+            "postcode": data.postcode,
+            "city": data.city,
+            "email": data.email,
+            "opening_hours_note": data.opening_hours_note,
+            "accessibility_note": data.accessibility_note,
+        },
+    )
+    _load_hours(stats, location, data.hours)
+    return location
+
+
+def _load_hours(stats: _Stats, location: Location, hours: tuple[Hours, ...]) -> None:
+    wanted = sorted((h.weekday, _time(h.opens), _time(h.closes), h.note) for h in hours)
+    current = list(location.opening_hours.all())
+    if sorted((h.weekday, h.opens, h.closes, h.note) for h in current) == wanted:
+        return
+    for row in current:
+        organisation_delete(actor=None, obj=row, source=SOURCE)
+    for weekday, opens, closes, note in wanted:
+        row = OpeningHours(location=location, weekday=weekday, opens=opens, closes=closes, note=note)
+        organisation_save(actor=None, obj=row, changed=["weekday", "opens", "closes"], source=SOURCE)
+    stats.record("opening_hours", created=not current)
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+def _load_reference(
+    stats: _Stats,
+) -> tuple[dict[str, Themenfeld], dict[str, Lebenslage], dict[int, MaturityLevel]]:
+    # Existing rows (e.g. from `import-ozg-catalogue`) are kept as they are; only missing ones are added.
+    themenfelder = {t.code: t for t in Themenfeld.objects.filter(code__in=THEMENFELDER)}
+    new_themenfelder = [
+        Themenfeld(code=code, name=name, slug=slugify_de(name))
+        for code, name in THEMENFELDER.items()
+        if code not in themenfelder
+    ]
+    themenfelder.update((t.code, t) for t in new_themenfelder)
+    lebenslagen = {x.code: x for x in Lebenslage.objects.filter(code__in=[d.code for d in LEBENSLAGEN])}
+    new_lebenslagen = [
+        Lebenslage(
+            code=data.code,
+            name=data.name,
+            slug=slugify_de(data.name, max_length=120),
+            themenfeld=themenfelder[data.themenfeld],
+            audience=data.audience,
+        )
+        for data in LEBENSLAGEN
+        if data.code not in lebenslagen
+    ]
+    lebenslagen.update((x.code, x) for x in new_lebenslagen)
+    if new_themenfelder or new_lebenslagen:
+        reference_data_save(
+            actor=None,
+            changes=[
+                ReferenceChanges(model=Themenfeld, create=new_themenfelder),
+                ReferenceChanges(model=Lebenslage, create=new_lebenslagen),
+            ],
+            summary={"Themenfelder": len(new_themenfelder), "Lebenslagen": len(new_lebenslagen)},
+            source=SOURCE,
+        )
+        stats.created["themenfelder"] += len(new_themenfelder)
+        stats.created["lebenslagen"] += len(new_lebenslagen)
+    ozg_levels: dict[int, MaturityLevel] = {}
+    for model_data in MATURITY_MODELS:
+        model = _upsert(
+            stats,
+            "maturity",
+            MaturityModel,
+            {"name": model_data.name},
+            {"is_default": model_data.is_default},
+            through_organisation=False,
+        )
+        for level in model_data.levels:
+            row = _upsert(
+                stats,
+                "maturity",
+                MaturityLevel,
+                {"model": model, "level": level.level},
+                {"name": level.name, "description": level.description, "is_online": level.is_online},
+                through_organisation=False,
+            )
+            if model_data.name == OZG_MODEL:
+                ozg_levels[level.level] = row
+    return themenfelder, lebenslagen, ozg_levels
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+def _service_values(
+    data: ServiceData,
+    kreis: Authority,
+    themenfelder: dict[str, Themenfeld],
+    lebenslagen: dict[str, Lebenslage],
+    levels: dict[int, MaturityLevel],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "owner": kreis,  # the Kreis maintains the shared catalogue of all its municipalities
+        "name": data.name,
+        "leika_key": data.leika,
+        "themenfeld": themenfelder[data.themenfeld],
+        "lebenslagen": [lebenslagen[code] for code in data.lebenslagen],
+        "audience": data.audience,
+        "short_text": data.short_text,
+        "full_text": data.full_text,
+        "prerequisites": data.prerequisites,
+        "required_documents": data.required_documents,
+        "fees": data.fees,
+        "deadlines": data.deadlines,
+        "legal_basis": data.legal_basis,
+        "processing_time": data.processing_time,
+        "procedure": data.procedure,
+        "maturity_level": levels[data.maturity],
+        "keywords": list(data.keywords),
+        "is_published": True,
+    }
+    # Link the OZG-Leistung once the LeiKa catalogue has been imported; never unlink one set by hand.
+    entry = (
+        LeikaEntry.objects.filter(key=data.leika).select_related("ozg_leistung").first()
+        if data.leika
+        else None
+    )
+    if entry is not None and entry.ozg_leistung is not None:
+        values["ozg_leistung"] = entry.ozg_leistung
+    return values
+
+
+def _load_services(
+    stats: _Stats,
+    kreis: Authority,
+    themenfelder: dict[str, Themenfeld],
+    lebenslagen: dict[str, Lebenslage],
+    levels: dict[int, MaturityLevel],
+) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    for data in SERVICES:
+        values = _service_values(data, kreis, themenfelder, lebenslagen, levels)
+        service = Service.objects.filter(external_id=data.key).first()
+        if service is None:
+            service = service_create(actor=None, data={**values, "external_id": data.key}, source=SOURCE)
+            stats.record("services", created=True)
+        elif service_update(actor=None, service=service, data=values, source=SOURCE):
+            service.refresh_from_db()
+            stats.record("services", created=False)
+        services[data.key] = service
+    return services
+
+
+def _load_responsibilities(
+    stats: _Stats,
+    services: dict[str, Service],
+    authorities: dict[str, Authority],
+    kreis_units: dict[str, OrgUnit],
+    kreis_locations: dict[str, Location],
+) -> None:
+    for key, rules in RESPONSIBILITIES.items():
+        service = services[key]
+        keep = Q(pk__in=[])
+        for rule in rules:
+            municipality = authorities[rule.municipality] if rule.municipality else None
+            keep |= Q(municipality=municipality) if municipality else Q(municipality__isnull=True)
+            _save_rule(stats, service, municipality, rule, authorities, kreis_units, kreis_locations)
+        # The data is the whole truth for demo services: rules it no longer contains are removed.
+        stale = Responsibility.objects.filter(service=service).exclude(keep)
+        for responsibility in stale:
+            responsibility_delete(actor=None, responsibility=responsibility, source=SOURCE)
+            stats.record("responsibilities_deleted", created=False)
+
+
+def _save_rule(
+    stats: _Stats,
+    service: Service,
+    municipality: Authority | None,
+    rule: RuleData,
+    authorities: dict[str, Authority],
+    kreis_units: dict[str, OrgUnit],
+    kreis_locations: dict[str, Location],
+) -> None:
+    values: dict[str, Any] = {
+        "authority": authorities[KREIS_SLUG] if rule.authority == KREIS else None,
+        "org_unit": kreis_units[rule.kreis_unit] if rule.kreis_unit else None,
+        "org_unit_function": rule.org_unit_function,
+        "contact_in_municipality": bool(rule.contact_function),
+        "contact_org_unit_function": rule.contact_function,
+        "note": rule.note,
+    }
+    locations = [kreis_locations[key] for key in rule.locations]
+    responsibility = Responsibility.objects.filter(service=service, municipality=municipality).first()
+    created = responsibility is None
+    if responsibility is None:
+        responsibility = Responsibility(service=service, municipality=municipality)
+    elif all(getattr(responsibility, name) == value for name, value in values.items()) and {
+        loc.pk for loc in responsibility.locations.all()
+    } == {loc.pk for loc in locations}:
+        return
+    for name, value in values.items():
+        setattr(responsibility, name, value)
+    responsibility_save(actor=None, responsibility=responsibility, locations=locations, source=SOURCE)
+    stats.record("responsibilities", created=created)
+
+
+# --- demo logins -------------------------------------------------------------------------------
+
+
+def _load_users(stats: _Stats) -> None:
+    group, created = Group.objects.get_or_create(name=CATALOG_GROUP)
+    permissions = list(
+        Permission.objects.filter(
+            Q(content_type__app_label="catalog", codename__in=CATALOG_PERMISSIONS)
+            | Q(content_type__app_label="tenants", codename__in=TENANT_VIEW_PERMISSIONS)
+        )
+    )
+    if _set_m2m(group.permissions, permissions) or created:
+        stats.record("groups", created=created)
+    user_model = get_user_model()
+    manager: Any = user_model._default_manager
+    for username, _role, is_superuser in DEMO_USERS:
+        user = manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+        if user is None:
+            # The password is set only when the login is created, so that a changed one survives reloads.
+            email = f"{username}@amtsweg.example"
+            if is_superuser:
+                user = manager.create_superuser(username, email, DEMO_PASSWORD)
+            else:
+                user = manager.create_user(username, email, DEMO_PASSWORD, is_staff=True)
+            stats.record("users", created=True)
+        if not is_superuser and not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            stats.record("users", created=False)

@@ -1,0 +1,38 @@
+"""``amtsweg load-demo``: loads the Kreis Coesfeld demo (or brings it up to date) and says what it did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from amtsweg.demo.loader import DemoRefusedError, demo_logins, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Lädt die Demodaten des Kreises Coesfeld: Behörden, Standorte, Leistungen, Zuständigkeiten und "
+        "Demo-Zugänge. Ein erneuter Aufruf ändert nur, was abweicht."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbose = options["verbosity"] > 1
+        try:
+            counts = load_demo(stdout=self.stdout if verbose else None)
+        except DemoRefusedError as error:
+            raise CommandError(str(error)) from error
+        changed = counts["services_created"] + counts["services_changed"]
+        lines = [
+            self.style.SUCCESS("Demodaten des Kreises Coesfeld sind geladen."),
+            f"  Behörden: {counts['authorities']}, Organisationseinheiten: {counts['org_units']}, "
+            f"Standorte: {counts['locations']}",
+            f"  Leistungen: {counts['services']} ({counts['services_created']} neu, "
+            f"{counts['services_changed']} geändert, {counts['services'] - changed} unverändert)",
+            f"  Zuständigkeitsregeln: {counts['responsibilities']} ({counts['responsibilities_saved']} neu "
+            f"oder geändert, {counts['responsibilities_deleted']} entfernt)",
+            f"  Suchindex: {counts['search_terms']} Begriffe",
+            f"  Neue Demo-Zugänge: {counts['users_created']}",
+        ]
+        lines.append("  Zugänge zur Verwaltung (nur für die Demo):")
+        lines += [f"    {user} / {password} – {role}" for user, password, role in demo_logins()]
+        self.stdout.write("\n".join(lines))

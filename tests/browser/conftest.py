@@ -1,0 +1,180 @@
+"""Browser journeys: Playwright (sync API) driving Debian's Chromium against Django's live server.
+
+One Chromium per test session; each test gets a fresh browser context (no shared cookies) and a
+freshly loaded database (the live server needs committed data, so the tests use ``transactional_db``).
+Without Chromium the tests are skipped with a reason; ``playwright install`` is never needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.conf import settings
+
+from amtsweg.testing import chromium_path
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+    from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API keeps an asyncio loop in the test thread; Django would then refuse ORM calls
+# made by the test itself (loading data, looking up slugs). The live server runs in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SKIP_REASON = "Chromium nicht installiert – Browser-Tests übersprungen (apt-get install chromium)"
+AXE_SCRIPT = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
+AXE_URL = "/__test__/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass(frozen=True)
+class PortalData:
+    """What the journeys rely on, whichever data set was loaded."""
+
+    source: str
+    search_term: str = "Bauantrag"
+    service_link: str = r"^Baugenehmigung"
+    expected: dict[str, str] = field(
+        default_factory=lambda: {"Dülmen": "Stadt Dülmen", "Senden": "Kreis Coesfeld"}
+    )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip(SKIP_REASON)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _load_data() -> str:
+    """The demo data when its loader exists, else the small Kreis of the catalogue test factories."""
+    from amtsweg.catalog.search import index_rebuild
+
+    try:
+        loader = importlib.import_module("amtsweg.demo.loader")
+    except ImportError:
+        loader = None
+    if loader is not None and callable(getattr(loader, "load_demo", None)):
+        loader.load_demo()
+        source = "demo"
+    else:
+        from amtsweg.catalog.tests.factories import kreis_scenario
+
+        kreis_scenario()
+        source = "factories"
+    # The portal search reads the index that a background task builds; build it right here.
+    index_rebuild()
+    return source
+
+
+@pytest.fixture
+def portal_data(transactional_db: None, live_server: LiveServer) -> PortalData:
+    return PortalData(source=_load_data())
+
+
+@dataclass
+class BrowserSession:
+    """A browser context for one test, with the CSP errors the pages caused."""
+
+    context: BrowserContext
+    page: Page
+    base_url: str
+    csp_errors: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _open_session(browser: Browser, live_server: LiveServer, **options: Any) -> BrowserSession:
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(10_000)
+    # axe-core is served from the page's own origin, so the page's CSP (script-src 'self') stays on.
+    context.route(
+        f"**{AXE_URL}",
+        lambda route: route.fulfill(path=AXE_SCRIPT, content_type="application/javascript; charset=utf-8"),
+    )
+    page = context.new_page()
+    session = BrowserSession(context=context, page=page, base_url=live_server.url)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            session.csp_errors.append(message.text)
+
+    page.on("console", on_console)
+    return session
+
+
+@pytest.fixture
+def open_browser(
+    browser: Browser, live_server: LiveServer, portal_data: PortalData
+) -> Iterator[Callable[..., BrowserSession]]:
+    """Open a browser context (options as for ``new_context``); all are closed after the test."""
+    sessions: list[BrowserSession] = []
+
+    def open_(**options: Any) -> BrowserSession:
+        session = _open_session(browser, live_server, **options)
+        sessions.append(session)
+        return session
+
+    yield open_
+    for session in sessions:
+        session.context.close()
+    errors = [error for session in sessions for error in session.csp_errors]
+    assert not errors, "Die Content Security Policy hat etwas blockiert:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def session(open_browser: Callable[..., BrowserSession]) -> BrowserSession:
+    return open_browser()
+
+
+def _axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the current page with the WCAG 2.1 A/AA rules and return the violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_URL)
+    options = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
+    result = page.evaluate(f"async (tags) => await axe.run(document, {options})", WCAG_TAGS)
+    return list(result["violations"])
+
+
+def _describe(label: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"{label}: {len(violations)} Verstöße gegen WCAG 2.1 AA"]
+    for violation in violations:
+        lines.append(f"  - {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            targets = ", ".join(str(target) for target in node["target"])
+            lines.append(f"      {targets}: {node.get('failureSummary', '')}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_check() -> Callable[[Page, str], str]:
+    """``axe_check(page, label)`` → "" when axe-core finds nothing, else a readable list of violations."""
+
+    def check(page: Page, label: str) -> str:
+        violations = _axe_violations(page)
+        return _describe(label, violations) if violations else ""
+
+    return check

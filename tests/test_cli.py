@@ -1,0 +1,116 @@
+"""The `amtsweg` command: its subcommands, the task worker and the web server, run for real."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_tasks_db.models import DBTaskResult
+
+from amtsweg.catalog.models import SearchTerm
+from amtsweg.catalog.search import search_services
+from amtsweg.catalog.services import service_create
+from amtsweg.tenants.models import Authority
+
+
+def _amtsweg() -> list[str]:
+    """The installed console script next to this interpreter, else the module it runs."""
+    script = Path(sys.executable).with_name("amtsweg")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "amtsweg.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_help_lists_the_operations_commands() -> None:
+    result = subprocess.run([*_amtsweg(), "--help"], capture_output=True, text=True, timeout=60, check=True)
+    commands = {line.strip() for line in result.stdout.splitlines()}
+    assert {"serve", "worker", "demo", "verify-audit", "migrate"} <= commands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_batch_builds_the_search_index_for_a_new_service() -> None:
+    kreis = Authority.objects.create(
+        name="Kreis Testland",
+        short_name="Testland",
+        slug="testland",
+        kind=Authority.Kind.KREIS,
+        ags="09999000",
+    )
+    service = service_create(
+        actor=None,
+        data={
+            "owner": kreis,
+            "name": "Sperrmüll anmelden",
+            "short_text": "Große Möbel holt die Müllabfuhr nach Anmeldung ab.",
+            "keywords": ["Sperrgut"],
+        },
+    )
+    # The change only queued the work: nothing is searchable until a worker has run.
+    assert DBTaskResult.objects.filter(status="READY").exists()
+    assert not SearchTerm.objects.filter(service=service).exists()
+    assert search_services("Sperrmüll") == []
+
+    call_command("worker", "--batch", verbosity=0)
+
+    assert SearchTerm.objects.filter(service=service).exists()
+    assert [hit.service for hit in search_services("Sperrmüll")] == [service]
+    assert [hit.service for hit in search_services("Sperrgut")] == [service]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+def test_worker_rejects_nonsense_options() -> None:
+    with pytest.raises(CommandError, match="--max-tasks muss mindestens 1 sein"):
+        call_command("worker", "--max-tasks", "0")
+
+
+def test_serve_runs_gunicorn_with_access_log(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "AMTSWEG_DATA_DIR": str(tmp_path), "STATIC_MANIFEST": "false"}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [*_amtsweg(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body == "ok"
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "gunicorn" in output
+    assert '"GET /health/ HTTP/1.1" 200' in output
+
+
+def test_serve_refuses_without_collected_static_files(tmp_path: Path) -> None:
+    env = {**os.environ, "AMTSWEG_DATA_DIR": str(tmp_path), "STATIC_MANIFEST": "true"}
+    env.pop("DATABASE_URL", None)
+    env.pop("STATIC_ROOT", None)
+    result = subprocess.run(
+        [*_amtsweg(), "serve", "--bind", "127.0.0.1:1"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "amtsweg collectstatic --noinput" in result.stderr
