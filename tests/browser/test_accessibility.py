@@ -26,7 +26,9 @@ def _public_pages() -> list[tuple[str, str, int]]:
     lebenslage = lebenslagen_with_services().first()
     themenfeld = themenfelder_with_services().first()
     service = published_services().filter(name__startswith="Baugenehmigung").first()
-    assert lebenslage and themenfeld and service, "Die Testdaten enthalten keinen Katalog"
+    assert lebenslage is not None, "Die Testdaten enthalten keine Lebenslage mit Leistungen"
+    assert themenfeld is not None, "Die Testdaten enthalten kein Themenfeld mit Leistungen"
+    assert service is not None, "Die Testdaten enthalten keine Baugenehmigung"
     detail = reverse("catalog:service_detail", args=[service.slug])
     return [
         ("Startseite", reverse("portal:home"), 200),
@@ -55,9 +57,8 @@ def test_axe_finds_no_violations_on_public_pages(
     problems: list[str] = []
     for label, path, status in _public_pages():
         response = page.goto(session.url(path))
-        assert response is not None and response.status == status, (
-            f"{label}: Status {response and response.status}"
-        )
+        assert response is not None, label
+        assert response.status == status, f"{label}: Status {response.status} statt {status}"
         if found := axe_check(page, f"{label} ({path})"):
             problems.append(found)
 
@@ -85,7 +86,8 @@ def test_axe_checks_the_keyboard_focus_states(session: Any, portal_data: Any) ->
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Zum Inhalt springen")
     box = skip.bounding_box()
-    assert box is not None and box["y"] >= 0, "Der Sprunglink bleibt beim Fokus unsichtbar"
+    assert box is not None, "Der Sprunglink fehlt"
+    assert box["y"] >= 0, "Der Sprunglink bleibt beim Fokus unsichtbar"
     page.keyboard.press("Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none"), "Der fokussierte Link zeigt keinen sichtbaren Fokus"

@@ -134,7 +134,7 @@ def test_keyboard_only_journey(session: Any, portal_data: Any) -> None:
     expect(page.locator("#id_plz")).to_be_focused()
 
 
-def test_journey_without_javascript(open_browser: Callable[..., BrowserSession], portal_data: Any) -> None:
+def test_journey_without_javascript(open_browser: Callable[..., Any], portal_data: Any) -> None:
     expect = _expect()
     session = open_browser(java_script_enabled=False)
     page = session.page

@@ -95,14 +95,11 @@ class MunicipalityChoiceForm(forms.Form):
                 % {"plz": plz},
             )
         elif len(found) > 1:
-            names = ", ".join(m.short_name for m in found)
-            self.add_error(
-                "gemeinde",
-                _(
-                    "Zur Postleitzahl %(plz)s gehören mehrere Gemeinden (%(names)s). Bitte wählen Sie Ihre aus."
-                )
-                % {"plz": plz, "names": names},
+            message = _(
+                "Zur Postleitzahl %(plz)s gehören mehrere Gemeinden (%(names)s). Bitte wählen Sie Ihre aus."
             )
+            names = ", ".join(m.short_name for m in found)
+            self.add_error("gemeinde", message % {"plz": plz, "names": names})
         else:
             data["municipality"] = found[0]
         return data

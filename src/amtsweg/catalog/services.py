@@ -32,6 +32,18 @@ def service_snapshot(service: Service) -> dict[str, Any]:
     }
 
 
+REINDEX_ALL_ABOVE = 500
+
+
+def search_reindex_enqueue(service_ids: list[int] | None) -> None:
+    """Queue one search index rebuild (inside the caller's transaction, so it is durable with the data).
+
+    Large batches rebuild the whole index: one pass is cheaper than a long id list.
+    """
+    ids = None if service_ids is None or len(service_ids) > REINDEX_ALL_ABOVE else sorted(set(service_ids))
+    rebuild_search_index.enqueue(service_ids=ids)
+
+
 def _actor_name(actor: Any) -> str:
     return "System" if actor is None else str(actor.get_username())
 
@@ -77,8 +89,11 @@ def _record_version(
 
 
 @transaction.atomic
-def service_create(*, actor: Any, data: dict[str, Any], source: str = "") -> Service:
-    """Create a service; ``data`` holds model field values (``lebenslagen`` as a list)."""
+def service_create(*, actor: Any, data: dict[str, Any], source: str = "", reindex: bool = True) -> Service:
+    """Create a service; ``data`` holds model field values (``lebenslagen`` as a list).
+
+    Bulk callers pass ``reindex=False`` and enqueue one :func:`search_reindex_enqueue` at the end.
+    """
     data = dict(data)
     owner = data["owner"]
     require(can_edit_catalog(actor, owner))
@@ -94,12 +109,15 @@ def service_create(*, actor: Any, data: dict[str, Any], source: str = "") -> Ser
     if lebenslagen is not None:
         service.lebenslagen.set(lebenslagen)
     _record_version(actor=actor, service=service, before=None, source=source)
-    rebuild_search_index.enqueue(service_ids=[service.pk])
+    if reindex:
+        search_reindex_enqueue([service.pk])
     return service
 
 
 @transaction.atomic
-def service_update(*, actor: Any, service: Service, data: dict[str, Any], source: str = "") -> bool:
+def service_update(
+    *, actor: Any, service: Service, data: dict[str, Any], source: str = "", reindex: bool = True
+) -> bool:
     """Change a service. Returns False (and records nothing) when nothing changed."""
     require(can_edit_catalog(actor, service.owner))
     if "owner" in data:
@@ -118,7 +136,8 @@ def service_update(*, actor: Any, service: Service, data: dict[str, Any], source
     if lebenslagen is not None:
         service.lebenslagen.set(lebenslagen)
     _record_version(actor=actor, service=service, before=before, source=source)
-    rebuild_search_index.enqueue(service_ids=[service.pk])
+    if reindex:
+        search_reindex_enqueue([service.pk])
     return True
 
 

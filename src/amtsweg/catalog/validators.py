@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-LEIKA_PATTERN = re.compile(r"^99\d{12}$")
+LEIKA_PATTERN = re.compile(r"99[0-9]{12}")
 
 
 def normalize_leika_key(raw: str) -> str:
@@ -17,7 +17,7 @@ def normalize_leika_key(raw: str) -> str:
 
 def validate_leika_key(value: str) -> None:
     """A LeiKa key has 14 digits: 99 + group + identifier + Verrichtung + detail (3 digits each)."""
-    if not LEIKA_PATTERN.match(value or ""):
+    if not LEIKA_PATTERN.fullmatch(value or ""):
         raise ValidationError(
             _("„%(value)s“ ist kein gültiger LeiKa-Schlüssel: erwartet werden 14 Ziffern, beginnend mit 99."),
             code="invalid_leika",
@@ -26,4 +26,4 @@ def validate_leika_key(value: str) -> None:
 
 
 def is_valid_leika_key(value: str) -> bool:
-    return bool(LEIKA_PATTERN.match(value or ""))
+    return bool(LEIKA_PATTERN.fullmatch(value or ""))

@@ -19,15 +19,16 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from amtsweg.catalog.importers.files import MAX_LINE_BYTES, check_file, read_lines
 from amtsweg.catalog.importers.report import ImportRejected, ImportReport, Outcome, line_list
 from amtsweg.catalog.importers.text import html_to_text, single_line
 from amtsweg.catalog.models import Lebenslage, MaturityLevel, MaturityModel, OzgLeistung, Service, Themenfeld
-from amtsweg.catalog.services import service_create, service_update
+from amtsweg.catalog.services import search_reindex_enqueue, service_create, service_update
 from amtsweg.catalog.validators import normalize_leika_key, validate_leika_key
+from amtsweg.core.permissions import can_edit_catalog, require
 from amtsweg.tenants.models import Authority
 
 ENTITY = "Leistungen"
@@ -377,13 +378,15 @@ def _check_file_lines(path: Path, parser: _LineParser) -> dict[int, tuple[str, s
     return rejected
 
 
-def _write_line(line: _Line, *, actor: Any, owner: Authority, source: str) -> Outcome:
+def _write_line(line: _Line, *, actor: Any, owner: Authority, source: str, written: list[int]) -> Outcome:
     existing = Service.objects.filter(external_id=line.external_id).first()
     if existing is None:
         data = {"owner": owner, **line.data, "external_id": line.external_id}
-        service_create(actor=actor, data=data, source=source)
+        written.append(service_create(actor=actor, data=data, source=source, reindex=False).pk)
         return Outcome.CREATED
-    changed = service_update(actor=actor, service=existing, data=line.data, source=source)
+    changed = service_update(actor=actor, service=existing, data=line.data, source=source, reindex=False)
+    if changed:
+        written.append(existing.pk)
     return Outcome.UPDATED if changed else Outcome.UNCHANGED
 
 
@@ -393,25 +396,35 @@ def import_catalogue_jsonl(
     """Import services from a JSON Lines file; see ``docs/formats/catalogue.md``.
 
     ``owner`` maintains newly created services (default: the Kreis). Raises :class:`ImportRejected`
-    (nothing written) when the file is rejected as a whole.
+    (nothing written) when the file is rejected as a whole, ``PermissionDenied`` when ``actor`` may
+    not edit the owner's catalogue. A line for a service of another authority the actor may not edit
+    is rejected on its own.
     """
     path = Path(path)
     owner = owner or catalogue_owner()
+    require(can_edit_catalog(actor, owner))
     check_file(path)
     report = ImportReport(source=str(path), dry_run=dry_run)
     report.entity(ENTITY)
     parser = _LineParser(_References())
     rejected = _check_file_lines(path, parser)
     source = f"import-catalogue {path.name}"
+    written: list[int] = []
     with transaction.atomic():
         for number, text in _lines(path):
             if number in rejected or text is None:
                 continue
             line = parser.parse(text)
             try:
-                outcome = _write_line(line, actor=actor, owner=owner, source=source)
+                outcome = _write_line(line, actor=actor, owner=owner, source=source, written=written)
             except ValidationError as error:
                 rejected[number] = (line.external_id or "", " ".join(error.messages))
+            except IntegrityError:
+                # Only a concurrent change of the same service gets here; its savepoint was rolled back.
+                rejected[number] = (
+                    line.external_id or "",
+                    _("Die Leistung wurde gleichzeitig anderweitig geändert; bitte erneut importieren."),
+                )
             except PermissionDenied:
                 rejected[number] = (
                     line.external_id or "",
@@ -423,6 +436,9 @@ def import_catalogue_jsonl(
                 )
         if dry_run:
             transaction.set_rollback(True)
+        elif written:
+            # One index rebuild for the whole import instead of one task per service.
+            search_reindex_enqueue(written)
     for number, (key, reason) in sorted(rejected.items()):
         report.reject(entity=ENTITY, file=path.name, line=number, key=key, reason=reason)
     return report

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from amtsweg.catalog.importers.files import CsvRow, read_csv
 from amtsweg.catalog.importers.report import ImportRejected, ImportReport, Outcome, line_list
 from amtsweg.catalog.importers.text import normalize_plain
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Themenfeld
-from amtsweg.catalog.reference import ReferenceChanges, reference_data_save
+from amtsweg.catalog.reference import ReferenceChanges, can_edit_reference, reference_data_save
 from amtsweg.catalog.validators import normalize_leika_key, validate_leika_key
+from amtsweg.core.permissions import require
 from amtsweg.core.text import slugify_de
 
 THEMENFELDER_CSV = "themenfelder.csv"
@@ -559,23 +560,31 @@ def import_ozg_catalogue(directory: Path, *, actor: Any = None, dry_run: bool = 
     Raises :class:`ImportRejected` (nothing written) when a file is rejected as a whole. With
     ``dry_run`` everything is checked and counted, then rolled back.
     """
+    require(can_edit_reference(actor))
     directory = Path(directory)
     report = ImportReport(source=str(directory), dry_run=dry_run)
     for entity in (ENTITY_THEMENFELD, ENTITY_LEBENSLAGE, ENTITY_OZG, ENTITY_LEIKA):
         report.entity(entity)
     catalogue = read_ozg_catalogue(directory, report)
-    with transaction.atomic():
-        plan = _Plan(report)
-        themenfelder = _plan_themenfelder(plan, catalogue.themenfelder)
-        lebenslagen = _plan_lebenslagen(plan, catalogue.lebenslagen, themenfelder)
-        ozg = _plan_ozg(plan, catalogue.ozg, themenfelder, lebenslagen)
-        _plan_leika(plan, catalogue.leika, ozg)
-        reference_data_save(
-            actor=actor,
-            changes=plan.changes,
-            summary=report.as_dict(),
-            source=f"import-ozg-catalogue {directory}",
-        )
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            plan = _Plan(report)
+            themenfelder = _plan_themenfelder(plan, catalogue.themenfelder)
+            lebenslagen = _plan_lebenslagen(plan, catalogue.lebenslagen, themenfelder)
+            ozg = _plan_ozg(plan, catalogue.ozg, themenfelder, lebenslagen)
+            _plan_leika(plan, catalogue.leika, ozg)
+            reference_data_save(
+                actor=actor,
+                changes=plan.changes,
+                summary=report.as_dict(),
+                source=f"import-ozg-catalogue {directory}",
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as error:
+        # E.g. two Themenfelder swapping their names in one file; the checks above catch the usual cases.
+        raise ImportRejected(
+            _("Die Dateien widersprechen dem vorhandenen Katalog (%(error)s); es wurde nichts gespeichert.")
+            % {"error": error}
+        ) from error
     return report

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from amtsweg.catalog.importers.jsonl import export_catalogue_jsonl, import_catalogue_jsonl
+from amtsweg.catalog.importers.jsonl import export_catalogue_jsonl, import_catalogue_jsonl, service_record
 from amtsweg.catalog.models import Service, ServiceVersion
 from amtsweg.catalog.services import service_delete
 from amtsweg.catalog.tests.factories import (
@@ -179,3 +180,27 @@ def test_export_to_standard_output(catalogue: list[Service]) -> None:
         "bauantrag-duelmen",
         "schuelerfahrkosten",
     ]
+
+
+DOC = Path(__file__).resolve().parents[4] / "docs" / "formats" / "catalogue.md"
+
+
+def documented_lines() -> list[str]:
+    blocks = re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_documented_examples_are_valid_and_match_the_export(catalogue: list[Service], tmp_path: Path) -> None:
+    LebenslageFactory(code="47", name="Tierhaltung")
+    lines = documented_lines()
+    assert len(lines) == 3
+    path = tmp_path / "beispiel.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = import_catalogue_jsonl(path)
+
+    assert report.rejected == 0, report.rejections()
+    assert (report.created, report.updated) == (2, 1)
+    exported = json.loads(lines[2])
+    assert list(exported) == list(service_record(Service.objects.get(external_id="schuelerfahrkosten")))
+    assert Service.objects.get(external_id="hundesteuer").lebenslagen.get().code == "47"

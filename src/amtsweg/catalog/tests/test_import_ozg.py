@@ -6,8 +6,10 @@ import csv
 import io
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from pytest_django.fixtures import Settings
@@ -165,6 +167,19 @@ def test_command_prints_summary_and_writes_all_rejections_as_csv(tmp_path: Path)
     assert any(row["zeile"] == "5252" and "Typisierung „44“" in row["grund"] for row in rejected)
 
 
+def test_only_catalogue_editors_may_import(tmp_path: Path, django_user_model: Any) -> None:
+    directory = write_catalogue(tmp_path / "ozg")
+    citizen = django_user_model.objects.create_user(username="buergerin", password="ein-langes-passwort")
+    admin = django_user_model.objects.create_superuser(username="fachadmin", password="ein-langes-passwort")
+
+    with pytest.raises(PermissionDenied):
+        import_ozg_catalogue(directory, actor=citizen)
+    assert nothing_stored()
+
+    import_ozg_catalogue(directory, actor=admin)
+    assert AuditEntry.objects.get(action="catalog.reference.imported").actor_label == "fachadmin"
+
+
 # Small synthetic catalogues ---------------------------------------------------------------------
 
 
@@ -207,6 +222,18 @@ def test_rows_entered_before_are_found_by_code_and_keep_their_audience(tmp_path:
     assert Themenfeld.objects.count() == 2
     bauen = Lebenslage.objects.get(code="14")
     assert (bauen.audience, bauen.slug) == ("beide", "bauen")
+
+
+def test_name_held_by_another_themenfeld_is_reported_not_crashed(tmp_path: Path) -> None:
+    Themenfeld.objects.create(code="2", name="Bauen", slug="bauen")
+    Themenfeld.objects.create(code="7", name="Bauen & Wohnen", slug="bauen-wohnen")
+
+    report = import_ozg_catalogue(write_catalogue(tmp_path / "ozg"))
+
+    rejected = {item.key: item.reason for item in report.rejections() if item.entity == "Themenfelder"}
+    assert "Kennung „7“" in rejected["2"]
+    assert Themenfeld.objects.get(code="2").name == "Bauen"
+    assert report.counts["Themenfelder"].created == 1
 
 
 def test_bad_keys_junk_and_broken_rows_are_reported_and_not_stored(tmp_path: Path) -> None:
@@ -289,8 +316,10 @@ def test_utf16_file_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
     assert nothing_stored()
 
 
-def test_utf8_with_byte_order_mark_is_accepted(tmp_path: Path) -> None:
-    directory = write_catalogue(tmp_path / "ozg", themenfelder=THEMENFELDER.encode("utf-8-sig"))
+def test_utf8_with_byte_order_mark_and_windows_line_ends_is_accepted(tmp_path: Path) -> None:
+    directory = write_catalogue(
+        tmp_path / "ozg", themenfelder=THEMENFELDER.replace("\n", "\r\n").encode("utf-8-sig")
+    )
 
     report = import_ozg_catalogue(directory)
 

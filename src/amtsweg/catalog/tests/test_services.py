@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -118,3 +120,28 @@ def test_deleted_service_leaves_the_index(kreis: Authority, run_tasks: Callable[
     service_delete(actor=None, service=service)
     assert not SearchTerm.objects.exists()
     assert AuditEntry.objects.filter(action="catalog.service.deleted").exists()
+
+
+def test_a_bulk_import_queues_one_index_rebuild_not_one_per_service(
+    kreis: Authority, tmp_path: Path, run_tasks: Callable[[], None]
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from amtsweg.catalog.importers.jsonl import import_catalogue_jsonl
+
+    lines = [
+        {
+            "id": f"test-{n}",
+            "name": f"Leistung Nummer {n}",
+            "description": "Ein Text.",
+            "leika": None,
+            "keywords": [],
+        }
+        for n in range(25)
+    ]
+    path = tmp_path / "katalog.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    import_catalogue_jsonl(path, owner=kreis)
+    assert DBTaskResult.objects.count() == 1
+    run_tasks()
+    assert len(search_services("Leistung Nummer")) == 20  # the configured page size

@@ -65,7 +65,9 @@ def test_baugenehmigung_in_senden_is_the_kreis_bauaufsicht() -> None:
 
 
 @pytest.mark.parametrize("service_key", ["coe-baugenehmigung", "coe-bauvoranfrage"])
-def test_bauaufsicht_is_the_kreis_for_nine_towns_and_the_town_in_coesfeld_and_duelmen(service_key: str) -> None:
+def test_bauaufsicht_is_the_kreis_for_nine_towns_and_the_town_in_coesfeld_and_duelmen(
+    service_key: str,
+) -> None:
     for slug in NINE_TOWNS:
         assert resolve(service_key, slug).authority.slug == "kreis-coesfeld", slug
     for slug in ("coesfeld", "duelmen"):
@@ -148,7 +150,11 @@ def test_wohnsitz_anmelden_in_billerbeck_is_the_buergerbuero_of_billerbeck_with_
     assert resolved.org_unit.name == "Bürgerbüro"
     assert not resolved.has_local_contact
     [town_hall] = resolved.locations
-    assert (town_hall.name, town_hall.postcode, town_hall.city) == ("Rathaus Billerbeck", "48727", "Billerbeck")
+    assert (town_hall.name, town_hall.postcode, town_hall.city) == (
+        "Rathaus Billerbeck",
+        "48727",
+        "Billerbeck",
+    )
     weekdays = {hours.weekday for hours in town_hall.opening_hours.all()}
     assert weekdays == {0, 1, 2, 3, 4}, "Montag bis Freitag geöffnet"
 

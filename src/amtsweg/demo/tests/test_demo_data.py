@@ -1,0 +1,175 @@
+"""The demo catalogue is complete, correct and compatible with the OZG reference data."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from django.core.management import call_command
+
+from amtsweg.catalog.models import Lebenslage, LeikaEntry, Service, Themenfeld
+from amtsweg.catalog.search import search_services
+from amtsweg.catalog.validators import is_valid_leika_key
+from amtsweg.demo.catalogue import SERVICES
+from amtsweg.demo.organisation import KREIS, MUNICIPALITIES
+from amtsweg.demo.reference import LEBENSLAGEN, THEMENFELDER
+from amtsweg.demo.responsibilities import RESPONSIBILITIES
+from amtsweg.tenants.models import Authority
+from amtsweg.testing import shared_data
+
+# Keys DOMAIN.md §1 names that the 2021 KDN list in ../shared/data does not contain yet.
+LEIKA_KEYS_FROM_DOMAIN = {"99102013104000", "99107023037000", "99012070006001"}
+
+# --- the data itself (no database) --------------------------------------------------------------
+
+
+def test_every_service_has_rules_and_every_rule_a_service() -> None:
+    keys = [service.key for service in SERVICES]
+    assert len(keys) == len(set(keys)), "Austausch-IDs sind doppelt"
+    assert set(keys) == set(RESPONSIBILITIES)
+
+
+def test_rules_name_only_existing_kreis_units_and_offices() -> None:
+    units = {unit.function for unit in KREIS.org_units}
+    offices = {location.key for location in KREIS.locations}
+    for key, rules in RESPONSIBILITIES.items():
+        for rule in rules:
+            assert not rule.kreis_unit or rule.kreis_unit in units, key
+            assert set(rule.locations) <= offices, key
+
+
+def test_each_town_has_the_offices_the_rules_ask_for() -> None:
+    rules = [rule for town_rules in RESPONSIBILITIES.values() for rule in town_rules]
+    for town in MUNICIPALITIES:
+        functions = {unit.function for unit in town.org_units}
+        needed = {
+            r.org_unit_function for r in rules if r.authority is None and r.municipality in (None, town.slug)
+        }
+        needed |= {r.contact_function for r in rules}
+        needed.discard("")
+        assert needed <= functions, f"{town.short_name} fehlt: {sorted(needed - functions)}"
+
+
+def test_texts_are_german_with_umlauts_not_ascii_substitutes() -> None:
+    for service in SERVICES:
+        text = " ".join([service.name, service.short_text, service.full_text])
+        for ascii_form in ("fuer ", "muessen", "Buergerbuero", "Gebuehr", " ae", "koennen"):
+            assert ascii_form not in text, f"{service.key}: „{ascii_form}“"
+
+
+# --- loaded into the database --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_at_least_sixty_published_services_with_every_text() -> None:
+    services = list(Service.objects.filter(external_id__startswith="coe-", is_published=True))
+    assert len(services) >= 60
+    for service in services:
+        for field in ("short_text", "full_text", "required_documents", "fees", "legal_basis"):
+            assert getattr(service, field).strip(), f"{service.name}: {field} fehlt"
+        assert service.keywords, f"{service.name}: keine Suchbegriffe"
+        assert service.themenfeld is not None
+        assert service.lebenslagen.exists()
+        assert service.maturity_level is not None
+        assert service.maturity_level.model.is_default
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_leika_keys_that_are_set_are_valid() -> None:
+    keys = [key for key in Service.objects.values_list("leika_key", flat=True) if key]
+    assert len(keys) >= 50
+    assert all(is_valid_leika_key(key) for key in keys)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_schools_and_social_services_are_covered() -> None:
+    names = set(Service.objects.values_list("name", flat=True))
+    for expected in (
+        "Schüler-BAföG beantragen",
+        "Leistungen für Bildung und Teilhabe",
+        "Wohngeld beantragen",
+        "Elterngeld beantragen",
+        "Unterhaltsvorschuss beantragen",
+        "Kita-Platz beantragen",
+        "Hilfe zur Pflege beantragen",
+        "Schwerbehindertenausweis beantragen",
+    ):
+        assert expected in names
+    assert Service.objects.filter(name__startswith="Schülerfahrkosten").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_authorities_carry_the_public_facts() -> None:
+    kreis = Authority.objects.get(ags="05558000")
+    assert (kreis.kind, kreis.street, kreis.postcode, kreis.population) == (
+        "kreis",
+        "Friedrich-Ebert-Straße 7",
+        "48653",
+        222953,
+    )
+    duelmen = Authority.objects.get(ags="05558016")
+    assert (duelmen.kind, duelmen.designation, duelmen.parent) == (
+        "stadt",
+        "Mittlere kreisangehörige Stadt",
+        kreis,
+    )
+    coesfeld = Authority.objects.get(slug="coesfeld")
+    assert coesfeld.designation == "Kreisstadt, mittlere kreisangehörige Stadt"
+    assert Authority.objects.get(slug="ascheberg").kind == "gemeinde"
+    assert kreis.municipalities.count() == 11
+    assert {pc.code for pc in Authority.objects.get(slug="luedinghausen").postal_codes.all()} == {"59348"}
+    # Demo contact data must not reach anybody: reserved .example domain, no phone numbers.
+    for authority in Authority.objects.all():
+        assert not authority.email or authority.email.endswith(".example")
+        assert not authority.phone
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_demo_is_searchable_right_after_loading() -> None:
+    assert search_services("Bauantrag")[0].service.name == "Baugenehmigung beantragen"
+    assert search_services("Kindergartenplatz")[0].service.name == "Kita-Platz beantragen"
+    assert search_services("Hartz IV")[0].service.external_id == "coe-buergergeld"
+
+
+# --- compatibility with the KDN OZG reference data ------------------------------------------------
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with shared_data("ozg", name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.shared_data
+def test_themenfelder_and_lebenslagen_use_the_kdn_ids_and_names() -> None:
+    themenfelder = {row["themenfeld_id"]: row["themenfeld"] for row in _rows("themenfelder.csv")}
+    lebenslagen = {row["lebenslage_id"]: row for row in _rows("lebenslagen.csv")}
+    for code, name in THEMENFELDER.items():
+        assert themenfelder[code] == name
+    for data in LEBENSLAGEN:
+        row = lebenslagen[data.code]
+        assert (row["lebenslage"], row["themenfeld_id"]) == (data.name, data.themenfeld)
+
+
+@pytest.mark.shared_data
+def test_leika_keys_come_from_the_kdn_list_or_domain_facts() -> None:
+    known = {row["leika_schluessel"] for row in _rows("leika_leistungen.csv")} | LEIKA_KEYS_FROM_DOMAIN
+    unknown = {
+        service.key: service.leika for service in SERVICES if service.leika and service.leika not in known
+    }
+    assert not unknown
+
+
+@pytest.mark.shared_data
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_a_later_ozg_import_updates_instead_of_duplicating() -> None:
+    call_command("import-ozg-catalogue", str(shared_data("ozg")), verbosity=0)
+    assert Themenfeld.objects.count() == 14
+    assert Lebenslage.objects.count() == len(_rows("lebenslagen.csv"))
+    assert Lebenslage.objects.get(code="55").services.filter(external_id="coe-wohnsitz-anmelden").exists()
+    assert LeikaEntry.objects.filter(key="99115005104000").exists()
