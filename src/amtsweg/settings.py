@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "amtsweg.tenants",
     "amtsweg.catalog",
     "amtsweg.portal",
+    "amtsweg.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """Browser journeys: Playwright (sync API) driving Debian's Chromium against Django's live server.
 
-One Chromium per test session; each test gets a fresh browser context (no shared cookies) and a
+One Chromium per test module; each test gets a fresh browser context (no shared cookies) and a
 freshly loaded database (the live server needs committed data, so the tests use ``transactional_db``).
 Without Chromium the tests are skipped with a reason; ``playwright install`` is never needed.
 """
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
     from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API keeps an asyncio loop in the test thread; Django would then refuse ORM calls
-# made by the test itself (loading data, looking up slugs). The live server runs in its own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -41,6 +37,7 @@ SKIP_REASON = "Chromium nicht installiert – Browser-Tests übersprungen (apt-g
 AXE_SCRIPT = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
 AXE_URL = "/__test__/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @dataclass(frozen=True)
@@ -55,17 +52,33 @@ class PortalData:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread while it is started.
+    Django refuses ORM calls in that state, so the test's own ORM calls (loading data, looking up
+    slugs) need ``DJANGO_ALLOW_ASYNC_UNSAFE`` – set only while the browser runs and removed again,
+    so neither later tests nor subprocesses (``check --deploy``) see it. Module scope (not session
+    scope) stops the loop before the next module's tests run.
+    """
     executable = chromium_path()
     if executable is None:
         pytest.skip(SKIP_REASON)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 def _load_data() -> str:

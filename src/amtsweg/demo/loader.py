@@ -5,8 +5,8 @@ a second run changes nothing, creates no new service versions and adds only its 
 the audit log. Every write goes through the domain function an administrator's edit would use:
 ``tenants.services.organisation_save`` for the organisation, ``catalog.reference.reference_data_save``
 for Themenfelder and Lebenslagen, ``catalog.services`` for services and responsibility rules. Only the
-maturity models (no domain function yet), the org units' location links and the demo logins are
-written here directly; the summary audit entry of the load covers them.
+maturity models (no domain function yet), the org units' location links and the demo logins
+(:mod:`amtsweg.demo.logins`) are written directly; the summary audit entry of the load covers them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from collections import Counter
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -43,47 +41,16 @@ from amtsweg.catalog.services import (
 from amtsweg.core.audit import audit_record
 from amtsweg.core.text import slugify_de
 from amtsweg.demo.catalogue import SERVICES, ServiceData
-from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours
+from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure
+from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
 SOURCE = "amtsweg load-demo"
-DEMO_PASSWORD = "amtsweg-demo"  # noqa: S105 - documented demo password, refused in production
-CATALOG_GROUP = "Fachadministration Katalog"
-DEMO_USERS: tuple[tuple[str, str, bool], ...] = (
-    # username, role shown to the person starting the demo, superuser?
-    ("admin", "Superuser: darf alles in der Verwaltung", True),
-    ("fachadmin", "Fachadministration Katalog: pflegt Leistungen und Zuständigkeiten", False),
-)
-# What the Fachadministration may do in the admin: maintain services and rules, look at the rest.
-CATALOG_PERMISSIONS = (
-    *(
-        f"{verb}_{model}"
-        for model in ("service", "responsibility")
-        for verb in ("add", "change", "delete", "view")
-    ),
-    *(
-        f"view_{model}"
-        for model in (
-            "serviceversion",
-            "themenfeld",
-            "lebenslage",
-            "ozgleistung",
-            "leikaentry",
-            "maturitymodel",
-        )
-    ),
-    "view_maturitylevel",
-)
-TENANT_VIEW_PERMISSIONS = (
-    "view_authority",
-    "view_orgunit",
-    "view_location",
-    "view_openinghours",
-    "view_postalcode",
-)
+# ``amtsweg demo`` finds demo_logins here, by module name (core must not import the demo app).
+__all__ = ["DEMO_PASSWORD", "DemoRefusedError", "demo_logins", "load_demo"]
 
 
 class DemoRefusedError(Exception):
@@ -101,16 +68,8 @@ class _Stats:
         self.created: Counter[str] = Counter()
         self.changed: Counter[str] = Counter()
 
-    def record(self, kind: str, *, created: bool, changed: bool = True) -> None:
-        if created:
-            self.created[kind] += 1
-        elif changed:
-            self.changed[kind] += 1
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(user name, password, role) of the demo logins, for ``amtsweg demo`` to print."""
-    return [(username, DEMO_PASSWORD, role) for username, role, _superuser in DEMO_USERS]
+    def record(self, kind: str, *, created: bool) -> None:
+        (self.created if created else self.changed)[kind] += 1
 
 
 def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
@@ -128,7 +87,7 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
 
     def say(message: str) -> None:
         if stdout is not None:
-            stdout.write(message)
+            stdout.write(message + "\n")
 
     stats = _Stats()
     with transaction.atomic():
@@ -142,7 +101,7 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
         say(_("Zuständigkeiten …"))
         _load_responsibilities(stats, services, authorities, kreis_units, kreis_locations)
         say(_("Demo-Zugänge …"))
-        _load_users(stats)
+        logins = demo_logins_ensure()
         say(_("Suchindex …"))
         demo_ids = [service.pk for service in services.values()]
         indexed = SearchTerm.objects.filter(service_id__in=demo_ids).values("service_id").distinct().count()
@@ -167,14 +126,14 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
             "reference_saved": sum(
                 stats.created[k] + stats.changed[k] for k in ("themenfelder", "lebenslagen", "maturity")
             ),
-            "users_created": stats.created["users"],
+            "users_created": logins["users_created"],
             "search_terms": SearchTerm.objects.filter(service_id__in=demo_ids).count(),
         }
         audit_record(
             actor=None,
             action="demo.loaded",
             obj=kreis,
-            changes={"created": dict(stats.created), "changed": dict(stats.changed), **result},
+            changes={"created": dict(stats.created), "changed": dict(stats.changed), **logins, **result},
             authority_id=kreis.pk,
             source=SOURCE,
         )
@@ -281,7 +240,7 @@ def _authority_values(data: AuthorityData, loaded: dict[str, Authority]) -> dict
     }
 
 
-def _load_location(stats: _Stats, authority: Authority, data: Any) -> Location:
+def _load_location(stats: _Stats, authority: Authority, data: LocationData) -> Location:
     location = _upsert(
         stats,
         "locations",
@@ -429,9 +388,12 @@ def _load_services(
         values = _service_values(data, kreis, themenfelder, lebenslagen, levels)
         service = Service.objects.filter(external_id=data.key).first()
         if service is None:
-            service = service_create(actor=None, data={**values, "external_id": data.key}, source=SOURCE)
+            # No index task per service: load_demo rebuilds the index itself before it commits.
+            service = service_create(
+                actor=None, data={**values, "external_id": data.key}, source=SOURCE, reindex=False
+            )
             stats.record("services", created=True)
-        elif service_update(actor=None, service=service, data=values, source=SOURCE):
+        elif service_update(actor=None, service=service, data=values, source=SOURCE, reindex=False):
             service.refresh_from_db()
             stats.record("services", created=False)
         services[data.key] = service
@@ -489,33 +451,3 @@ def _save_rule(
         setattr(responsibility, name, value)
     responsibility_save(actor=None, responsibility=responsibility, locations=locations, source=SOURCE)
     stats.record("responsibilities", created=created)
-
-
-# --- demo logins -------------------------------------------------------------------------------
-
-
-def _load_users(stats: _Stats) -> None:
-    group, created = Group.objects.get_or_create(name=CATALOG_GROUP)
-    permissions = list(
-        Permission.objects.filter(
-            Q(content_type__app_label="catalog", codename__in=CATALOG_PERMISSIONS)
-            | Q(content_type__app_label="tenants", codename__in=TENANT_VIEW_PERMISSIONS)
-        )
-    )
-    if _set_m2m(group.permissions, permissions) or created:
-        stats.record("groups", created=created)
-    user_model = get_user_model()
-    manager: Any = user_model._default_manager
-    for username, _role, is_superuser in DEMO_USERS:
-        user = manager.filter(**{user_model.USERNAME_FIELD: username}).first()
-        if user is None:
-            # The password is set only when the login is created, so that a changed one survives reloads.
-            email = f"{username}@amtsweg.example"
-            if is_superuser:
-                user = manager.create_superuser(username, email, DEMO_PASSWORD)
-            else:
-                user = manager.create_user(username, email, DEMO_PASSWORD, is_staff=True)
-            stats.record("users", created=True)
-        if not is_superuser and not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
-            stats.record("users", created=False)

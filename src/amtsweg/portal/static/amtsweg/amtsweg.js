@@ -15,4 +15,17 @@
       next.focus();
     }
   });
+
+  // When an enhanced form cannot get its answer (server error, no network), load the page the
+  // ordinary way instead of leaving the visitor without any feedback.
+  function fallBack(event) {
+    var detail = event.detail || {};
+    var elt = detail.elt;
+    var path = detail.pathInfo && detail.pathInfo.finalRequestPath;
+    if (elt && elt.closest && elt.closest("[data-amtsweg-fallback]") && path) {
+      window.location.assign(path);
+    }
+  }
+  document.addEventListener("htmx:responseError", fallBack);
+  document.addEventListener("htmx:sendError", fallBack);
 })();

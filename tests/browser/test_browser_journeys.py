@@ -178,3 +178,26 @@ def test_journey_without_javascript(open_browser: Callable[..., Any], portal_dat
     from amtsweg.portal.models import AccessibilityFeedback
 
     assert AccessibilityFeedback.objects.filter(message__startswith="Die Tabelle der Öffnungszeiten").exists()
+
+
+def test_failed_enhanced_request_falls_back_to_a_page_load(session: Any, portal_data: Any) -> None:
+    """If the htmx request for the answer fails, the browser loads the whole page the ordinary way."""
+    expect = _expect()
+    page = session.page
+    failed: list[str] = []
+
+    def fail_htmx_once(route: Any) -> None:
+        if route.request.headers.get("hx-request") and not failed:
+            failed.append(route.request.url)
+            route.fulfill(status=502, body="Bad Gateway")
+        else:
+            route.continue_()
+
+    page.goto(session.url("/suche/?q=Bauantrag"))
+    page.locator("#suchergebnisse").get_by_role(
+        "link", name=re.compile(portal_data.service_link)
+    ).first.click()
+    page.route(re.compile(r".*[?&]gemeinde=.*"), fail_htmx_once)
+    _choose_and_show(page, "Senden")
+    expect(page.locator("#zustaendige-behoerde")).to_have_text(portal_data.expected["Senden"])
+    assert failed, "Die htmx-Anfrage wurde nicht abgefangen"
