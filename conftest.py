@@ -20,3 +20,11 @@ def run_tasks(transactional_db: None) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Each test starts with an empty cache, so no test sees another test's cached records."""
+    from django.core.cache import cache
+
+    cache.clear()

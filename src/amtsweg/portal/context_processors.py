@@ -3,8 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from amtsweg.catalog.selectors import kreis as kreis_selector
+from amtsweg.tenants.models import Authority
+
+_KREIS_CACHE_SECONDS = 60
+
+
+def _kreis() -> Authority | None:
+    """The Kreis this installation serves (header, Impressum, Datenschutz), cached for a minute."""
+    key = f"amtsweg:kreis:{settings.AMTSWEG_KREIS_AGS}"
+    found = cache.get(key)
+    if found is None:
+        found = kreis_selector() or False
+        cache.set(key, found, _KREIS_CACHE_SECONDS)
+    return found or None
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.AMTSWEG_SITE_NAME}
+    return {"site_name": settings.AMTSWEG_SITE_NAME, "kreis": SimpleLazyObject(_kreis)}

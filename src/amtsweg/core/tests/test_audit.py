@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def _chain(length: int = 4) -> list[AuditEntry]:
     return [
-        audit_record(actor=None, action="test.step", changes={"schritt": n}, source="Test") for n in range(length)
+        audit_record(actor=None, action="test.step", changes={"schritt": n}, source="Test")
+        for n in range(length)
     ]
 
 
@@ -94,7 +95,9 @@ def test_deleting_every_entry_is_detected() -> None:
 def test_deleted_chain_head_is_detected() -> None:
     _chain()
     AuditChainHead.objects.all().delete()
-    assert [b.reason for b in audit_verify_chain()] == ["Kettenkopf fehlt (Zeile der Protokollkette gelöscht)"]
+    assert [b.reason for b in audit_verify_chain()] == [
+        "Kettenkopf fehlt (Zeile der Protokollkette gelöscht)"
+    ]
 
 
 def test_chain_continues_after_verification() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -10,6 +11,7 @@ from django.urls import path, reverse
 
 from amtsweg.catalog.tests.factories import KreisScenario, kreis_scenario
 from amtsweg.portal.models import AccessibilityFeedback
+from amtsweg.tenants.models import Authority
 from amtsweg.urls import urlpatterns as project_urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -63,10 +65,16 @@ def test_home_page_works_without_any_catalogue(client: Client) -> None:
 @pytest.mark.parametrize(
     ("name", "snippets"),
     [
-        ("portal:imprint", ["Impressum", "Herausgeber", "Friedrich-Ebert-Straße 7"]),
+        ("portal:imprint", ["Impressum", "Herausgeber", "Kreis Testland", "Musterweg 5", "12345 Testhausen"]),
         (
             "portal:privacy",
-            ["Datenschutzerklärung", "Cookies", "keine Werkzeuge zur Reichweitenmessung", "Art. 15"],
+            [
+                "Datenschutzerklärung",
+                "Kreis Testland, Musterweg 5",
+                "Cookies",
+                "keine Werkzeuge zur Reichweitenmessung",
+                "Art. 15",
+            ],
         ),
         (
             "portal:easy_language",
@@ -87,7 +95,18 @@ def test_home_page_works_without_any_catalogue(client: Client) -> None:
         ),
     ],
 )
-def test_portal_pages_show_their_texts(client: Client, name: str, snippets: list[str]) -> None:
+def test_portal_pages_show_their_texts(client: Client, name: str, snippets: list[str], settings: Any) -> None:
+    # Impressum and Datenschutz name the Kreis the installation serves, read from its record.
+    Authority.objects.create(
+        name="Kreis Testland",
+        short_name="Testland",
+        slug="testland",
+        kind=Authority.Kind.KREIS,
+        ags=settings.AMTSWEG_KREIS_AGS,
+        street="Musterweg 5",
+        postcode="12345",
+        city="Testhausen",
+    )
     response = client.get(reverse(name))
     assert response.status_code == 200
     text = _text(response)
