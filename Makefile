@@ -53,7 +53,9 @@ bench: install assets
 	$(PY) benchmarks/portal.py
 
 messages: install
-	cd src/amtsweg && ../../$(AMTSWEG) makemessages -l en --no-obsolete --ignore='*/tests/*'
+	cd src/amtsweg && ../../$(AMTSWEG) makemessages -l en --no-obsolete --ignore='*/tests/*' \
+	  --ignore='demo/catalogue.py' --ignore='demo/organisation.py' --ignore='demo/responsibilities.py' \
+	  --ignore='demo/reference.py'
 	$(AMTSWEG) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:

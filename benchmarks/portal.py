@@ -26,6 +26,7 @@ import loadgen
 
 WORKERS = 2
 WARMUP_SECONDS = 3.0
+SINGLE_CLIENT_SECONDS = 5.0
 SERVICE_LEIKA = "99012070006001"  # Baugenehmigung: Dülmen decides itself, the other towns go to the Kreis
 MUNICIPALITY = "duelmen"
 SEARCH_QUERY = "Bauantrag"
@@ -65,24 +66,30 @@ def _check_pages(port: int, pages: list[tuple[str, str, str]]) -> None:
             harness.fail(f"{name} ({path}) antwortet mit {status} und ohne „{expected}“.")
 
 
-def _table(results: list[loadgen.Result], baseline: loadgen.Result) -> str:
+def _table(results: list[loadgen.Result], single: dict[str, loadgen.Result], baseline: loadgen.Result) -> str:
     lines = [
-        "| Page | Path | Requests/s | p50 ms | p99 ms | Errors "
-        "| Throughput vs. baseline | p50 vs. baseline |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| Page | Path | Requests/s | p50 ms | p99 ms | Errors | Throughput vs. baseline "
+        "| p50 vs. baseline | p50 ms, 1 client |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         lines.append(
             f"| {result.name} | `{result.path}` | {result.per_second:.0f} "
-            f"| {result.p50:.1f} | {result.p99:.1f} "
-            f"| {result.errors} | {result.per_second / baseline.per_second:.2f} × "
-            f"| {result.p50 / baseline.p50:.1f} × |"
+            f"| {result.p50:.1f} | {result.p99:.1f} | {result.errors} "
+            f"| {result.per_second / baseline.per_second:.2f} × "
+            f"| {result.p50 / baseline.p50:.1f} × | {single[result.name].p50:.1f} |"
         )
     return "\n".join(lines)
 
 
 def _report(
-    results: list[loadgen.Result], baseline: loadgen.Result, clients: int, duration: float, pg_version: str
+    results: list[loadgen.Result],
+    single: dict[str, loadgen.Result],
+    baseline: loadgen.Result,
+    clients: int,
+    duration: float,
+    pg_version: str,
+    load_before: float,
 ) -> str:
     machine = harness.machine()
     today = dt.datetime.now(dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -90,9 +97,10 @@ def _report(
 ## Citizen portal (`benchmarks/portal.py`)
 
 Measured {today} by `make bench` on {machine["cpu"]}, **{machine["cores"]} cores**, {machine["memory"]},
-{machine["system"]}, Python {machine["python"]}, PostgreSQL {pg_version}, gunicorn {gunicorn.__version__}.
+{machine["system"]}, Python {machine["python"]}, PostgreSQL {pg_version}, gunicorn {gunicorn.__version__};
+load average {load_before:.2f} when the measurement started (other work on the machine skews the figures).
 
-{_table(results, baseline)}
+{_table(results, single, baseline)}
 
 **Method.** The real server as in production: `amtsweg serve --workers {WORKERS}` (gunicorn, sync workers,
 no access log), `DEBUG` off, hashed static files, PostgreSQL on the same machine, the full demo catalogue with
@@ -101,7 +109,8 @@ keeps {clients} requests in flight for {duration:.0f} s per page after a {WARMUP
 gunicorn's sync workers close each connection, so every request opens a new one, as behind a proxy without
 upstream keep-alive. The load generator **shares the {machine["cores"]} cores with the server and the
 database**, so all figures are lower bounds; latency includes the time a request waits for a free worker.
-Only answers with status 200 count; "Errors" are all others.
+Only answers with status 200 count; "Errors" are all others. The last column is the median with a single
+client ({SINGLE_CLIENT_SECONDS:.0f} s per page): the time one request takes on an idle server.
 
 **Baseline.** `/health/`: a Django view returning "ok" through the complete middleware stack (sessions,
 CSRF, locale, CSP, whitenoise), served by the same server in the same run. "Throughput vs. baseline" is the
@@ -136,8 +145,10 @@ def main() -> None:
             ("Search", f"/suche/?q={SEARCH_QUERY}", f"/leistungen/{slug}/"),
         ]
         results: list[loadgen.Result] = []
+        single: dict[str, loadgen.Result] = {}
         with harness.server(env, port, WORKERS):
             _check_pages(port, pages)
+            load_before = os.getloadavg()[0]
             print(
                 f"\nMessung: {clients} Clients, je Seite {WARMUP_SECONDS:.0f} s Aufwärmen + {duration:.0f} s"
             )
@@ -149,13 +160,21 @@ def main() -> None:
                     f"  {name}: {result.per_second:.0f}/s, p50 {result.p50:.1f} ms, p99 {result.p99:.1f} ms"
                 )
                 results.append(result)
+            print(f"Ein Client, je Seite {SINGLE_CLIENT_SECONDS:.0f} s:")
+            for name, path, _ in pages:
+                single[name] = loadgen.run(
+                    name, "127.0.0.1", port, path, clients=1, seconds=SINGLE_CLIENT_SECONDS
+                )
+                print(f"  {name}: p50 {single[name].p50:.1f} ms")
         harness.drop_database(database_url)
     baseline = results[0]
-    if any(result.requests == 0 for result in results):
+    if any(result.requests == 0 for result in [*results, *single.values()]):
         harness.fail("Eine Seite hat keine einzige Anfrage erfolgreich beantwortet.")
     print()
-    print(_table(results, baseline))
-    harness.write_section("portal", _report(results, baseline, clients, duration, pg_version))
+    print(_table(results, single, baseline))
+    harness.write_section(
+        "portal", _report(results, single, baseline, clients, duration, pg_version, load_before)
+    )
     doc = harness.PERFORMANCE_DOC.relative_to(harness.ROOT)
     print(f"\n{doc} aktualisiert ({time.perf_counter() - started:.0f} s).")
 
