@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.management import call_command
@@ -28,3 +28,13 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default() -> Iterator[None]:
+    """Every test starts in German; a test that requested an /en/ page does not leak English."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.activate("de")

@@ -35,7 +35,7 @@ class Lebenslage(models.Model):
     class Audience(models.TextChoices):
         CITIZENS = "buerger", _("Bürgerinnen und Bürger")
         BUSINESSES = "unternehmen", _("Unternehmen")
-        BOTH = "beide", _("Bürger und Unternehmen")
+        BOTH = "beide", _("Bürgerinnen, Bürger und Unternehmen")
 
     code = models.CharField(_("Kennung"), max_length=20, unique=True)
     name = models.CharField(_("Name"), max_length=200)
@@ -139,7 +139,7 @@ class Service(TimeStampedModel):
     class Audience(models.TextChoices):
         CITIZENS = "buerger", _("Bürgerinnen und Bürger")
         BUSINESSES = "unternehmen", _("Unternehmen")
-        BOTH = "beide", _("Bürger und Unternehmen")
+        BOTH = "beide", _("Bürgerinnen, Bürger und Unternehmen")
 
     owner = models.ForeignKey(
         Authority,
@@ -295,7 +295,7 @@ class Responsibility(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.municipality_id and not self.municipality.is_municipality:  # type: ignore[union-attr]
-            errors["municipality"] = _("Hier ist eine Stadt oder Gemeinde auszuwählen.")
+            errors["municipality"] = _("Bitte wählen Sie eine Stadt oder Gemeinde aus.")
         if self.org_unit_id and self.authority_id and self.org_unit.authority_id != self.authority_id:  # type: ignore[union-attr]
             errors["org_unit"] = _("Die Organisationseinheit gehört nicht zur zuständigen Behörde.")
         if self.org_unit_id and not self.authority_id:

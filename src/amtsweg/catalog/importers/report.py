@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Details kept in memory; counts stay exact beyond this. A 50 MB file of junk must not need gigabytes.
 MAX_DETAILS = 100_000
@@ -152,5 +153,17 @@ class ImportReport:
             writer.writerow([item.file, item.line, item.entity, item.key, item.outcome.value, item.reason])
         if self.omitted_items:
             writer.writerow(
-                ["", "", "", "", "", _("%d weitere Zeilen nicht aufgeführt") % self.omitted_items]
+                [
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    ngettext(
+                        "%d weitere Zeile nicht aufgeführt",
+                        "%d weitere Zeilen nicht aufgeführt",
+                        self.omitted_items,
+                    )
+                    % self.omitted_items,
+                ]
             )

@@ -72,7 +72,7 @@ class MunicipalityFactory(_SavedThroughOrganisation):
     name = factory.LazyAttribute(lambda o: f"Gemeinde {o.short_name}")
     slug = factory.Sequence(lambda n: f"musterdorf-{n}")
     kind = Authority.Kind.GEMEINDE
-    ags = factory.Sequence(lambda n: f"05558{900 + n:03d}")
+    ags = factory.Sequence(lambda n: f"{90000000 + n % 9999999:08d}")
     parent = factory.SubFactory(KreisFactory)
     street = "Markt 1"
     postcode = "48000"

@@ -114,7 +114,7 @@ def test_a_rule_for_the_kreis_instead_of_a_town_is_rejected(small_kreis: Kreis) 
             service=small_kreis.service, municipality=small_kreis.kreis, org_unit_function="bauaufsicht"
         )
     )
-    assert errors["municipality"] == ["Hier ist eine Stadt oder Gemeinde auszuwählen."]
+    assert errors["municipality"] == ["Bitte wählen Sie eine Stadt oder Gemeinde aus."]
 
 
 def test_a_fixed_org_unit_needs_a_fixed_authority(small_kreis: Kreis) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amtsweg.catalog.importers.jsonl import export_catalogue_jsonl
 
@@ -41,5 +42,10 @@ class Command(BaseCommand):
             partial.unlink(missing_ok=True)
             raise CommandError(_("Export fehlgeschlagen: %(error)s") % {"error": error}) from error
         self.stderr.write(
-            _("%(count)d Leistungen nach %(path)s exportiert.") % {"count": count, "path": output}
+            ngettext(
+                "%(count)d Leistung nach %(path)s exportiert.",
+                "%(count)d Leistungen nach %(path)s exportiert.",
+                count,
+            )
+            % {"count": count, "path": output}
         )
