@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -247,3 +248,14 @@ def test_language_link_on_an_unknown_page_leads_to_the_other_start_page(client: 
     assert 'href="/en/" lang="en" hreflang="en">English</a>' in german.content.decode()
     assert "This page does not exist" in english.content.decode()
     assert 'href="/" lang="de" hreflang="de">Deutsch</a>' in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_german_catalogue_content_on_english_pages_is_marked_as_german(client: Client) -> None:
+    """WCAG 3.1.2: the German service texts inside an English page carry lang="de"."""
+    service = ServiceFactory(name="Hundesteuer anmelden", short_text="Hunde meldet man bei der Gemeinde an.")
+    english = client.get(f"/en/leistungen/{service.slug}/").content.decode()
+    assert re.search(r'<h1[^>]*lang="de"[^>]*>\s*Hundesteuer anmelden', english)
+    assert re.search(r'<p[^>]*lang="de"[^>]*>\s*Hunde meldet man', english)
+    german = client.get(f"/leistungen/{service.slug}/").content.decode()
+    assert 'lang="de"' not in german.split("<body", 1)[1]

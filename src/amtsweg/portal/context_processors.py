@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from amtsweg.catalog.selectors import kreis as kreis_selector
 from amtsweg.tenants.models import Authority
@@ -24,4 +26,11 @@ def _kreis() -> Authority | None:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.AMTSWEG_SITE_NAME, "kreis": SimpleLazyObject(_kreis)}
+    # Catalogue content is written in German. On pages in another language, elements that show it
+    # carry lang="de" (WCAG 3.1.2, language of parts) so screen readers pronounce it correctly.
+    content_lang = "" if get_language() == "de" else mark_safe(' lang="de"')
+    return {
+        "site_name": settings.AMTSWEG_SITE_NAME,
+        "kreis": SimpleLazyObject(_kreis),
+        "content_lang": content_lang,
+    }
