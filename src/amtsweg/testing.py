@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# Tests serve static files through the finders; an empty folder keeps whitenoise from warning.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="amtsweg-test-static-"))
 
 
 def shared_data(*parts: str) -> Path:

@@ -92,7 +92,7 @@ class Command(BaseCommand):
             )
         try:
             pending = _pending_migrations()
-        except Exception as error:  # the server still starts; /health/ will show the database problem
+        except Exception as error:  # start anyway: the pages report the database problem themselves
             self.stderr.write(f"Warnung: Datenbank nicht erreichbar ({error}).")
         else:
             if pending:
