@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -20,6 +21,7 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: Counter[str] = field(default_factory=Counter)
     bytes_received: int = 0
 
     @property
@@ -48,11 +50,23 @@ class Result:
 
 
 def _client(
-    host: str, port: int, path: str, deadline: float, result: Result, lock: threading.Lock, record: bool
+    host: str,
+    port: int,
+    path: str,
+    deadline: float,
+    result: Result,
+    lock: threading.Lock,
+    record: bool,
+    number: int,
 ) -> None:
-    connection = http.client.HTTPConnection(host, port, timeout=30)
+    # A server that closes every connection (gunicorn's sync workers) leaves one socket in TIME_WAIT per
+    # request; at a few thousand requests per second one source address runs out of ports within a
+    # minute. On loopback every client thread therefore connects from its own address (127.0.0.0/8).
+    source = (f"127.0.1.{number % 250 + 1}", 0) if host.startswith("127.") else None
+    connection = http.client.HTTPConnection(host, port, timeout=30, source_address=source)
     latencies: list[float] = []
-    errors = received = 0
+    kinds: Counter[str] = Counter()
+    received = 0
     headers = {"Accept-Language": "de", "User-Agent": "amtsweg-bench"}
     while time.perf_counter() < deadline:
         started = time.perf_counter()
@@ -62,20 +76,21 @@ def _client(
             body = response.read()
             elapsed = time.perf_counter() - started
             if response.status != 200:
-                errors += 1
+                kinds[f"HTTP {response.status}"] += 1
             else:
                 latencies.append(elapsed)
                 received += len(body)
             if response.will_close:
                 connection.close()
-        except (OSError, http.client.HTTPException):
-            errors += 1
+        except (OSError, http.client.HTTPException) as error:
+            kinds[f"{type(error).__name__}: {error}"[:120]] += 1
             connection.close()
     connection.close()
     if record:
         with lock:
             result.latencies.extend(latencies)
-            result.errors += errors
+            result.errors += sum(kinds.values())
+            result.error_kinds.update(kinds)
             result.bytes_received += received
 
 
@@ -104,8 +119,10 @@ def _run_threads(
     started = time.perf_counter()
     deadline = started + seconds
     threads = [
-        threading.Thread(target=_client, args=(host, port, path, deadline, result, lock, record), daemon=True)
-        for _ in range(clients)
+        threading.Thread(
+            target=_client, args=(host, port, path, deadline, result, lock, record, number), daemon=True
+        )
+        for number in range(clients)
     ]
     for thread in threads:
         thread.start()

@@ -98,19 +98,21 @@ def _report(
 
 Measured {today} by `make bench` on {machine["cpu"]}, **{machine["cores"]} cores**, {machine["memory"]},
 {machine["system"]}, Python {machine["python"]}, PostgreSQL {pg_version}, gunicorn {gunicorn.__version__};
-load average {load_before:.2f} when the measurement started (other work on the machine skews the figures).
+load average {load_before:.2f} when the run started (other work on the machine skews the figures).
 
 {_table(results, single, baseline)}
 
-**Method.** The real server as in production: `amtsweg serve --workers {WORKERS}` (gunicorn, sync workers,
-no access log), `DEBUG` off, hashed static files, PostgreSQL on the same machine, the full demo catalogue with
-its search index. A closed-loop load generator (`benchmarks/loadgen.py`, Python threads and `http.client`)
-keeps {clients} requests in flight for {duration:.0f} s per page after a {WARMUP_SECONDS:.0f} s warm-up;
-gunicorn's sync workers close each connection, so every request opens a new one, as behind a proxy without
-upstream keep-alive. The load generator **shares the {machine["cores"]} cores with the server and the
-database**, so all figures are lower bounds; latency includes the time a request waits for a free worker.
-Only answers with status 200 count; "Errors" are all others. The last column is the median with a single
-client ({SINGLE_CLIENT_SECONDS:.0f} s per page): the time one request takes on an idle server.
+**Method.** The real server as in production: `amtsweg serve --workers {WORKERS}` (gunicorn, sync
+workers, no access log), `DEBUG` off, hashed static files, PostgreSQL on the same machine, the full demo
+catalogue with its search index. A closed-loop load generator (`benchmarks/loadgen.py`, Python threads
+and `http.client`) keeps {clients} requests in flight for {duration:.0f} s per page after a
+{WARMUP_SECONDS:.0f} s warm-up. gunicorn's sync workers close each connection, so every request opens a
+new one, as behind a proxy without upstream keep-alive (each client thread connects from its own
+loopback address, so that the closed sockets do not exhaust the local ports). The load generator
+**shares the {machine["cores"]} cores with the server and the database**, so all figures are lower
+bounds; latency includes the time a request waits for a free worker. Only answers with status 200
+count; "Errors" are all others. The last column is the median with a single client
+({SINGLE_CLIENT_SECONDS:.0f} s per page): the time one request takes on an idle server.
 
 **Baseline.** `/health/`: a Django view returning "ok" through the complete middleware stack (sessions,
 CSRF, locale, CSP, whitenoise), served by the same server in the same run. "Throughput vs. baseline" is the
@@ -125,6 +127,7 @@ def main() -> None:
     duration = float(os.environ.get("BENCH_DURATION", "20"))
     clients = int(os.environ.get("BENCH_CLIENTS", "16"))
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="amtsweg-bench-") as tmp:
         env = {
             **os.environ,
@@ -148,7 +151,6 @@ def main() -> None:
         single: dict[str, loadgen.Result] = {}
         with harness.server(env, port, WORKERS):
             _check_pages(port, pages)
-            load_before = os.getloadavg()[0]
             print(
                 f"\nMessung: {clients} Clients, je Seite {WARMUP_SECONDS:.0f} s Aufwärmen + {duration:.0f} s"
             )
@@ -168,6 +170,9 @@ def main() -> None:
                 print(f"  {name}: p50 {single[name].p50:.1f} ms")
         harness.drop_database(database_url)
     baseline = results[0]
+    for result in [*results, *single.values()]:
+        for kind, count in result.error_kinds.most_common(3):
+            print(f"  Fehler bei {result.name}: {count} × {kind}")
     if any(result.requests == 0 for result in [*results, *single.values()]):
         harness.fail("Eine Seite hat keine einzige Anfrage erfolgreich beantwortet.")
     print()
