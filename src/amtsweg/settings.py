@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amtsweg.core",
     "amtsweg.tenants",
+    "amtsweg.accounts",
     "amtsweg.catalog",
     "amtsweg.portal",
     "amtsweg.demo",
@@ -139,6 +140,8 @@ DATABASE_CONN_MAX_AGE = int(
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE)}
 else:
+    # The embedded setup must work right after a fresh clone: create the data folder for SQLite.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -154,6 +157,7 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 TASKS = {
     "default": {

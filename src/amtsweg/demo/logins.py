@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from amtsweg.tenants.models import Authority
 
 DEMO_PASSWORD = "amtsweg-demo"  # noqa: S105 - documented demo password; the demo is refused in production
 CATALOG_GROUP = "Fachadministration Katalog"
@@ -68,14 +71,17 @@ def demo_logins_ensure() -> Counter[str]:
         counts["groups_saved"] += 1
     user_model = get_user_model()
     manager: Any = user_model._default_manager
+    kreis = Authority.objects.filter(ags=settings.AMTSWEG_KREIS_AGS).first()
     for username, _role, is_superuser in DEMO_USERS:
         user = manager.filter(**{user_model.USERNAME_FIELD: username}).first()
         if user is None:
             email = f"{username}@amtsweg.example"
+            # Staff accounts belong to the Kreis (tenancy); the accounts issue adds their roles.
+            staff = {"kind": "personal", "authority": kreis}
             if is_superuser:
-                user = manager.create_superuser(username, email, DEMO_PASSWORD)
+                user = manager.create_superuser(username, email, DEMO_PASSWORD, **staff)
             else:
-                user = manager.create_user(username, email, DEMO_PASSWORD, is_staff=True)
+                user = manager.create_user(username, email, DEMO_PASSWORD, is_staff=True, **staff)
             counts["users_created"] += 1
         if not is_superuser and not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from amtsweg.catalog.models import SearchTerm, Service, ServiceVersion
@@ -18,6 +19,7 @@ from amtsweg.core.models import AuditEntry
 from amtsweg.tenants.models import Authority
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
