@@ -90,7 +90,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amtsweg.core",
     "amtsweg.tenants",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "amtsweg.accounts",
+    "amtsweg.access",
     "amtsweg.catalog",
     "amtsweg.portal",
     "amtsweg.demo",
@@ -104,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -349,3 +354,10 @@ AMTSWEG_SHARED_DATA = env(
     str(PROJECT_DIR.parent / "shared" / "data"),
     "Development and test only: folder with the public reference data (FIM, OZG CSVs).",
 )
+
+
+# --- accounts: citizen and company accounts (issue 3) ---
+
+# --- access: staff, roles, two-factor authentication (issue 3) ---
+
+# --- login providers: DeutschlandID/BundID via SAML, OpenID Connect (issue 3) ---
