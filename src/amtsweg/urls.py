@@ -15,6 +15,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     *i18n_patterns(
         path("admin/", admin.site.urls),
+        path("konto/", include("amtsweg.accounts.urls")),
+        path("personal/", include("amtsweg.access.urls")),
         path("", include("amtsweg.catalog.urls")),
         path("", include("amtsweg.portal.urls")),
         prefix_default_language=False,
