@@ -80,7 +80,7 @@ CSRF_TRUSTED_ORIGINS = env_list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "amtsweg.access.apps.StaffAdminConfig",  # django.contrib.admin with the staff admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "amtsweg.accounts",
+    "amtsweg.accounts.providers",
     "amtsweg.access",
     "amtsweg.catalog",
     "amtsweg.portal",
@@ -357,7 +358,81 @@ AMTSWEG_SHARED_DATA = env(
 
 
 # --- accounts: citizen and company accounts (issue 3) ---
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:overview"
+LOGOUT_REDIRECT_URL = "portal:home"
+AMTSWEG_EMAIL_VERIFICATION_HOURS = int(
+    env("AMTSWEG_EMAIL_VERIFICATION_HOURS", "48", "Hours a link to confirm an e-mail address stays valid.")
+)
+AMTSWEG_PASSWORD_RESET_MINUTES = int(
+    env("AMTSWEG_PASSWORD_RESET_MINUTES", "60", "Minutes a link to set a new password stays valid.")
+)
+PASSWORD_RESET_TIMEOUT = AMTSWEG_PASSWORD_RESET_MINUTES * 60
+AMTSWEG_INVITATION_DAYS = int(
+    env("AMTSWEG_INVITATION_DAYS", "14", "Days an invitation to join an organisation account stays valid.")
+)
+AMTSWEG_LOGIN_WINDOW_MINUTES = int(
+    env("AMTSWEG_LOGIN_WINDOW_MINUTES", "15", "Minutes over which failed logins are counted for throttling.")
+)
+AMTSWEG_LOGIN_MAX_FAILURES_ACCOUNT = int(
+    env("AMTSWEG_LOGIN_MAX_FAILURES_ACCOUNT", "5", "Failed logins per login name within the window.")
+)
+AMTSWEG_LOGIN_MAX_FAILURES_IP = int(
+    env("AMTSWEG_LOGIN_MAX_FAILURES_IP", "30", "Failed logins per IP address within the window.")
+)
 
 # --- access: staff, roles, two-factor authentication (issue 3) ---
+# Authenticator apps show this name next to the code (django-otp puts it into the QR code).
+OTP_TOTP_ISSUER = "Amtsweg"
+# django-otp waits 2^(n-1) seconds after the n-th wrong code of a device (stored in the database).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- login providers: DeutschlandID/BundID via SAML, OpenID Connect (issue 3) ---
+
+# Generic OpenID Connect (mozilla-django-oidc reads the OIDC_* names).
+AMTSWEG_OIDC_ENABLED = env_bool(
+    "AMTSWEG_OIDC_ENABLED", False, "Offer login through an OpenID Connect provider."
+)
+AMTSWEG_OIDC_DISPLAY_NAME = env(
+    "AMTSWEG_OIDC_DISPLAY_NAME", "Mit Servicekonto anmelden", "Label of the OpenID Connect login button."
+)
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "", "Client id registered at the OpenID Connect provider.")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "", "Client secret of the OpenID Connect client.")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "", "Authorization endpoint URL.")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "", "Token endpoint URL.")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "", "Userinfo endpoint URL.")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "", "JWKS endpoint URL (keys of the ID token).")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256", "Signature algorithm of the ID token.")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile", "Scopes requested from the provider.")
+AMTSWEG_OIDC_TRUST_CLAIM = env("AMTSWEG_OIDC_TRUST_CLAIM", "acr", "Claim that carries the trust level.")
+AMTSWEG_OIDC_TRUST_MAP = env(
+    "AMTSWEG_OIDC_TRUST_MAP", "", "Extra claim values mapped to trust levels: wert=stufe,wert=stufe."
+)
+AMTSWEG_OIDC_DEFAULT_TRUST_LEVEL = env(
+    "AMTSWEG_OIDC_DEFAULT_TRUST_LEVEL",
+    "basisregistrierung",
+    "Trust level when the claim is missing or unknown.",
+)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+
+# DeutschlandID/BundID via SAML 2.0 (pysaml2).
+AMTSWEG_SAML_ENABLED = env_bool("AMTSWEG_SAML_ENABLED", False, "Offer login with the DeutschlandID (SAML).")
+AMTSWEG_SAML_DISPLAY_NAME = env(
+    "AMTSWEG_SAML_DISPLAY_NAME", "Mit DeutschlandID anmelden", "Label of the DeutschlandID login button."
+)
+AMTSWEG_SAML_SP_ENTITY_ID = env(
+    "AMTSWEG_SAML_SP_ENTITY_ID", "", "Entity id of this service provider; empty: the URL of its metadata."
+)
+AMTSWEG_SAML_SP_KEY_FILE = env(
+    "AMTSWEG_SAML_SP_KEY_FILE", "", "Private key (PEM) for signing and decryption."
+)
+AMTSWEG_SAML_SP_CERT_FILE = env("AMTSWEG_SAML_SP_CERT_FILE", "", "Certificate (PEM) matching the key.")
+AMTSWEG_SAML_IDP_METADATA_FILE = env(
+    "AMTSWEG_SAML_IDP_METADATA_FILE", "", "Metadata file (XML) of the identity provider."
+)
+AMTSWEG_SAML_XMLSEC_BINARY = env("AMTSWEG_SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1", "Path of xmlsec1.")
+AMTSWEG_SAML_TRUST_MAP = env(
+    "AMTSWEG_SAML_TRUST_MAP", "", "Extra AuthnContextClassRef values mapped to trust levels: wert=stufe,…"
+)

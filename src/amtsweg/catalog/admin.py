@@ -10,6 +10,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from amtsweg.access.permissions import Perm, can_edit_reference
+from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.catalog import services
 from amtsweg.catalog.models import (
     Lebenslage,
@@ -22,10 +24,11 @@ from amtsweg.catalog.models import (
     ServiceVersion,
     Themenfeld,
 )
-from amtsweg.core.permissions import can_edit_catalog
 
 
-class ServiceVersionInline(admin.TabularInline):
+class ServiceVersionInline(ScopedInlineMixin, admin.TabularInline):
+    scope_permission = Perm.CATALOG_EDIT
+    parent_authority_path = "owner"
     model = ServiceVersion
     extra = 0
     can_delete = False
@@ -36,9 +39,20 @@ class ServiceVersionInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Services of the authorities where the user holds Fachadministration (or a platform role)."""
+
+    scope_permission = Perm.CATALOG_EDIT
+    authority_path = "owner"
+    scoped_foreign_keys = {"owner": "pk"}
     list_display = ("name", "leika_key", "themenfeld", "maturity_level", "owner", "is_published", "version")
     list_filter = ("is_published", "owner", "themenfeld", "audience", "maturity_level")
     search_fields = ("name", "leika_key", "external_id", "short_text")
@@ -72,14 +86,6 @@ class ServiceAdmin(admin.ModelAdmin):
         (_("Zeitstempel"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    def has_change_permission(self, request: HttpRequest, obj: Service | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_edit_catalog(request.user, obj.owner))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Service | None = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_edit_catalog(request.user, obj.owner))
-
     def save_model(self, request: HttpRequest, obj: Service, form: ModelForm, change: bool) -> None:
         # The many-to-many values are saved by save_related; the domain function stores them itself.
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
@@ -105,7 +111,12 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rules of the services the user may edit; the service choice is limited to those."""
+
+    scope_permission = Perm.CATALOG_EDIT
+    authority_path = "service__owner"
+    scoped_foreign_keys = {"service": "owner"}
     list_display = (
         "service",
         "municipality",
@@ -139,17 +150,8 @@ class ResponsibilityAdmin(admin.ModelAdmin):
             services.responsibility_delete(actor=request.user, responsibility=responsibility, source="admin")
 
 
-class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+class ReadOnlyReferenceAdmin(ReadableByAdmin):
     """Reference data comes from the OZG import; the admin shows it but does not edit it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Themenfeld)
@@ -179,12 +181,31 @@ class LeikaEntryAdmin(ReadOnlyReferenceAdmin):
     search_fields = ("key", "name")
 
 
-class MaturityLevelInline(admin.TabularInline):
+class ReferenceEditMixin:
+    """Maturity models are shared by all authorities: platform-wide roles edit them, others look."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can_edit_reference(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_edit_reference(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_edit_reference(request.user)
+
+
+class MaturityLevelInline(ReferenceEditMixin, admin.TabularInline):
     model = MaturityLevel
     extra = 0
 
 
 @admin.register(MaturityModel)
-class MaturityModelAdmin(admin.ModelAdmin):
+class MaturityModelAdmin(ReferenceEditMixin, admin.ModelAdmin):
     list_display = ("name", "is_default")
     inlines = [MaturityLevelInline]

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.db import models, transaction
 
+from amtsweg.access.permissions import can_edit_reference, require
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Service, Themenfeld
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.core.audit import audit_record
-from amtsweg.core.permissions import can_edit_catalog, require
 
 BATCH_SIZE = 500
 REFERENCE_MODELS: tuple[type[models.Model], ...] = (Themenfeld, Lebenslage, OzgLeistung, LeikaEntry)
@@ -32,11 +32,6 @@ class ReferenceChanges:
     create: list[Any] = field(default_factory=list)
     update: list[Any] = field(default_factory=list)
     fields: Sequence[str] = ()
-
-
-def can_edit_reference(actor: Any) -> bool:
-    """Reference data is shared by all authorities; whoever may edit the catalogue may import it."""
-    return can_edit_catalog(actor, None)
 
 
 @transaction.atomic

@@ -11,11 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.catalog.models import Lebenslage, Responsibility, Service, ServiceVersion
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.catalog.validators import normalize_leika_key
 from amtsweg.core.audit import audit_record
-from amtsweg.core.permissions import can_edit_catalog, require
 from amtsweg.core.text import slugify_de
 
 SNAPSHOT_EXCLUDE = {"id", "created_at", "updated_at", "version"}

@@ -41,7 +41,7 @@ from amtsweg.catalog.services import (
 from amtsweg.core.audit import audit_record
 from amtsweg.core.text import slugify_de
 from amtsweg.demo.catalogue import SERVICES, ServiceData
-from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure
+from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
 from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
@@ -49,8 +49,9 @@ from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, P
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
 SOURCE = "amtsweg load-demo"
-# ``amtsweg demo`` finds demo_logins here, by module name (core must not import the demo app).
-__all__ = ["DEMO_PASSWORD", "DemoRefusedError", "demo_logins", "load_demo"]
+# ``amtsweg demo`` finds demo_logins and demo_totp_secret here, by module name (core must not import
+# the demo app).
+__all__ = ["DEMO_PASSWORD", "DemoRefusedError", "demo_logins", "demo_totp_secret", "load_demo"]
 
 
 class DemoRefusedError(Exception):

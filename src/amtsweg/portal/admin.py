@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from amtsweg.access.permissions import can_manage_feedback
 from amtsweg.portal.models import AccessibilityFeedback
 from amtsweg.portal.services import feedback_update
 
@@ -20,6 +21,15 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_manage_feedback(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: AccessibilityFeedback | None = None) -> bool:
+        return can_manage_feedback(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: AccessibilityFeedback | None = None) -> bool:
+        return can_manage_feedback(request.user)
 
     def save_model(
         self, request: HttpRequest, obj: AccessibilityFeedback, form: ModelForm, change: bool

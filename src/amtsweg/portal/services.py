@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
+from amtsweg.access.permissions import can_manage_feedback, require
 from amtsweg.core.audit import audit_record
 from amtsweg.portal.models import AccessibilityFeedback
 
@@ -23,9 +24,7 @@ def feedback_submit(
 @transaction.atomic
 def feedback_update(*, actor: Any, feedback: AccessibilityFeedback, status: str, internal_note: str) -> None:
     """Admins record how a reported barrier is being handled."""
-    from amtsweg.core.permissions import require
-
-    require(bool(actor is None or (actor.is_staff and actor.has_perm("portal.change_accessibilityfeedback"))))
+    require(can_manage_feedback(actor))
     feedback.status = status
     feedback.internal_note = internal_note
     feedback.full_clean()

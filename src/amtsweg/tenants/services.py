@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from amtsweg.access.permissions import can_edit_organisation, require
 from amtsweg.core.audit import audit_record
-from amtsweg.core.permissions import can_edit_organisation, require
 from amtsweg.tenants.models import Authority
 
 

@@ -22,13 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.catalog.importers.files import MAX_LINE_BYTES, check_file, read_lines
 from amtsweg.catalog.importers.report import ImportRejected, ImportReport, Outcome, line_list
 from amtsweg.catalog.importers.text import html_to_text, single_line
 from amtsweg.catalog.models import Lebenslage, MaturityLevel, MaturityModel, OzgLeistung, Service, Themenfeld
 from amtsweg.catalog.services import search_reindex_enqueue, service_create, service_update
 from amtsweg.catalog.validators import normalize_leika_key, validate_leika_key
-from amtsweg.core.permissions import can_edit_catalog, require
 from amtsweg.tenants.models import Authority
 
 ENTITY = "Leistungen"

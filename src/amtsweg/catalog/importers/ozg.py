@@ -20,13 +20,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from amtsweg.access.permissions import require
 from amtsweg.catalog.importers.files import CsvRow, read_csv
 from amtsweg.catalog.importers.report import ImportRejected, ImportReport, Outcome, line_list
 from amtsweg.catalog.importers.text import normalize_plain
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Themenfeld
 from amtsweg.catalog.reference import ReferenceChanges, can_edit_reference, reference_data_save
 from amtsweg.catalog.validators import normalize_leika_key, validate_leika_key
-from amtsweg.core.permissions import require
 from amtsweg.core.text import slugify_de
 
 THEMENFELDER_CSV = "themenfelder.csv"

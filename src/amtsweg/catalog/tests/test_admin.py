@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.catalog.models import Service
 from amtsweg.catalog.services import service_create
 from amtsweg.core.models import AuditEntry
@@ -66,16 +66,14 @@ def _form(service: Service, **changes: str) -> dict[str, object]:
 
 
 def test_admin_is_german(client: Client) -> None:
-    User.objects.create_superuser("admin", password="x" * 16)
-    client.login(username="admin", password="x" * 16)
+    login_verified(client, User.objects.create_superuser("admin", password="x" * 16))
     response = client.get(reverse("admin:index"))
     assert "Fachadministration" in response.text
     assert "Leistungen" in response.text
 
 
 def test_admin_change_creates_version_and_audit_entry(client: Client, service: Service) -> None:
-    User.objects.create_superuser("admin", password="x" * 16)
-    client.login(username="admin", password="x" * 16)
+    login_verified(client, User.objects.create_superuser("admin", password="x" * 16))
     url = reverse("admin:catalog_service_change", args=[service.pk])
     response = client.post(url, _form(service, fees="Keine Gebühren."))
     assert response.status_code == 302, response.text[:2000]
@@ -88,8 +86,7 @@ def test_admin_change_creates_version_and_audit_entry(client: Client, service: S
 
 
 def test_admin_rejects_bad_leika_key_in_german(client: Client, service: Service) -> None:
-    User.objects.create_superuser("admin", password="x" * 16)
-    client.login(username="admin", password="x" * 16)
+    login_verified(client, User.objects.create_superuser("admin", password="x" * 16))
     response = client.post(
         reverse("admin:catalog_service_change", args=[service.pk]), _form(service, leika_key="9912")
     )
@@ -99,10 +96,10 @@ def test_admin_rejects_bad_leika_key_in_german(client: Client, service: Service)
     assert service.version == 1
 
 
-def test_staff_without_catalogue_rights_cannot_open_the_change_form(client: Client, service: Service) -> None:
-    user = User.objects.create_user("lesend", password="x" * 16, is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_service"))
-    client.login(username="lesend", password="x" * 16)
+def test_staff_without_catalogue_rights_cannot_open_the_change_form(
+    client: Client, service: Service, kreis: Authority
+) -> None:
+    login_verified(client, staff_create("lesend", kreis, "auditor"))
     url = reverse("admin:catalog_service_change", args=[service.pk])
     response = client.post(url, _form(service, fees="100 Euro"))
     assert response.status_code == 403
@@ -111,8 +108,7 @@ def test_staff_without_catalogue_rights_cannot_open_the_change_form(client: Clie
 
 
 def test_audit_log_cannot_be_edited_in_admin(client: Client, service: Service) -> None:
-    User.objects.create_superuser("admin", password="x" * 16)
-    client.login(username="admin", password="x" * 16)
+    login_verified(client, User.objects.create_superuser("admin", password="x" * 16))
     entry = AuditEntry.objects.first()
     assert entry is not None
     response = client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"})

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 
+from amtsweg.access.testing import staff_create
 from amtsweg.catalog.importers.jsonl import derive_short_text, import_catalogue_jsonl
 from amtsweg.catalog.importers.report import ImportRejected
 from amtsweg.catalog.importers.text import html_to_text
@@ -390,7 +391,7 @@ def test_keys_with_foreign_digits_or_a_line_break_are_invalid(value: str) -> Non
 def test_only_catalogue_editors_may_import(tmp_path: Path, kreis: Authority, django_user_model: Any) -> None:
     path = write_jsonl(tmp_path / "k.jsonl", WOHNGELD)
     citizen = django_user_model.objects.create_user(username="buergerin", password="ein-langes-passwort")
-    admin = django_user_model.objects.create_superuser(username="fachadmin", password="ein-langes-passwort")
+    admin = staff_create("fachadmin", kreis, "fachadministration")
 
     with pytest.raises(PermissionDenied):
         import_catalogue_jsonl(path, actor=citizen)

@@ -14,10 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pytest_django.fixtures import Settings
 
+from amtsweg.access.testing import staff_create
 from amtsweg.catalog.importers.ozg import import_ozg_catalogue, junk_reason
 from amtsweg.catalog.importers.report import ImportRejected
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Themenfeld
 from amtsweg.core.models import AuditEntry
+from amtsweg.tenants.models import Authority
 from amtsweg.testing import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +172,14 @@ def test_command_prints_summary_and_writes_all_rejections_as_csv(tmp_path: Path)
 def test_only_catalogue_editors_may_import(tmp_path: Path, django_user_model: Any) -> None:
     directory = write_catalogue(tmp_path / "ozg")
     citizen = django_user_model.objects.create_user(username="buergerin", password="ein-langes-passwort")
-    admin = django_user_model.objects.create_superuser(username="fachadmin", password="ein-langes-passwort")
+    kreis = Authority.objects.create(
+        name="Kreis Testland", short_name="Testland", slug="testland", kind="kreis", ags="09999000"
+    )
+    admin = staff_create("fachadmin", kreis, "plattform-admin")
+    district_admin = staff_create("kreisadmin", kreis, "fachadministration")
+    with pytest.raises(PermissionDenied):
+        import_ozg_catalogue(directory, actor=district_admin)  # reference data is shared: platform only
+    assert nothing_stored()
 
     with pytest.raises(PermissionDenied):
         import_ozg_catalogue(directory, actor=citizen)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from amtsweg.access.testing import staff_create
 from amtsweg.catalog.models import SearchTerm, Service, ServiceVersion
 from amtsweg.catalog.search import search_services
 from amtsweg.catalog.services import service_create, service_delete, service_update
@@ -85,18 +85,16 @@ def test_invalid_leika_key_is_rejected_with_german_message_and_nothing_written(k
 
 def test_staff_without_permission_cannot_change_the_catalogue(kreis: Authority) -> None:
     service = _create(kreis)
-    clerk = User.objects.create_user("sachbearbeitung", password="x" * 16, is_staff=True)
+    clerk = staff_create("sachbearbeitung", kreis, "sachbearbeitung")
     with pytest.raises(PermissionDenied):
         service_update(actor=clerk, service=service, data={"fees": "10 Euro"})
     service.refresh_from_db()
     assert service.version == 1
 
 
-def test_staff_with_catalogue_permission_can_change_it(kreis: Authority) -> None:
+def test_staff_with_catalogue_role_can_change_it(kreis: Authority) -> None:
     service = _create(kreis)
-    editor = User.objects.create_user("redaktion", password="x" * 16, is_staff=True)
-    editor.user_permissions.add(Permission.objects.get(codename="change_service"))
-    editor = User.objects.get(pk=editor.pk)
+    editor = staff_create("redaktion", kreis, "fachadministration")
     assert service_update(actor=editor, service=service, data={"fees": "10 Euro"})
     assert AuditEntry.objects.filter(action="catalog.service.changed", actor=editor).exists()
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amtsweg.access.testing import login_verified
 from amtsweg.catalog.models import Responsibility, SearchTerm, Service, ServiceVersion
 from amtsweg.core.audit import audit_verify_chain
 from amtsweg.core.models import AuditEntry
-from amtsweg.demo.loader import DEMO_PASSWORD, DemoRefusedError, demo_logins, load_demo
+from amtsweg.demo.loader import DEMO_PASSWORD, DemoRefusedError, demo_logins, demo_totp_secret, load_demo
+from amtsweg.demo.logins import DEMO_LOGINS, demo_logins_ensure
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -101,22 +107,48 @@ def test_command_refuses_in_production_with_a_german_error() -> None:
         call_command("load-demo", stdout=StringIO())
 
 
-def test_demo_logins_open_the_admin_and_the_fachadmin_may_edit_the_catalogue(client: Client) -> None:
+def test_demo_logins_have_their_roles_and_the_printed_demo_second_factor(client: Client) -> None:
     load_demo()
     logins = {user: password for user, password, _role in demo_logins()}
-    assert set(logins) == {"admin", "fachadmin"}
-    for user, password in logins.items():
-        assert client.login(username=user, password=password), user
-        assert client.get("/admin/").status_code == 200
+    assert {"admin", "fachadmin", "fachadmin-duelmen", "sb-jugendamt", "sb-duelmen", "digital"} <= set(logins)
+    secret = demo_totp_secret()
+    staff = {login.username for login in DEMO_LOGINS}
+    citizens = set(logins) - staff
+    assert len(citizens) == 2  # a citizen and a company member, logging in with their e-mail address
+    for email in citizens:
+        citizen = get_user_model().objects.get(email=email)
+        assert citizen.check_password(logins[email])
+        assert citizen.kind == "buerger"
+        assert not TOTPDevice.objects.filter(user=citizen).exists()
+    for username in staff:
+        password = logins[username]
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password), username
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        # The secret printed for the authenticator app is the device's key.
+        assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
+        assert totp(device.bin_key) == totp(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+    # Without the second factor the admin stays closed, even with the right password.
+    assert client.login(username="fachadmin", password=logins["fachadmin"])
+    assert client.get("/admin/").status_code == 302
+    client.logout()
+    sections = {}
+    for username in ("fachadmin", "sb-jugendamt", "digital", "pruefung"):
+        login_verified(client, get_user_model().objects.get(username=username))
+        sections[username] = client.get("/admin/").text
         client.logout()
-    client.login(username="fachadmin", password=logins["fachadmin"])
-    response = client.get("/admin/")
-    assert "Leistungen" in response.content.decode()
-    fachadmin = get_user_model().objects.get(username="fachadmin")
-    assert not fachadmin.is_superuser
-    assert fachadmin.has_perm("catalog.change_service")
-    assert fachadmin.has_perm("catalog.change_responsibility")
-    assert not fachadmin.has_perm("tenants.change_authority")
+    services = 'href="/admin/catalog/service/"'
+    assert services in sections["fachadmin"]
+    assert services not in sections["sb-jugendamt"]
+    assert "Rückmeldungen zur Barrierefreiheit" in sections["digital"]
+    assert services not in sections["digital"]
+    assert "Protokoll" in sections["pruefung"]
+    assert services not in sections["pruefung"]
+
+
+def test_demo_logins_are_refused_in_production() -> None:
+    with override_settings(ENVIRONMENT="production", IS_PRODUCTION=True), pytest.raises(ImproperlyConfigured):
+        demo_logins_ensure()
 
 
 def test_a_changed_password_survives_a_reload() -> None:

@@ -79,6 +79,7 @@ class Command(BaseCommand):
                 f"Der Befehl `amtsweg {LOAD_COMMAND}` fehlt; ohne ihn gibt es keine Demodaten."
             )
         demo_logins = _demo_logins_function()
+        totp_secret = getattr(importlib.import_module(LOGINS_MODULE), "demo_totp_secret", None)
 
         if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         self.stdout.write("Demodaten werden geladen …")
         call_command(LOAD_COMMAND)
         logins = demo_logins()
+        self.totp_secret = totp_secret() if callable(totp_secret) else ""
         # The children open their own connections; ours must not linger (SQLite locks, PostgreSQL slots).
         connections.close_all()
         self._run(options["bind"], options["workers"], logins)
@@ -148,6 +150,13 @@ class Command(BaseCommand):
         ]
         width = max((len(user) for user, _, _ in logins), default=8)
         lines += [f"  {user:<{width}}  Passwort: {password}  ({role})" for user, password, role in logins]
+        if getattr(self, "totp_secret", ""):
+            lines += [
+                "",
+                "Beschäftigte melden sich mit einem zweiten Faktor an. Tragen Sie diesen Demo-Schlüssel",
+                "in eine Authenticator-App ein (zeitbasiert, 6 Ziffern, 30 Sekunden):",
+                f"  {self.totp_secret}",
+            ]
         lines += ["", "Beenden mit Strg+C.", "=" * 72, ""]
         self.stdout.write("\n".join(lines))
         self.stdout.flush()

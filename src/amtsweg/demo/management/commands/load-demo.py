@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from amtsweg.demo.loader import DemoRefusedError, demo_logins, load_demo
+from amtsweg.demo.loader import DemoRefusedError, demo_logins, demo_totp_secret, load_demo
 
 
 class Command(BaseCommand):
@@ -35,4 +35,5 @@ class Command(BaseCommand):
         ]
         lines.append("  Zugänge zur Verwaltung (nur für die Demo):")
         lines += [f"    {user} / {password} – {role}" for user, password, role in demo_logins()]
+        lines.append(f"  Demo-Schlüssel für die Authenticator-App (zweiter Faktor): {demo_totp_secret()}")
         self.stdout.write("\n".join(lines))

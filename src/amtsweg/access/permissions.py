@@ -1,0 +1,249 @@
+"""Every permission check of Amtsweg, in one module.
+
+Views, the admin, services, importers and commands call these functions with the acting user
+(``actor``) and the object concerned; nothing else decides who may do what. The rules:
+
+* ``actor=None`` is the system (management commands, background tasks): allowed.
+* Staff rights come from :class:`~amtsweg.access.models.RoleAssignment` rows, never from Django's
+  model permissions or groups. A role acts for the authority of its assignment (platform-wide roles
+  for every authority); roles with cases are further limited to the assignment's org unit and the
+  units below it.
+* On the web (the request's user carries ``is_verified`` from django-otp's middleware) every right
+  needs the verified second factor of this session.
+* A superuser has every right, but only on the web after the second factor was verified.
+
+docs/security/permissions.md documents the resulting table; tests/test_permission_matrix.py checks
+every cell of it against these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from amtsweg.access.models import STAFF_KIND, RoleAssignment
+from amtsweg.access.roles import Perm
+from amtsweg.core.permissions import require
+
+__all__ = [
+    "Perm",
+    "authorities_with",
+    "can_edit_catalog",
+    "can_edit_organisation",
+    "can_edit_reference",
+    "can_manage_feedback",
+    "can_manage_roles",
+    "can_read_audit",
+    "can_reset_second_factor",
+    "can_use_admin",
+    "can_view_case",
+    "grants_forget",
+    "is_system",
+    "is_verified_superuser",
+    "require",
+]
+
+_CACHE_ATTRIBUTE = "_amtsweg_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role assignment, reduced to what the checks need."""
+
+    permissions: frozenset[str]
+    platform_wide: bool
+    authority_id: int
+    org_unit_id: int | None
+
+
+def is_system(actor: Any) -> bool:
+    """Commands and tasks act as the system (``actor=None``)."""
+    return actor is None
+
+
+def _is_active_account(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False))
+
+
+def _second_factor_ok(actor: Any) -> bool:
+    """On the web, django-otp's middleware adds ``is_verified``; there it must be True."""
+    check = getattr(actor, "is_verified", None)
+    return True if check is None else bool(check())
+
+
+def is_verified_superuser(actor: Any) -> bool:
+    """A superuser whose web session has passed the second factor."""
+    check = getattr(actor, "is_verified", None)
+    return bool(_is_active_account(actor) and actor.is_superuser and check is not None and check())
+
+
+def grants_forget(actor: Any) -> None:
+    """Drop the grants cached on ``actor`` (after its role assignments changed)."""
+    if actor is not None and hasattr(actor, _CACHE_ATTRIBUTE):
+        delattr(actor, _CACHE_ATTRIBUTE)
+
+
+def _grants(actor: Any) -> tuple[Grant, ...]:
+    """The actor's role grants; cached on the user object for the duration of a request."""
+    if not _is_active_account(actor) or getattr(actor, "kind", None) != STAFF_KIND:
+        return ()
+    if not _second_factor_ok(actor):
+        return ()
+    cached = getattr(actor, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = tuple(
+            Grant(
+                permissions=frozenset(assignment.role.permissions),
+                platform_wide=assignment.role.platform_wide,
+                authority_id=assignment.authority_id,
+                org_unit_id=assignment.org_unit_id,
+            )
+            for assignment in RoleAssignment.objects.filter(user_id=actor.pk).select_related("role")
+        )
+        setattr(actor, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def _pk(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    return obj if isinstance(obj, int) else obj.pk
+
+
+def has_permission(actor: Any, perm: str, authority: Any) -> bool:
+    """Does a role give ``perm`` for ``authority``? ``None`` means "not tied to one authority",
+    which only platform-wide roles cover."""
+    if is_system(actor) or is_verified_superuser(actor):
+        return True
+    authority_id = _pk(authority)
+    for grant in _grants(actor):
+        if perm not in grant.permissions:
+            continue
+        if grant.platform_wide or (authority_id is not None and grant.authority_id == authority_id):
+            return True
+    return False
+
+
+def authorities_with(actor: Any, perm: str) -> set[int] | None:
+    """Ids of the authorities where ``actor`` has ``perm``; ``None`` means all of them."""
+    if is_system(actor) or is_verified_superuser(actor):
+        return None
+    ids: set[int] = set()
+    for grant in _grants(actor):
+        if perm in grant.permissions:
+            if grant.platform_wide:
+                return None
+            ids.add(grant.authority_id)
+    return ids
+
+
+def has_any(actor: Any, perm: str) -> bool:
+    """Does ``actor`` have ``perm`` anywhere at all (to show an admin section, say)?"""
+    found = authorities_with(actor, perm)
+    return found is None or bool(found)
+
+
+# --- catalogue and organisation -------------------------------------------------------------
+
+
+def can_edit_catalog(actor: Any, authority: Any) -> bool:
+    """May ``actor`` create, change or delete services and responsibility rules owned by ``authority``?
+
+    ``authority=None`` stands for data shared by all authorities (OZG reference data).
+    """
+    return has_permission(actor, Perm.CATALOG_EDIT, authority)
+
+
+def can_edit_reference(actor: Any) -> bool:
+    """The OZG reference data is shared by all authorities: only platform-wide roles import it."""
+    return can_edit_catalog(actor, None)
+
+
+def can_edit_organisation(actor: Any, authority: Any) -> bool:
+    """May ``actor`` change the record, org units, locations and opening hours of ``authority``?
+
+    A new authority (not saved yet) has no id; only platform-wide roles may create one.
+    """
+    return has_permission(actor, Perm.ORGANISATION_EDIT, authority)
+
+
+# --- audit trail, feedback, roles, second factor -------------------------------------------------
+
+
+def can_read_audit(actor: Any, authority: Any) -> bool:
+    """May ``actor`` read audit entries of ``authority`` (``None``: entries of no single authority)?"""
+    return has_permission(actor, Perm.AUDIT_READ, authority)
+
+
+def can_manage_feedback(actor: Any) -> bool:
+    """May ``actor`` read reported accessibility barriers and record how they are handled?"""
+    return is_system(actor) or has_any(actor, Perm.FEEDBACK_MANAGE)
+
+
+def can_manage_roles(actor: Any, authority: Any) -> bool:
+    """May ``actor`` assign or withdraw roles at ``authority``?"""
+    return has_permission(actor, Perm.ROLES_MANAGE, authority)
+
+
+def can_reset_second_factor(actor: Any, colleague: Any) -> bool:
+    """May ``actor`` reset the second factor of ``colleague`` (a staff account, never oneself)?"""
+    if colleague is None or getattr(colleague, "kind", None) != STAFF_KIND:
+        return False
+    if actor is not None and getattr(actor, "pk", None) == colleague.pk:
+        return False
+    authority_id = getattr(colleague, "authority_id", None)
+    if authority_id is None:
+        # A staff account without authority: only platform-wide roles reach it.
+        return has_permission(actor, Perm.SECOND_FACTOR_RESET, None)
+    return has_permission(actor, Perm.SECOND_FACTOR_RESET, authority_id)
+
+
+def can_use_admin(actor: Any) -> bool:
+    """The Django admin: active staff with a verified second factor in this session."""
+    check = getattr(actor, "is_verified", None)
+    return bool(
+        _is_active_account(actor)
+        and actor.is_staff
+        and (actor.is_superuser or getattr(actor, "kind", None) == STAFF_KIND)
+        and check is not None
+        and check()
+    )
+
+
+# --- cases (used by the case-management issue) -------------------------------------------------
+
+
+def _org_unit(org_unit: Any) -> Any:
+    model = RoleAssignment._meta.get_field("org_unit").related_model
+    return org_unit if isinstance(org_unit, model) else model._default_manager.get(pk=org_unit)
+
+
+def _unit_and_ancestors(unit: Any) -> set[int]:
+    ids: set[int] = set()
+    while unit is not None and unit.pk not in ids:
+        ids.add(unit.pk)
+        unit = unit.parent
+    return ids
+
+
+def can_view_case(actor: Any, authority: Any, org_unit: Any) -> bool:
+    """May ``actor`` see a case (with its personal data) handled by ``org_unit`` of ``authority``?
+
+    Only roles with cases count, and only at the case's authority: an assignment to an org unit covers
+    that unit and the units below it; an assignment without unit covers the whole authority.
+    Platform-wide roles do not see cases.
+    """
+    if is_system(actor) or is_verified_superuser(actor):
+        return True
+    authority_id = _pk(authority)
+    grants = [g for g in _grants(actor) if Perm.CASE_VIEW in g.permissions and g.authority_id == authority_id]
+    if not grants:
+        return False
+    if org_unit is not None:
+        unit = _org_unit(org_unit)
+        if unit.authority_id != authority_id:
+            return False
+        covered = _unit_and_ancestors(unit)
+    else:
+        covered = set()
+    return any(g.org_unit_id is None or g.org_unit_id in covered for g in grants)
