@@ -13,6 +13,7 @@ from amtsweg.access.models import Role, RoleAssignment
 from amtsweg.access.permissions import Perm, authorities_with, can_read_audit, has_any
 from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin
 from amtsweg.access.services import role_assignment_delete, role_assignment_save
+from amtsweg.core.audit import request_source
 from amtsweg.core.models import AuditEntry
 
 
@@ -39,14 +40,16 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: ModelForm, change: bool) -> None:
-        role_assignment_save(actor=request.user, assignment=obj, source="admin")
+        role_assignment_save(actor=request.user, assignment=obj, source=request_source(request, "admin"))
 
     def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
-        role_assignment_delete(actor=request.user, assignment=obj, source="admin")
+        role_assignment_delete(actor=request.user, assignment=obj, source=request_source(request, "admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
         for assignment in queryset:
-            role_assignment_delete(actor=request.user, assignment=assignment, source="admin")
+            role_assignment_delete(
+                actor=request.user, assignment=assignment, source=request_source(request, "admin")
+            )
 
 
 @admin.register(AuditEntry)

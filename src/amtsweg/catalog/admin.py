@@ -24,6 +24,7 @@ from amtsweg.catalog.models import (
     ServiceVersion,
     Themenfeld,
 )
+from amtsweg.core.audit import request_source
 
 
 class ServiceVersionInline(ScopedInlineMixin, admin.TabularInline):
@@ -90,10 +91,14 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # The many-to-many values are saved by save_related; the domain function stores them itself.
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         if change:
-            services.service_update(actor=request.user, service=obj, data=data, source="admin")
+            services.service_update(
+                actor=request.user, service=obj, data=data, source=request_source(request, "admin")
+            )
         else:
             fields = dict(form.cleaned_data)
-            created = services.service_create(actor=request.user, data=fields, source="admin")
+            created = services.service_create(
+                actor=request.user, data=fields, source=request_source(request, "admin")
+            )
             obj.pk = created.pk
         obj.refresh_from_db()
 
@@ -103,11 +108,13 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Service) -> None:
-        services.service_delete(actor=request.user, service=obj, source="admin")
+        services.service_delete(actor=request.user, service=obj, source=request_source(request, "admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         for service in queryset:
-            services.service_delete(actor=request.user, service=service, source="admin")
+            services.service_delete(
+                actor=request.user, service=service, source=request_source(request, "admin")
+            )
 
 
 @admin.register(Responsibility)
@@ -139,15 +146,19 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
             actor=request.user,
             responsibility=form.instance,
             locations=list(form.cleaned_data.get("locations") or []),
-            source="admin",
+            source=request_source(request, "admin"),
         )
 
     def delete_model(self, request: HttpRequest, obj: Responsibility) -> None:
-        services.responsibility_delete(actor=request.user, responsibility=obj, source="admin")
+        services.responsibility_delete(
+            actor=request.user, responsibility=obj, source=request_source(request, "admin")
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Responsibility]) -> None:
         for responsibility in queryset:
-            services.responsibility_delete(actor=request.user, responsibility=responsibility, source="admin")
+            services.responsibility_delete(
+                actor=request.user, responsibility=responsibility, source=request_source(request, "admin")
+            )
 
 
 class ReadOnlyReferenceAdmin(ReadableByAdmin):

@@ -100,3 +100,9 @@ def audit_verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
         yield ChainBreak(
             last_id, "Kettenkopf verweist auf einen fehlenden Eintrag (neueste Einträge gelöscht)"
         )
+
+
+def request_source(request: Any, channel: str) -> str:
+    """Where a write came from, for the audit trail: the channel and the client address."""
+    address = str(getattr(request, "META", {}).get("REMOTE_ADDR", "") or "")
+    return f"{channel} {address}".strip()

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from amtsweg.access.permissions import Perm, authorities_with
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
+from amtsweg.core.audit import request_source
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
@@ -21,22 +22,27 @@ class AuditedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = Perm.ORGANISATION_EDIT
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
-        organisation_save(actor=request.user, obj=obj, changed=list(form.changed_data), source="admin")
+        organisation_save(
+            actor=request.user,
+            obj=obj,
+            changed=list(form.changed_data),
+            source=request_source(request, "admin"),
+        )
 
     def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
-            organisation_delete(actor=request.user, obj=deleted, source="admin")
+            organisation_delete(actor=request.user, obj=deleted, source=request_source(request, "admin"))
         for instance in instances:
-            organisation_save(actor=request.user, obj=instance, source="admin")
+            organisation_save(actor=request.user, obj=instance, source=request_source(request, "admin"))
         formset.save_m2m()
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        organisation_delete(actor=request.user, obj=obj, source="admin")
+        organisation_delete(actor=request.user, obj=obj, source=request_source(request, "admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            organisation_delete(actor=request.user, obj=obj, source="admin")
+            organisation_delete(actor=request.user, obj=obj, source=request_source(request, "admin"))
 
 
 class PostalCodeInline(ScopedInlineMixin, admin.TabularInline):

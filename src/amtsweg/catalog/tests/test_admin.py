@@ -80,7 +80,9 @@ def test_admin_change_creates_version_and_audit_entry(client: Client, service: S
     service.refresh_from_db()
     assert service.fees == "Keine Gebühren."
     assert service.version == 2
-    assert AuditEntry.objects.filter(action="catalog.service.changed", actor__username="admin").exists()
+    entry = AuditEntry.objects.get(action="catalog.service.changed", actor__username="admin")
+    # Who, when, what – and from where: the channel and the client address.
+    assert entry.source == "admin 127.0.0.1"
     history = client.get(url)
     assert "Versionsgeschichte" in history.text
 
