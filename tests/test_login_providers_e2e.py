@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch
 
 from amtsweg.accounts.providers.base import provider_url
 from amtsweg.accounts.providers.models import ExternalIdentity
@@ -84,15 +83,6 @@ def local_path(url: str) -> str:
     return urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
 
 
-@pytest.fixture
-def provider_urls(settings: Any) -> None:
-    """Project URLs, or the test URLconf while amtsweg/urls.py does not mount the login providers."""
-    try:
-        provider_url("trust_required")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "amtsweg.accounts.providers.testing_urls"
-
-
 def session_level(client: Client) -> str | None:
     return client.session.get(SESSION_KEY)
 
@@ -119,7 +109,7 @@ def oidc_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProviderI
 
 
 @pytest.fixture
-def oidc_enabled(settings: Any, provider_urls: None, oidc_idp: OidcProviderInfo) -> OidcProviderInfo:
+def oidc_enabled(settings: Any, oidc_idp: OidcProviderInfo) -> OidcProviderInfo:
     oidc_idp.configure(settings)
     return oidc_idp
 
@@ -229,7 +219,7 @@ def running_saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlI
 
 
 @pytest.fixture
-def saml_enabled(settings: Any, provider_urls: None, running_saml_idp: SamlIdpInfo) -> SamlIdpInfo:
+def saml_enabled(settings: Any, running_saml_idp: SamlIdpInfo) -> SamlIdpInfo:
     running_saml_idp.configure(settings)
     metadata = Client().get(provider_url("saml_metadata"))
     assert metadata.status_code == 200

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.urls import NoReverseMatch
 
 from amtsweg.accounts.providers.base import provider_url
 from amtsweg.accounts.providers.testing import (
@@ -53,15 +52,6 @@ def _expect() -> Callable[..., Any]:
     from playwright.sync_api import expect
 
     return expect
-
-
-@pytest.fixture(autouse=True)
-def provider_urls(settings: Any) -> None:
-    """Project URLs, or the test URLconf while amtsweg/urls.py does not mount the login providers."""
-    try:
-        provider_url("trust_required")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "amtsweg.accounts.providers.testing_urls"
 
 
 @pytest.fixture(scope="module")

@@ -61,8 +61,10 @@ class MunicipalityChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # One query serves both the choices and the lookup in clean().
+        self._municipalities = {m.slug: m for m in municipalities()}
         self.fields["gemeinde"].choices = [("", _("– bitte auswählen –"))] + [  # type: ignore[attr-defined]
-            (m.slug, m.short_name) for m in municipalities()
+            (slug, m.short_name) for slug, m in self._municipalities.items()
         ]
         self.fields["plz"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "postal-code", "size": "5"}
@@ -76,7 +78,7 @@ class MunicipalityChoiceForm(forms.Form):
         if self.has_error("gemeinde") or self.has_error("plz"):
             return data
         if slug:
-            data["municipality"] = municipalities().get(slug=slug)
+            data["municipality"] = self._municipalities[slug]
             return data
         if not plz:
             self.add_error(

@@ -10,5 +10,4 @@ urlpatterns = [
     path("leichte-sprache/", views.easy_language, name="easy_language"),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
-    path("health/", views.health, name="health"),
 ]

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from enum import StrEnum
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from amtsweg.core.registry import Registry
 
@@ -72,19 +72,13 @@ class LoginProvider(ABC):
 login_providers: Registry[LoginProvider] = Registry("Anmeldedienst")
 
 #: Where the project may mount accounts/providers/urls.py: on its own or inside the accounts URLs.
-URL_NAMESPACES = ("login_providers", "accounts:login_providers")
+# The provider pages are mounted inside the accounts URLs (accounts/urls.py: "anmelden/").
+URL_NAMESPACE = "accounts:login_providers"
 
 
 def url_name(name: str) -> str:
-    """Full URL name of a login-provider page, wherever the project mounts the provider URLs."""
-    for namespace in URL_NAMESPACES:
-        candidate = f"{namespace}:{name}"
-        try:
-            reverse(candidate)
-        except NoReverseMatch:
-            continue
-        return candidate
-    raise NoReverseMatch(f"Die Seiten der Anmeldedienste sind nicht eingebunden: {name}")
+    """Full URL name of a login-provider page."""
+    return f"{URL_NAMESPACE}:{name}"
 
 
 def provider_url(name: str) -> str:

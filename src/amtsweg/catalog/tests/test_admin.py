@@ -18,17 +18,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def kreis() -> Authority:
-    return Authority.objects.create(
-        name="Kreis Testland",
-        short_name="Testland",
-        slug="testland",
-        kind=Authority.Kind.KREIS,
-        ags="09999000",
-    )
-
-
-@pytest.fixture
 def service(kreis: Authority) -> Service:
     return service_create(
         actor=None, data={"owner": kreis, "name": "Wohngeld", "short_text": "Zuschuss zur Miete."}

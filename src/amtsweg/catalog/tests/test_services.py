@@ -22,17 +22,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def kreis() -> Authority:
-    return Authority.objects.create(
-        name="Kreis Testland",
-        short_name="Testland",
-        slug="testland",
-        kind=Authority.Kind.KREIS,
-        ags="09999000",
-    )
-
-
 def _create(kreis: Authority, name: str = "Hundesteuer anmelden", **extra: object) -> Service:
     data: dict[str, object] = {
         "owner": kreis,
