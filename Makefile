@@ -51,6 +51,9 @@ test: lint types unit
 
 bench: install assets
 	$(PY) benchmarks/portal.py
+	$(PY) benchmarks/intake.py
+	$(PY) benchmarks/search.py
+	BENCH_INBOX_DATABASE_URL=$${BENCH_INBOX_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/amtsweg_inbox_bench} $(PY) benchmarks/inbox.py
 
 messages: install
 	cd src/amtsweg && ../../$(AMTSWEG) makemessages -l en --no-obsolete --ignore='*/tests/*' \

@@ -38,3 +38,27 @@ def _german_by_default() -> Iterator[None]:
     translation.activate("de")
     yield
     translation.activate("de")
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Put the staff roles back after a test with a transactional database.
+
+    The roles are seeded by a data migration; a transactional test ends with a flush that empties every
+    table, so the next test on the same worker would find no roles. (Autouse fixtures are set up first,
+    so this teardown runs after the flush.)
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+    )
+    if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    from django.apps import apps
+
+    from amtsweg.access.sync import roles_sync
+
+    with django_db_blocker.unblock():
+        roles_sync(apps.get_model("access", "Role"))

@@ -22,10 +22,14 @@ from django.db import transaction
 from amtsweg.access import permissions
 from amtsweg.access.roles import ROLE_DEFINITIONS
 from amtsweg.access.testing import staff_create
+from amtsweg.cases.models import Case, RoutingRule
+from amtsweg.cases.services import routing_rule_save
 from amtsweg.catalog.models import Service
 from amtsweg.catalog.services import service_create, service_update
 from amtsweg.portal.models import AccessibilityFeedback
 from amtsweg.portal.services import feedback_update
+from amtsweg.strategy.models import FieldOfAction, Strategy
+from amtsweg.strategy.services import rating_save, round_open
 from amtsweg.tenants.models import Authority, OrgUnit
 from amtsweg.tenants.services import organisation_save
 
@@ -42,6 +46,13 @@ OBJECTS = {
     ("Rollenzuweisung", "bearbeiten"),
     ("Zweiter Faktor", "zurücksetzen"),
     ("Fall", "einsehen"),
+    ("Fall", "bearbeiten"),
+    ("Fall", "zuweisen"),
+    ("Verteilregel", "bearbeiten"),
+    ("Strategie", "steuern"),
+    ("Strategie", "einsehen"),
+    ("Quick-Check-Bewertung", "abgeben"),
+    ("Lösung oder Erfahrung", "teilen"),
 }
 
 
@@ -174,8 +185,57 @@ def _check(actor: Any, cell: Cell, world: World) -> bool:
     if kind == "Zweiter Faktor":
         return permissions.can_reset_second_factor(actor, world.colleagues[cell.scope])
     if kind == "Fall":
+        if cell.action == "bearbeiten":
+            return permissions.can_work_case(actor, Case(authority=authority, org_unit=unit))
+        if cell.action == "zuweisen":
+            return permissions.can_assign_cases(actor, authority, unit)
         return permissions.can_view_case(actor, authority, unit)
+    if kind == "Verteilregel":
+        by_function = permissions.can_manage_routing(actor, authority)
+        rule = RoutingRule(
+            authority=authority, name="Regel", target_authority=authority, target_org_unit=unit
+        )
+        by_service = _write_allowed(lambda: routing_rule_save(actor=actor, rule=rule))
+        assert by_function == by_service, f"{cell}: Prüffunktion und routing_rule_save widersprechen sich"
+        return by_function
+    if kind in {"Strategie", "Quick-Check-Bewertung"}:
+        return _check_strategy(actor, cell, authority)
+    if kind == "Lösung oder Erfahrung":
+        return permissions.can_share_knowledge(actor, authority)
     raise AssertionError(f"unbekannte Objektart {kind}")
+
+
+def _check_strategy(actor: Any, cell: Cell, authority: Authority) -> bool:
+    """Strategy of ``authority``; the rating is one of ``authority`` in an open round of that strategy."""
+    strategy, _ = Strategy.objects.get_or_create(
+        slug=f"strategie-{authority.slug}",
+        defaults={"owner": authority, "title": f"Strategie {authority.slug}"},
+    )
+    field, _ = FieldOfAction.objects.get_or_create(
+        strategy=strategy, slug="verwaltung", defaults={"name": "Verwaltung"}
+    )
+    if cell.action == "einsehen":
+        return permissions.can_view_strategy(actor, authority)
+    if cell.action == "steuern":
+        by_function = permissions.can_manage_strategy(actor, authority)
+        by_service = _write_allowed(lambda: round_open(actor=actor, strategy=strategy, title="Runde"))
+        assert by_function == by_service, f"{cell}: Prüffunktion und round_open widersprechen sich"
+        return by_function
+    round_ = strategy.rounds.first() or round_open(
+        actor=None, strategy=strategy, title="Runde", participants=[authority]
+    )
+    by_function = permissions.can_rate_quickcheck(actor, authority)
+    by_service = _write_allowed(
+        lambda: rating_save(
+            actor=actor,
+            round=round_,
+            authority=authority,
+            field=field,
+            scores={"bedeutung": 3, "potenzial": 3},
+        )
+    )
+    assert by_function == by_service, f"{cell}: Prüffunktion und rating_save widersprechen sich"
+    return by_function
 
 
 @pytest.mark.django_db

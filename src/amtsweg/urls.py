@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from amtsweg.api import api
+from amtsweg.cases import api as cases_api  # noqa: F401 - registers its router
 from amtsweg.portal.views import health
+from amtsweg.submissions import api as submissions_api  # noqa: F401 - registers its router
 
 admin.site.site_header = _("Amtsweg – Verwaltung")
 admin.site.site_title = _("Amtsweg")
@@ -13,10 +16,15 @@ admin.site.index_title = _("Fachadministration")
 # The browser's Accept-Language header does not switch the language on its own.
 urlpatterns = [
     path("health/", health, name="health"),
+    path("api/v1/", api.urls),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("konto/", include("amtsweg.accounts.urls")),
         path("personal/", include("amtsweg.access.urls")),
+        path("antrag/", include("amtsweg.submissions.urls")),
+        path("vorgaenge/", include("amtsweg.cases.urls")),
+        path("strategie/", include("amtsweg.strategy.urls")),
+        path("assistent/", include("amtsweg.assistant.urls")),
         path("", include("amtsweg.catalog.urls")),
         path("", include("amtsweg.portal.urls")),
         prefix_default_language=False,

@@ -28,15 +28,24 @@ from amtsweg.core.permissions import require
 __all__ = [
     "Perm",
     "authorities_with",
+    "can_assign_cases",
     "can_edit_catalog",
     "can_edit_organisation",
     "can_edit_reference",
     "can_manage_feedback",
+    "can_manage_funding_programmes",
     "can_manage_roles",
+    "can_manage_routing",
+    "can_manage_strategy",
+    "can_rate_quickcheck",
     "can_read_audit",
     "can_reset_second_factor",
+    "can_share_knowledge",
     "can_use_admin",
     "can_view_case",
+    "can_view_strategy",
+    "can_work_case",
+    "case_scopes",
     "grants_forget",
     "is_system",
     "is_verified_superuser",
@@ -247,3 +256,80 @@ def can_view_case(actor: Any, authority: Any, org_unit: Any) -> bool:
     else:
         covered = set()
     return any(g.org_unit_id is None or g.org_unit_id in covered for g in grants)
+
+
+def _case_scope(actor: Any, perm: str, authority: Any, org_unit: Any) -> bool:
+    """Like :func:`can_view_case`, for another case permission: role at the authority, unit or above."""
+    if is_system(actor) or is_verified_superuser(actor):
+        return True
+    authority_id = _pk(authority)
+    grants = [g for g in _grants(actor) if perm in g.permissions and g.authority_id == authority_id]
+    if not grants:
+        return False
+    covered: set[int] = set()
+    if org_unit is not None:
+        unit = _org_unit(org_unit)
+        if unit.authority_id != authority_id:
+            return False
+        covered = _unit_and_ancestors(unit)
+    return any(g.org_unit_id is None or g.org_unit_id in covered for g in grants)
+
+
+def case_scopes(actor: Any, perm: str = Perm.CASE_VIEW) -> list[tuple[int, int | None]] | None:
+    """(authority id, org unit id or ``None`` for the whole authority) pairs where ``actor`` has the case
+    permission ``perm``; ``None`` means everywhere (system, verified superuser). Selectors turn this into
+    a filter (the units below each org unit included)."""
+    if is_system(actor) or is_verified_superuser(actor):
+        return None
+    return [(g.authority_id, g.org_unit_id) for g in _grants(actor) if perm in g.permissions]
+
+
+def can_work_case(actor: Any, case: Any) -> bool:
+    """May ``actor`` work on ``case`` (change its status, write messages and notes, forward it, write
+    the decision letter)? Same scope as seeing it: the case's org unit or a unit above it."""
+    return _case_scope(actor, Perm.CASE_WORK, case.authority_id, case.org_unit_id)
+
+
+def can_assign_cases(actor: Any, authority: Any, org_unit: Any) -> bool:
+    """May ``actor`` assign cases handled by ``org_unit`` of ``authority`` to colleagues (Teamleitung)?"""
+    return _case_scope(actor, Perm.CASE_ASSIGN, authority, org_unit)
+
+
+def can_manage_routing(actor: Any, authority: Any) -> bool:
+    """May ``actor`` maintain routing rules, case settings and letter templates of ``authority``?"""
+    return has_permission(actor, Perm.ROUTING_MANAGE, authority)
+
+
+# --- strategy cockpit ------------------------------------------------------------------------------
+
+
+def can_view_strategy(actor: Any, authority: Any) -> bool:
+    """May ``actor`` read the strategy cockpit (fields, results, projects, budget, funding) of the
+    strategy owned by ``authority`` (the Kreis)?"""
+    return has_permission(actor, Perm.STRATEGY_VIEW, authority)
+
+
+def can_manage_strategy(actor: Any, authority: Any) -> bool:
+    """May ``actor`` steer the strategy owned by ``authority``: open and close Quick-Check rounds,
+    record tier decisions, edit fields, workshops, projects, budget, Stellenplan and funding?"""
+    return has_permission(actor, Perm.STRATEGY_MANAGE, authority)
+
+
+def can_manage_funding_programmes(actor: Any) -> bool:
+    """Funding programmes and their calls are shared by all authorities: whoever steers a strategy
+    anywhere may maintain them (Fördermittel-Akquise of the Digitalagentur)."""
+    return is_system(actor) or has_any(actor, Perm.STRATEGY_MANAGE)
+
+
+def can_rate_quickcheck(actor: Any, participant_authority: Any) -> bool:
+    """May ``actor`` enter and change the Quick-Check ratings of ``participant_authority``?
+
+    Only for the own authority: a town's staff never rate for another town or for the Kreis. Whether
+    the round is still open is the service's concern (closed rounds refuse every change).
+    """
+    return has_permission(actor, Perm.QUICKCHECK_RATE, participant_authority)
+
+
+def can_share_knowledge(actor: Any, authority: Any) -> bool:
+    """May ``actor`` offer solutions and lessons on behalf of ``authority`` (and adopt others' for it)?"""
+    return has_permission(actor, Perm.KNOWLEDGE_SHARE, authority)

@@ -20,9 +20,15 @@ class Perm:
     AUDIT_READ = "audit.read"  # the audit trail of the authority
     FEEDBACK_MANAGE = "feedback.manage"  # reported accessibility barriers (platform-wide)
     CASE_VIEW = "case.view"  # cases of the own org unit (or of the authority when assigned without unit)
+    CASE_WORK = "case.work"  # work on those cases: status, messages, notes, forwards, letters
+    CASE_ASSIGN = "case.assign"  # assign those cases to colleagues (Teamleitung)
+    ROUTING_MANAGE = "routing.manage"  # routing rules, case settings and letter templates of the authority
     SECOND_FACTOR_RESET = "second_factor.reset"  # reset a colleague's second factor
     ROLES_MANAGE = "roles.manage"  # assign and withdraw roles
-    STRATEGY_VIEW = "strategy.view"  # the strategy cockpit (later issue)
+    STRATEGY_VIEW = "strategy.view"  # read the strategy cockpit of the authority
+    STRATEGY_MANAGE = "strategy.manage"  # steer the strategy: rounds, decisions, projects, budget, funding
+    QUICKCHECK_RATE = "quickcheck.rate"  # rate in Quick-Check rounds on behalf of the own authority
+    KNOWLEDGE_SHARE = "knowledge.share"  # offer solutions and lessons of the own authority, adopt others'
 
 
 ALL_PERMISSIONS = frozenset(value for name, value in vars(Perm).items() if name.isupper())
@@ -43,25 +49,25 @@ ROLE_DEFINITIONS: tuple[RoleDefinition, ...] = (
         "sachbearbeitung",
         gettext_noop("Sachbearbeitung"),
         gettext_noop("Bearbeitet die Fälle der eigenen Organisationseinheit."),
-        frozenset({Perm.CASE_VIEW}),
+        frozenset({Perm.CASE_VIEW, Perm.CASE_WORK}),
     ),
     RoleDefinition(
         "teamleitung",
         gettext_noop("Teamleitung"),
         gettext_noop(
-            "Sieht die Fälle der eigenen Organisationseinheit und setzt den zweiten Faktor von "
-            "Beschäftigten der eigenen Behörde zurück."
+            "Sieht und bearbeitet die Fälle der eigenen Organisationseinheit, weist sie zu und setzt "
+            "den zweiten Faktor von Beschäftigten der eigenen Behörde zurück."
         ),
-        frozenset({Perm.CASE_VIEW, Perm.SECOND_FACTOR_RESET}),
+        frozenset({Perm.CASE_VIEW, Perm.CASE_WORK, Perm.CASE_ASSIGN, Perm.SECOND_FACTOR_RESET}),
     ),
     RoleDefinition(
         "fachadministration",
         gettext_noop("Fachadministration"),
         gettext_noop(
-            "Pflegt Leistungen, Zuständigkeiten und Organisationsdaten (Organisationseinheiten, "
-            "Standorte, Öffnungszeiten) der eigenen Behörde."
+            "Pflegt Leistungen, Zuständigkeiten, Organisationsdaten (Organisationseinheiten, "
+            "Standorte, Öffnungszeiten), Verteilregeln und Bescheidvorlagen der eigenen Behörde."
         ),
-        frozenset({Perm.CATALOG_EDIT, Perm.ORGANISATION_EDIT}),
+        frozenset({Perm.CATALOG_EDIT, Perm.ORGANISATION_EDIT, Perm.ROUTING_MANAGE}),
     ),
     RoleDefinition(
         "digitalisierungsteam",
@@ -69,7 +75,24 @@ ROLE_DEFINITIONS: tuple[RoleDefinition, ...] = (
         gettext_noop(
             "Arbeitet mit dem Strategie-Cockpit und bearbeitet die Rückmeldungen zur Barrierefreiheit."
         ),
-        frozenset({Perm.STRATEGY_VIEW, Perm.FEEDBACK_MANAGE}),
+        frozenset(
+            {
+                Perm.STRATEGY_VIEW,
+                Perm.STRATEGY_MANAGE,
+                Perm.QUICKCHECK_RATE,
+                Perm.KNOWLEDGE_SHARE,
+                Perm.FEEDBACK_MANAGE,
+            }
+        ),
+    ),
+    RoleDefinition(
+        "strategie-beteiligung",
+        gettext_noop("Strategie-Beteiligung"),
+        gettext_noop(
+            "Bewertet im Quick-Check der Digitalisierungsstrategie für die eigene Behörde und sieht "
+            "die Ergebnisse geschlossener Runden; teilt Lösungen und Erfahrungen der eigenen Behörde."
+        ),
+        frozenset({Perm.QUICKCHECK_RATE, Perm.KNOWLEDGE_SHARE}),
     ),
     RoleDefinition(
         "auditor",
@@ -93,6 +116,7 @@ ROLE_DEFINITIONS: tuple[RoleDefinition, ...] = (
                 Perm.SECOND_FACTOR_RESET,
                 Perm.ROLES_MANAGE,
                 Perm.STRATEGY_VIEW,
+                Perm.STRATEGY_MANAGE,
             }
         ),
         platform_wide=True,

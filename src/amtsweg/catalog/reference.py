@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from amtsweg.access.permissions import can_edit_reference, require
+from amtsweg.catalog.hooks import services_changed
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Service, Themenfeld
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.core.audit import audit_record
@@ -55,3 +56,4 @@ def reference_data_save(
     audit_record(actor=actor, action="catalog.reference.imported", changes=summary, source=source)
     if any(c.model in _INDEXED and c.update for c in changes) and Service.objects.exists():
         rebuild_search_index.enqueue()
+        services_changed(None)  # names of Lebenslagen are part of what other apps index

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from amtsweg.access.permissions import can_edit_catalog, require
+from amtsweg.catalog.hooks import services_changed
 from amtsweg.catalog.models import Lebenslage, Responsibility, Service, ServiceVersion
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.catalog.validators import normalize_leika_key
@@ -42,6 +43,8 @@ def search_reindex_enqueue(service_ids: list[int] | None) -> None:
     """
     ids = None if service_ids is None or len(service_ids) > REINDEX_ALL_ABOVE else sorted(set(service_ids))
     rebuild_search_index.enqueue(service_ids=ids)
+    # Apps built on the catalogue (the assistant's embeddings) enqueue their work in the same transaction.
+    services_changed(ids)
 
 
 def _actor_name(actor: Any) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from amtsweg.catalog.forms import MunicipalityChoiceForm, SearchForm
+from amtsweg.catalog.hooks import search_backends
 from amtsweg.catalog.models import Lebenslage, Service, Themenfeld
 from amtsweg.catalog.search import search_services
 from amtsweg.catalog.selectors import (
@@ -154,12 +155,17 @@ def themenfeld_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    hits = []
+    hits: list[Any] = []
     query = ""
     valid = not form.is_bound or form.is_valid()
     if form.is_bound and valid:
         query = form.cleaned_data["q"].strip()
-        hits = search_services(query, limit=settings.AMTSWEG_SEARCH_RESULTS) if query else []
+        if query:
+            # The AI assistant registers its hybrid search here; without it, the simple index answers.
+            backend: Any = search_services
+            if "portal" in search_backends:
+                backend = search_backends["portal"]
+            hits = backend(query, limit=settings.AMTSWEG_SEARCH_RESULTS)
     template = "catalog/_search_results.html" if _wants_fragment(request) else "catalog/search.html"
     return _render(
         request, template, {"form": form, "query": query, "hits": hits}, status=200 if valid else 400

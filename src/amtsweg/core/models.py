@@ -92,3 +92,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class ScheduledRun(models.Model):
+    """One due run of a periodic job, recorded when it was put on the task queue.
+
+    The unique pair (job, period) lets any number of workers schedule at the same time: only the
+    first insert for a period succeeds, so each period's task is enqueued exactly once.
+    """
+
+    job = models.CharField(_("Aufgabe"), max_length=100)
+    period_start = models.DateTimeField(_("Zeitraum ab"))
+    enqueued_at = models.DateTimeField(_("eingereiht am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("geplante Ausführung")
+        verbose_name_plural = _("geplante Ausführungen")
+        constraints = [models.UniqueConstraint(fields=["job", "period_start"], name="scheduled_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M}"

@@ -311,7 +311,8 @@ SERVICES: tuple[ServiceData, ...] = (
             "Wer etwas verloren hat, kann beim Fundbüro der Stadt oder Gemeinde nachfragen, ob es "
             "abgegeben wurde. Wer etwas findet, das mehr als zehn Euro wert ist, muss den Fund melden oder "
             "abgeben. Meldet sich der Eigentümer nicht innerhalb von sechs Monaten, kann die Finderin "
-            "oder der Finder den Gegenstand bekommen."
+            "oder der Finder den Gegenstand bekommen. Auch ein zugelaufenes Tier, etwa ein Hund oder eine "
+            "Katze, ist ein Fund: Melden Sie es dem Fundbüro, das die Unterbringung im Tierheim regelt."
         ),
         prerequisites="Keine.",
         required_documents=(
@@ -322,7 +323,16 @@ SERVICES: tuple[ServiceData, ...] = (
         deadlines="Fund unverzüglich melden; Aufbewahrung in der Regel sechs Monate.",
         legal_basis="§§ 965 bis 984 Bürgerliches Gesetzbuch (BGB)",
         processing_time="Sofort.",
-        keywords=("Fundbüro", "verloren", "gefunden", "Schlüssel verloren", "Portemonnaie gefunden"),
+        keywords=(
+            "Fundbüro",
+            "verloren",
+            "gefunden",
+            "Schlüssel verloren",
+            "Portemonnaie gefunden",
+            "Fundtier",
+            "Tier zugelaufen",
+            "Hund gefunden",
+        ),
         maturity=1,
     ),
     ServiceData(
@@ -1895,6 +1905,7 @@ SERVICES: tuple[ServiceData, ...] = (
             "alter Führerschein",
             "rosa Führerschein",
             "grauer Lappen",
+            "Führerschein umschreiben",
         ),
         maturity=2,
     ),

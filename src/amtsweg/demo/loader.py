@@ -40,11 +40,14 @@ from amtsweg.catalog.services import (
 )
 from amtsweg.core.audit import audit_record
 from amtsweg.core.text import slugify_de
+from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
+from amtsweg.demo.forms import forms_load
 from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
 from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
+from amtsweg.demo.strategy import load_strategy_demo
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
@@ -103,6 +106,12 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
         _load_responsibilities(stats, services, authorities, kreis_units, kreis_locations)
         say(_("Demo-Zugänge …"))
         logins = demo_logins_ensure()
+        say(_("Formulare …"))
+        forms = forms_load(stdout)
+        say(_("Digitalisierungsstrategie …"))
+        stats.created.update(load_strategy_demo())
+        say(_("Vorgänge …"))
+        stats.created.update(load_cases_demo())
         say(_("Suchindex …"))
         demo_ids = [service.pk for service in services.values()]
         indexed = SearchTerm.objects.filter(service_id__in=demo_ids).values("service_id").distinct().count()
@@ -129,6 +138,7 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
             ),
             "users_created": logins["users_created"],
             "search_terms": SearchTerm.objects.filter(service_id__in=demo_ids).count(),
+            **forms,
         }
         audit_record(
             actor=None,

@@ -63,6 +63,13 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "jugendamt",
     ),
     DemoLogin(
+        "tl-jugendamt",
+        gettext_noop("Teamleitung im Jugendamt des Kreises: verteilt die Vorgänge"),
+        KREIS,
+        "teamleitung",
+        "jugendamt",
+    ),
+    DemoLogin(
         "sb-duelmen",
         gettext_noop("Sachbearbeitung im Bürgerbüro der Stadt Dülmen"),
         DUELMEN,
@@ -70,6 +77,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "buergerbuero",
     ),
     DemoLogin("digital", gettext_noop("Digitalisierungsteam des Kreises"), KREIS, "digitalisierungsteam"),
+    DemoLogin(
+        "strategie-duelmen",
+        gettext_noop("Strategie-Beteiligung der Stadt Dülmen: bewertet im Quick-Check"),
+        DUELMEN,
+        "strategie-beteiligung",
+    ),
     DemoLogin("pruefung", gettext_noop("Auditor des Kreises: liest das Prüfprotokoll"), KREIS, "auditor"),
 )
 

@@ -7,6 +7,7 @@ child processes of this one. Ctrl+C stops both; when one of them dies, the other
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import subprocess
 import sys
@@ -101,8 +102,11 @@ class Command(BaseCommand):
         children: dict[str, subprocess.Popen[bytes]] = {}
         try:
             serve = [*cli, "serve", "--bind", bind, "--workers", str(workers)]
-            children["Webserver"] = subprocess.Popen(serve)  # noqa: S603
-            children["Hintergrundprozess"] = subprocess.Popen([*cli, "worker"])  # noqa: S603
+            # E-mails of the demo go to files and are listed at /antrag/demo-postausgang/.
+            child_env = dict(os.environ)
+            child_env.setdefault("AMTSWEG_DEMO_OUTBOX", "true")
+            children["Webserver"] = subprocess.Popen(serve, env=child_env)  # noqa: S603
+            children["Hintergrundprozess"] = subprocess.Popen([*cli, "worker"], env=child_env)  # noqa: S603
             base_url = _probe_url(bind)
             self._wait_until_up(base_url, children)
             self._print_welcome(base_url, logins)
@@ -145,6 +149,7 @@ class Command(BaseCommand):
             "Amtsweg läuft.",
             f"  Bürgerportal:  {base_url}/",
             f"  Verwaltung:    {base_url}/admin/",
+            f"  E-Mails:       {base_url}/antrag/demo-postausgang/  (Dateien in {settings.AMTSWEG_MAIL_DIR})",
             "",
             "Demo-Zugänge (nur für diese Demo):",
         ]

@@ -6,11 +6,31 @@ its next task with ``SELECT … FOR UPDATE SKIP LOCKED``, so no task runs twice.
 
 from __future__ import annotations
 
+import logging
+import threading
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
+
+from amtsweg.core.schedule import schedule_due
+
+SCHEDULE_SECONDS = 60.0
+
+
+def _scheduler_loop(stop: threading.Event) -> None:
+    """Enqueue due periodic jobs once a minute (see amtsweg.core.schedule); never lets the worker die."""
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            schedule_due()
+        except Exception:  # a failing database must not stop the task worker
+            logging.getLogger("amtsweg.schedule").exception("Planen der periodischen Aufgaben fehlgeschlagen")
+        finally:
+            connection.close()
+        stop.wait(SCHEDULE_SECONDS)
 
 
 class Command(BaseCommand):
@@ -43,6 +63,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reload", action="store_true", help="Bei Codeänderungen neu starten (nur Entwicklung)"
         )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Keine periodischen Aufgaben einplanen (dann `amtsweg schedule --once` per Cron)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
@@ -63,4 +88,13 @@ class Command(BaseCommand):
             worker_args += ["--max-tasks", str(options["max_tasks"])]
         if options["worker_id"]:
             worker_args += ["--worker-id", options["worker_id"]]
-        call_command("db_worker", *worker_args, verbosity=options["verbosity"])
+        stop = threading.Event()
+        if not options["batch"] and not options["no_schedule"]:
+            scheduler = threading.Thread(
+                target=_scheduler_loop, args=(stop,), name="amtsweg-schedule", daemon=True
+            )
+            scheduler.start()
+        try:
+            call_command("db_worker", *worker_args, verbosity=options["verbosity"])
+        finally:
+            stop.set()

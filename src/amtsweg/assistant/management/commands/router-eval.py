@@ -1,0 +1,67 @@
+"""``amtsweg router-eval --train A.csv --test B.csv --text-column COL --label-column COL``.
+
+Trains a fresh router on A (in memory), tests it on B and prints as the **last line** one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amtsweg.assistant.embeddings import embedders
+from amtsweg.assistant.index import embedding_model
+from amtsweg.assistant.management.commands import read_labelled_file
+from amtsweg.assistant.router import router_metrics, train_router
+
+
+class Command(BaseCommand):
+    help = "Misst den Router: trainiert auf --train, testet auf --test; letzte Zeile JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--train", required=True, type=Path)
+        parser.add_argument("--test", required=True, type=Path)
+        parser.add_argument("--text-column", required=True)
+        parser.add_argument("--label-column", required=True)
+        parser.add_argument(
+            "--model", default=None, help="Einbettungsmodell (Standard: Einstellung); 'none' = nur TF-IDF."
+        )
+        parser.add_argument(
+            "--record", action="store_true", help="Ergebnis für die Qualitätsseite speichern."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        model = options["model"] or embedding_model()
+        if model == "none":
+            model = None
+        elif model is not None and model not in embedders:
+            raise CommandError(f"Unbekanntes Einbettungsmodell: {model}")
+        train = read_labelled_file(options["train"], options["text_column"], options["label_column"])
+        test = read_labelled_file(options["test"], options["text_column"], options["label_column"])
+        if not test[0]:
+            raise CommandError("Die Testdatei enthält keine beschrifteten Zeilen.")
+        try:
+            router = train_router(*train, model=model)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Trainiert: {len(train[0])} Beispiele, {len(router.labels)} Klassen, Modell {model or 'keins'}"
+        )
+        metrics = router_metrics(router, *test)
+        if options["record"]:
+            from amtsweg.assistant.services import eval_run_record
+
+            eval_run_record(
+                kind="router",
+                model_name=f"tfidf+lr{'+' + model if model else ''}",
+                dataset=f"{options['train'].name} → {options['test'].name}",
+                metrics=metrics,
+                command=(
+                    f"amtsweg router-eval --train {options['train']} --test {options['test']} "
+                    f"--text-column {options['text_column']} --label-column {options['label_column']} "
+                    f"--model {model or 'none'}"
+                ),
+            )
+        self.stdout.write(json.dumps(metrics, ensure_ascii=False))

@@ -1,0 +1,91 @@
+"""Data of the assistant: stored embeddings, evaluation runs, router examples, models and decisions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amtsweg.core.models import TimeStampedModel
+
+
+class ServiceEmbedding(TimeStampedModel):
+    """The dense vector of one service for one model; ``text_hash`` says which text it was computed from."""
+
+    service = models.ForeignKey("catalog.Service", on_delete=models.CASCADE, related_name="embeddings")
+    model_name = models.CharField(_("Modell"), max_length=50)
+    vector = models.BinaryField(_("Vektor (float32, little endian)"))
+    dim = models.PositiveIntegerField(_("Dimensionen"))
+    text_hash = models.CharField(_("SHA-256 des Textes"), max_length=64)
+
+    class Meta:
+        verbose_name = _("Einbettung einer Leistung")
+        verbose_name_plural = _("Einbettungen von Leistungen")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "model_name"], name="assistant_embedding_unique"),
+        ]
+
+
+class EvalRun(TimeStampedModel):
+    """One measurement of one model, as shown on the quality page."""
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Suche")
+        ROUTER = "router", _("Zuordnung (Router)")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    model_name = models.CharField(_("Modell"), max_length=100)
+    dataset = models.CharField(_("Messdaten"), max_length=300)
+    metrics = models.JSONField(_("Kennzahlen"), default=dict)
+    command = models.CharField(_("Befehl"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Messung")
+        verbose_name_plural = _("Messungen")
+        ordering = ["-created_at"]
+
+
+class RouterExample(TimeStampedModel):
+    """A labelled request: which org unit function should have handled ``text``."""
+
+    text = models.TextField(_("Anliegen"))
+    label = models.CharField(_("Zuständige Stelle (Funktion)"), max_length=60)
+    source = models.CharField(_("Herkunft"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("Trainingsbeispiel")
+        verbose_name_plural = _("Trainingsbeispiele")
+
+
+class RouterModel(TimeStampedModel):
+    """A trained, calibrated router. ``payload`` is the pickled scikit-learn pipeline, written only by us."""
+
+    name = models.CharField(_("Name"), max_length=100)
+    payload = models.BinaryField(_("Modell"))
+    sha256 = models.CharField(max_length=64)
+    labels = models.JSONField(_("Klassen"), default=list)
+    threshold = models.FloatField(_("Schwelle"))
+    examples = models.PositiveIntegerField(_("Trainingsbeispiele"))
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Router-Modell")
+        verbose_name_plural = _("Router-Modelle")
+        ordering = ["-created_at"]
+
+
+class RoutingDecision(TimeStampedModel):
+    """What the router decided for one request (for the triage share on the quality page)."""
+
+    class Outcome(models.TextChoices):
+        AUTO = "auto", _("automatisch zugeordnet")
+        TRIAGE = "triage", _("an die Sichtung (Mensch)")
+
+    text_sha256 = models.CharField(max_length=64)
+    label = models.CharField(_("Vorschlag"), max_length=60, blank=True)
+    confidence = models.FloatField(_("Sicherheit"))
+    outcome = models.CharField(_("Ergebnis"), max_length=10, choices=Outcome.choices)
+    method = models.CharField(_("Verfahren"), max_length=30)
+
+    class Meta:
+        verbose_name = _("Zuordnung")
+        verbose_name_plural = _("Zuordnungen")

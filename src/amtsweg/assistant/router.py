@@ -1,0 +1,152 @@
+"""Routing free-text requests to the org unit (by its ``function``) that should handle them.
+
+Features: TF-IDF over stemmed words (with compound parts) and over character n-grams (robust to typos),
+plus — when a dense model is configured — the sentence embedding of the request. A logistic regression
+on top is calibrated with Platt scaling (``CalibratedClassifierCV``), so its confidence can be compared
+with a threshold: at or above it a request is routed automatically, below it goes to human triage.
+The threshold is the lowest confidence at which cross-validated predictions on the training data
+reach ``TARGET_PRECISION``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from amtsweg.assistant.analysis import Analyzer
+from amtsweg.assistant.embeddings import embedder
+
+TARGET_PRECISION = 0.9
+DEFAULT_THRESHOLD = 0.5
+_ANALYZER = Analyzer()
+_vector_cache: dict[tuple[str, str], np.ndarray] = {}
+VECTOR_CACHE_MAX = 100_000
+
+
+def stemmed_terms(text: str) -> list[str]:
+    return _ANALYZER.terms(text)
+
+
+class EmbeddingFeatures(BaseEstimator, TransformerMixin):
+    """Sentence embeddings as features; pickles as the model name only."""
+
+    def __init__(self, model: str = "e5-small", scale: float = 1.0) -> None:
+        self.model = model
+        self.scale = scale
+
+    def fit(self, texts: Sequence[str], labels: Any = None) -> EmbeddingFeatures:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        # Cross-validation transforms the same texts many times; embed each text once per process.
+        clean = [str(t)[:1000] or " " for t in texts]
+        todo = list(dict.fromkeys(t for t in clean if (self.model, t) not in _vector_cache))
+        if todo:
+            if len(_vector_cache) + len(todo) > VECTOR_CACHE_MAX:
+                _vector_cache.clear()
+            for start in range(0, len(todo), 64):
+                chunk = todo[start : start + 64]
+                for text, vector in zip(chunk, embedder(self.model).queries(chunk), strict=True):
+                    _vector_cache[(self.model, text)] = vector
+        vectors = np.stack([_vector_cache[(self.model, t)] for t in clean])
+        return sparse.csr_matrix(vectors * self.scale)
+
+
+def build_pipeline(*, model: str | None, calibration_folds: int) -> Pipeline:
+    features: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(analyzer=stemmed_terms, ngram_range=(1, 1), sublinear_tf=True, min_df=1)),
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=200_000
+            ),
+        ),
+    ]
+    if model:
+        features.append(("dense", EmbeddingFeatures(model=model, scale=2.0)))
+    classifier: Any = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+    if calibration_folds >= 2:
+        classifier = CalibratedClassifierCV(classifier, method="sigmoid", cv=calibration_folds)
+    return Pipeline([("features", FeatureUnion(features)), ("classifier", classifier)])
+
+
+def _folds(labels: Sequence[str], wanted: int = 3) -> int:
+    smallest = min(Counter(labels).values()) if labels else 0
+    return max(0, min(wanted, smallest)) if smallest >= 2 else 0
+
+
+def choose_threshold(confidences: np.ndarray, correct: np.ndarray, target: float = TARGET_PRECISION) -> float:
+    """The lowest threshold whose auto-routed share reaches ``target`` precision (else the strictest seen)."""
+    order = np.argsort(-confidences)
+    best = None
+    hits = 0
+    for rank, i in enumerate(order, start=1):
+        hits += int(correct[i])
+        if hits / rank >= target:
+            best = float(confidences[i])
+    return round(best, 4) if best is not None else float(np.max(confidences, initial=DEFAULT_THRESHOLD))
+
+
+@dataclass
+class TrainedRouter:
+    pipeline: Pipeline
+    labels: list[str]
+    threshold: float
+    model: str | None
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        texts = [t if t.strip() else " " for t in texts]
+        probabilities = self.pipeline.predict_proba(list(texts))
+        classes = list(self.pipeline.classes_)
+        best = probabilities.argmax(axis=1)
+        return [(str(classes[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
+
+
+def train_router(texts: Sequence[str], labels: Sequence[str], *, model: str | None) -> TrainedRouter:
+    """Fit the calibrated pipeline and pick the threshold from cross-validated predictions."""
+    if len(set(labels)) < 2:
+        raise ValueError("Für das Training werden Beispiele aus mindestens zwei Stellen gebraucht.")
+    folds = _folds(labels)
+    threshold = DEFAULT_THRESHOLD
+    if folds >= 2:
+        inner = _folds(labels, wanted=2) if folds > 2 else 0
+        cv_pipeline = build_pipeline(model=model, calibration_folds=inner)
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+        probabilities = cross_val_predict(
+            cv_pipeline, list(texts), list(labels), cv=splitter, method="predict_proba"
+        )
+        classes = np.array(sorted(set(labels)))
+        predicted = classes[probabilities.argmax(axis=1)]
+        threshold = choose_threshold(probabilities.max(axis=1), predicted == np.array(labels))
+    pipeline = build_pipeline(model=model, calibration_folds=folds)
+    pipeline.fit(list(texts), list(labels))
+    return TrainedRouter(pipeline, sorted(set(labels)), threshold, model)
+
+
+def router_metrics(router: TrainedRouter, texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    predictions = router.predict(texts)
+    predicted = [label for label, _ in predictions]
+    confidences = np.array([confidence for _, confidence in predictions])
+    correct = np.array([p == g for p, g in zip(predicted, labels, strict=True)])
+    auto = confidences >= router.threshold
+    return {
+        "examples": len(labels),
+        "classes": len(set(labels) | set(router.labels)),
+        "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+        "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
+        "threshold": router.threshold,
+        "coverage": round(float(auto.mean()) if len(auto) else 0.0, 4),
+        "precision_at_threshold": round(float(correct[auto].mean()) if auto.any() else 0.0, 4),
+    }

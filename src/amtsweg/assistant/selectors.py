@@ -1,0 +1,40 @@
+"""Reads of the assistant for its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from amtsweg.assistant.index import embedding_model
+from amtsweg.assistant.models import EvalRun, RouterModel, RoutingDecision, ServiceEmbedding
+
+
+def latest_eval_runs() -> list[EvalRun]:
+    """The newest run per (kind, model, data set)."""
+    seen: set[tuple[str, str, str]] = set()
+    latest = []
+    for run in EvalRun.objects.order_by("-created_at")[:500]:
+        key = (run.kind, run.model_name, run.dataset)
+        if key not in seen:
+            seen.add(key)
+            latest.append(run)
+    return sorted(latest, key=lambda run: (run.kind, run.model_name, run.dataset))
+
+
+def quality_overview() -> dict[str, Any]:
+    decisions = dict(
+        RoutingDecision.objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n")
+    )
+    total = sum(decisions.values())
+    triage = decisions.get(RoutingDecision.Outcome.TRIAGE, 0)
+    model = embedding_model()
+    return {
+        "runs": latest_eval_runs(),
+        "router": RouterModel.objects.filter(is_active=True).order_by("-created_at").first(),
+        "decisions_total": total,
+        "decisions_triage": triage,
+        "triage_share": (triage / total) if total else None,
+        "embedding_model": model or "",
+        "embeddings": ServiceEmbedding.objects.filter(model_name=model).count() if model else 0,
+    }

@@ -1,0 +1,24 @@
+"""Background work of the assistant, run by ``amtsweg worker``."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from amtsweg.assistant.services import embeddings_refresh
+
+logger = logging.getLogger("amtsweg.assistant")
+
+
+@task()
+def compute_service_embeddings(service_ids: list[int] | None = None) -> int:
+    """Compute the embeddings of changed services (all when ``None``); unchanged texts are skipped."""
+    count = embeddings_refresh(service_ids=service_ids)
+    logger.info("Einbettungen berechnet: %s für %s", count, service_ids or "alle Leistungen")
+    return count
+
+
+def enqueue_embeddings(service_ids: list[int] | None) -> None:
+    """Hook for ``catalog.hooks.service_change_hooks``: runs inside the catalogue's transaction."""
+    compute_service_embeddings.enqueue(service_ids=service_ids)

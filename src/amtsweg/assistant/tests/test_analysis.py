@@ -1,0 +1,51 @@
+"""German analysis: stemming, compounds against the vocabulary, one-edit spelling correction."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amtsweg.assistant.analysis import Analyzer, stem, words
+
+VOCABULARY = [
+    "hund",
+    "steuer",
+    "hundesteuer",
+    "fuehrerschein",
+    "umtauschen",
+    "personalausweis",
+    "kita",
+    "platz",
+]
+
+
+def test_umlauts_and_spelled_out_umlauts_become_the_same_term() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.terms("Führerschein") == analyzer.terms("Fuehrerschein")
+
+
+def test_stop_words_and_punctuation_are_dropped() -> None:
+    assert words("Wie kann ich meinen Hund anmelden?") == ["hund", "anmelden"]
+
+
+def test_a_compound_also_yields_its_known_parts() -> None:
+    analyzer = Analyzer(["hund", "steuer", "kita", "platz"])
+    assert [stem(part) for part in analyzer.split_compound("hundesteuer")] == ["hund", "steu"]
+    assert analyzer.split_compound("kitaplatz") == ("kita", "platz")
+    assert analyzer.split_compound("anmelden") == ()
+    assert stem("platz") in analyzer.terms("Kitaplatz")
+
+
+def test_query_words_with_one_typo_are_corrected() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.correct("personalausweiss") == "personalausweis"  # one letter too many
+    assert analyzer.correct("fuehrerschien") == "fuehrerschein"  # swapped letters
+    assert analyzer.correct("umtauchen") == "umtauschen"  # one letter missing
+    assert analyzer.correct("xylophon") is None
+    assert analyzer.terms("fuehrerschien", query=True) == analyzer.terms("fuehrerschein")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_analysed_without_error(text: str) -> None:
+    assert isinstance(Analyzer(VOCABULARY).terms(text, query=True), list)

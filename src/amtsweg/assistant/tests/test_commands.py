@@ -1,0 +1,112 @@
+"""The evaluation commands: fresh in-memory index/model, last line one JSON object, live data untouched."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from amtsweg.assistant.models import EvalRun
+from amtsweg.catalog.models import Service
+
+DEVSETS = Path(__file__).resolve().parent.parent / "devsets"
+pytestmark = pytest.mark.django_db
+
+
+def _last_json(*args: str) -> dict:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_search_eval_prints_the_figures_and_leaves_the_catalogue_alone(tmp_path: Path) -> None:
+    catalogue = tmp_path / "stadt.jsonl"
+    catalogue.write_text(
+        "\n".join(
+            json.dumps(line, ensure_ascii=False)
+            for line in [
+                {
+                    "id": "a1",
+                    "name": "Hundesteuer",
+                    "description": "<div><p>Anmeldung eines <b>Hundes</b>.</p></div>",
+                },
+                {"id": "b2", "name": "Wohngeld", "description": "<p>Zuschuss zur <em>Miete</em>.</p>" * 200},
+                {"id": "c3", "name": "Parkausweis", "description": "Bewohnerparken im Viertel."},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    queries = tmp_path / "q.csv"
+    queries.write_text(
+        "query,gold_id\nHund anmelden,a1\nMietzuschuss,b2\nMiete,b2\nMiete,c3\n", encoding="utf-8"
+    )
+    figures = _last_json(
+        "search-eval", "--catalogue", str(catalogue), "--queries", str(queries), "--model", "none"
+    )
+    assert figures["queries"] == 3  # "Miete" has two correct answers
+    assert figures["recall@1"] == 1.0
+    assert set(figures) == {"queries", "recall@1", "recall@5", "mrr@10", "p50_ms", "p95_ms"}
+    assert not Service.objects.exists()
+    assert not EvalRun.objects.exists()
+
+
+@pytest.mark.embedding
+def test_search_eval_on_the_dev_set_can_be_recorded_for_the_quality_page() -> None:
+    figures = _last_json(
+        "search-eval",
+        "--catalogue",
+        str(DEVSETS / "demo_catalogue.jsonl"),
+        "--queries",
+        str(DEVSETS / "search_holdout.csv"),
+        "--record",
+    )
+    assert figures["recall@5"] >= 0.95
+    run = EvalRun.objects.get()
+    assert run.kind == "search"
+    assert run.dataset == "demo_catalogue.jsonl + search_holdout.csv"
+    assert run.metrics["recall@5"] == figures["recall@5"]
+
+
+def test_search_eval_explains_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("frage;antwort\nx;y\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="query"):
+        call_command(
+            "search-eval", "--catalogue", str(DEVSETS / "demo_catalogue.jsonl"), "--queries", str(bad)
+        )
+    with pytest.raises(CommandError, match="nicht gefunden"):
+        call_command("search-eval", "--catalogue", str(tmp_path / "fehlt.jsonl"), "--queries", str(bad))
+
+
+def test_router_eval_trains_on_one_file_and_tests_on_the_other(tmp_path: Path) -> None:
+    figures = _last_json(
+        "router-eval",
+        "--train",
+        str(DEVSETS / "routing_dev.csv"),
+        "--test",
+        str(DEVSETS / "routing_holdout.csv"),
+        "--text-column",
+        "text",
+        "--label-column",
+        "label",
+        "--model",
+        "none",
+    )
+    assert set(figures) >= {"accuracy", "macro_f1", "threshold", "coverage", "precision_at_threshold"}
+    with pytest.raises(CommandError, match="Spalte „anliegen“ fehlt"):
+        call_command(
+            "router-eval",
+            "--train",
+            str(DEVSETS / "routing_dev.csv"),
+            "--test",
+            str(DEVSETS / "routing_holdout.csv"),
+            "--text-column",
+            "anliegen",
+            "--label-column",
+            "label",
+            "--model",
+            "none",
+        )

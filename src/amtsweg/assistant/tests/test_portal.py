@@ -1,0 +1,136 @@
+"""Portal search, "Frag den Kreis" and "Anliegen schildern" on the demo catalogue, as a citizen sees them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from amtsweg.assistant.models import RoutingDecision
+
+pytestmark = [pytest.mark.django_db, pytest.mark.embedding]
+
+
+def _search(client: Client, query: str) -> str:
+    response = client.get(reverse("catalog:search"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _first_result(html: str) -> str:
+    return html.split("amtsweg-teaser__title", 1)[1].split("</a>", 1)[0]
+
+
+def test_slang_and_typos_find_the_service_with_the_matching_passage(demo: None, client: Client) -> None:
+    html = _search(client, "Perso")
+    assert "Personalausweis beantragen" in _first_result(html)
+    assert "Aus: Kurzbeschreibung" in html or "Aus: Beschreibung" in html
+    assert "Führerschein umtauschen" in _first_result(_search(client, "alter grauer Lappen umtauschen"))
+    assert "Wohngeld beantragen" in _first_result(_search(client, "wohngelt"))
+
+
+def test_a_town_in_the_query_shows_the_responsible_office(demo: None, client: Client) -> None:
+    html = _search(client, "Kita Platz Dülmen")
+    assert "Kita-Platz beantragen" in _first_result(html)
+    assert "Zuständig für Dülmen" in html
+    assert "Jugendamt" in html
+
+
+def test_the_search_without_javascript_and_with_htmx_gives_the_same_hits(demo: None, client: Client) -> None:
+    fragment = client.get(reverse("catalog:search"), {"q": "Perso"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.content.decode()
+    assert "Personalausweis beantragen" in fragment.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["😀😀😀", "binär\x01\x7f\ufffd", "asdfgh qwertz", "Führerschein driving licence"]
+)
+def test_odd_queries_get_a_helpful_page(demo: None, client: Client, query: str) -> None:
+    html = _search(client, query)
+    assert "Leistungen suchen" in html
+
+
+def test_a_null_character_is_refused_with_a_message(demo: None, client: Client) -> None:
+    for url, field in ((reverse("catalog:search"), "q"), (reverse("assistant:ask"), "frage")):
+        response = client.get(url, {field: "Perso\x00"})
+        assert response.status_code == 400
+        assert "Nullzeichen" in response.content.decode()
+
+
+def test_a_very_long_query_is_refused_with_a_message(demo: None, client: Client) -> None:
+    response = client.get(reverse("catalog:search"), {"q": "Wohngeld " * 1200})
+    assert response.status_code == 400
+    assert "höchstens 200 Zeichen" in response.content.decode()
+
+
+def test_ask_moving_to_a_town_answers_with_the_bundle_and_the_office(demo: None, client: Client) -> None:
+    response = client.get(reverse("assistant:ask"), {"frage": "Ich ziehe nach Nottuln"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Wohnort: Nottuln" in html
+    assert "Lebenslage „Wohnen &amp; Umzug“" in html
+    assert "Wohnsitz anmelden" in html
+    assert "gemeinde=nottuln" in html
+
+
+def test_ask_expecting_a_child_lists_the_services_around_the_birth(demo: None, client: Client) -> None:
+    html = client.get(reverse("assistant:ask"), {"frage": "Wir bekommen ein Kind"}).content.decode()
+    assert "Lebenslage „Geburt“" in html
+    assert "Elterngeld beantragen" in html
+    assert "Geburtsurkunde beantragen" in html
+
+
+def test_ask_quotes_the_source_of_its_answer(demo: None, client: Client) -> None:
+    html = client.get(reverse("assistant:ask"), {"frage": "Was kostet ein Reisepass?"}).content.decode()
+    assert "Quelle: Reisepass beantragen" in html
+
+
+@pytest.mark.parametrize("question", ["Wie wird das Wetter morgen?", "", "🙂🙂", "\x01\x02"])
+def test_ask_says_so_when_nothing_fits_and_offers_the_contact_form(
+    demo: None, client: Client, question: str
+) -> None:
+    response = client.get(reverse("assistant:ask"), {"frage": question})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("assistant:request") in html
+    assert "Quelle:" not in html
+
+
+def test_ask_refuses_an_overlong_question_with_a_message(demo: None, client: Client) -> None:
+    response = client.get(reverse("assistant:ask"), {"frage": "x" * 10_000})
+    assert response.status_code == 400
+    assert "höchstens 2000 Zeichen" in response.content.decode()
+
+
+def test_the_start_page_has_the_question_box(demo: None, client: Client) -> None:
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'action="' + reverse("assistant:ask") + '"' in html
+    assert 'name="frage"' in html
+
+
+def test_a_request_is_routed_by_the_nearest_service_and_recorded(demo: None, client: Client) -> None:
+    before = list(RoutingDecision.objects.values_list("pk", flat=True))  # the demo's own requests
+    response = client.post(
+        reverse("assistant:request"),
+        {"frage": "Ich möchte meinen Hund zur Hundesteuer anmelden", "gemeinde": "olfen"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Olfen" in html
+    decision = RoutingDecision.objects.exclude(pk__in=before).get()
+    assert decision.method == "naechste-leistung"
+    assert decision.outcome == RoutingDecision.Outcome.AUTO
+    assert decision.label == "steueramt"
+
+
+def test_an_unclear_request_goes_to_human_triage(demo: None, client: Client) -> None:
+    before = list(RoutingDecision.objects.values_list("pk", flat=True))  # the demo's own requests
+    response = client.post(reverse("assistant:request"), {"frage": "Hallo, ich habe eine Frage"})
+    assert "nicht sicher zuordnen" in response.content.decode()
+    assert RoutingDecision.objects.exclude(pk__in=before).get().outcome == RoutingDecision.Outcome.TRIAGE
+
+
+def test_an_empty_request_gets_a_message(demo: None, client: Client) -> None:
+    response = client.post(reverse("assistant:request"), {"frage": ""})
+    assert response.status_code == 400
+    assert "Bitte beschreiben Sie Ihr Anliegen." in response.content.decode()

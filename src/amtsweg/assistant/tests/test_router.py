@@ -1,0 +1,60 @@
+"""The router: training, calibrated confidence with a threshold, storing and using the active model."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from amtsweg.assistant.models import RouterModel, RoutingDecision
+from amtsweg.assistant.router import choose_threshold, router_metrics, train_router
+from amtsweg.assistant.services import route_request, router_train
+from amtsweg.core.models import AuditEntry
+
+DEVSETS = Path(__file__).resolve().parent.parent / "devsets"
+
+
+def _rows(name: str) -> tuple[list[str], list[str]]:
+    with (DEVSETS / name).open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return [r["text"] for r in rows], [r["label"] for r in rows]
+
+
+def test_the_threshold_is_the_lowest_confidence_that_keeps_the_precision() -> None:
+    import numpy as np
+
+    confidences = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5])
+    correct = np.array([True, True, True, True, False, False])
+    assert choose_threshold(confidences, correct, target=0.9) == 0.7
+
+
+def test_tfidf_router_learns_the_dev_set_and_reports_its_figures() -> None:
+    router = train_router(*_rows("routing_dev.csv"), model=None)
+    metrics = router_metrics(router, *_rows("routing_holdout.csv"))
+    assert set(metrics) >= {"accuracy", "macro_f1", "threshold", "coverage", "precision_at_threshold"}
+    assert metrics["accuracy"] > 1 / 17 * 3  # far above chance with 17 offices
+    label, confidence = router.predict(["Ich möchte meinen Hund zur Hundesteuer anmelden"])[0]
+    assert label == "steueramt"
+    assert 0 < confidence <= 1
+
+
+def test_too_few_offices_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="mindestens zwei"):
+        train_router(["a", "b"], ["x", "x"], model=None)
+
+
+@pytest.mark.django_db
+def test_a_trained_router_becomes_active_is_audited_and_routes(settings: object) -> None:
+    settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
+    texts, labels = _rows("routing_dev.csv")
+    stored = router_train(actor=None, examples=list(zip(texts, labels, strict=True)), source="test")
+    assert RouterModel.objects.get(is_active=True) == stored
+    assert AuditEntry.objects.filter(action="assistant.router.trained").count() == 1
+    route = route_request(text="Wohngeld beantragen, die Miete ist zu hoch")
+    assert route.method == "router"
+    assert route.label == "wohngeld"
+    assert RoutingDecision.objects.get().outcome in {
+        RoutingDecision.Outcome.AUTO,
+        RoutingDecision.Outcome.TRIAGE,
+    }

@@ -1,0 +1,294 @@
+"""The caseworker's inbox: the cases an actor may see, filtered, searched and paged by keyset.
+
+Visibility comes from :func:`amtsweg.cases.selectors.cases_visible` (the same scopes as
+:func:`amtsweg.access.permissions.can_view_case`: a role's org unit and the units below it, or the whole
+authority); the case page checks every single case again with ``can_view_case``.
+
+Pages are cut by **keyset** (no ``OFFSET``): the cursor is the sort key of the last (or first) row shown,
+``(due_date, id)`` by deadline or ``(received_at, id)`` by receipt, and the next page asks for the rows
+after it. A deep page therefore costs as much as the first one, and a case that arrives meanwhile does not
+shift the pages. Cases without a deadline come last when sorted by deadline.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from amtsweg.access.models import RoleAssignment
+from amtsweg.access.permissions import Perm, can_view_case
+from amtsweg.cases import selectors, states
+from amtsweg.cases.models import Case, Status
+from amtsweg.catalog.models import Service
+
+PAGE_SIZE = 25
+_REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2,3}-\d")
+# "offen" in the inbox: everything not closed – a decided case still waits for its letter and closing.
+NOT_CLOSED = tuple(status for status in Status.values if status not in states.CLOSED)
+SORTS = ("frist", "eingang")
+
+
+# ---- filters ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the caseworker chose above the list. Empty values mean "no filter"."""
+
+    status: str = ""  # a Status value, "offen" (default) or "alle"
+    service: int | None = None
+    municipality: int | None = None
+    due: str = ""  # "ueberfaellig" or "bald"
+    query: str = ""
+    mine: bool = False
+    sort: str = "frist"
+
+    def params(self) -> dict[str, str]:
+        """The filters as query parameters (for the links to other pages)."""
+        values = {
+            "status": self.status,
+            "leistung": str(self.service or ""),
+            "gemeinde": str(self.municipality or ""),
+            "frist": self.due,
+            "q": self.query,
+            "sortierung": "" if self.sort == "frist" else self.sort,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def _filtered(actor: Any, filters: InboxFilters, today: dt.date) -> QuerySet[Case]:
+    cases = selectors.cases_visible(actor)
+    if filters.mine:
+        cases = cases.filter(assignee_id=getattr(actor, "pk", None))
+    if filters.status in ("", "offen"):
+        cases = cases.filter(status__in=NOT_CLOSED)
+    elif filters.status != "alle":
+        cases = cases.filter(status=filters.status)
+    if filters.service:
+        cases = cases.filter(service_id=filters.service)
+    if filters.municipality:
+        cases = cases.filter(submission__municipality_id=filters.municipality)
+    if filters.due == "ueberfaellig":
+        cases = selectors.cases_overdue(cases, today)
+    elif filters.due == "bald":
+        cases = selectors.cases_soon_due(cases, today)
+    if query := filters.query.strip():
+        # References are upper case: a prefix search on them can use the index of the column. Something
+        # that looks like a reference ("AW-2026-…") is not looked for in names, which would need a scan.
+        by_reference = Q(reference__startswith=query.upper())
+        if _REFERENCE_LIKE.match(query):
+            cases = cases.filter(by_reference)
+        else:
+            cases = cases.filter(by_reference | Q(submission__applicant_name__icontains=query))
+    return cases
+
+
+# ---- keyset cursor ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The sort key of a row: ``value`` is an ISO date/datetime, or "" for a case without deadline."""
+
+    value: str
+    pk: int
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(f"{self.value}|{self.pk}".encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, sort: str) -> Cursor | None:
+        """The cursor from a link, or ``None`` when it is not one of ours (then the first page is shown)."""
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            value, pk_text = raw.rsplit("|", 1)
+            pk = int(pk_text)
+            if value:
+                if sort == "frist":
+                    dt.date.fromisoformat(value)
+                else:
+                    dt.datetime.fromisoformat(value)
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            return None
+        return cls(value=value, pk=pk)
+
+
+def _key(case: Case, sort: str) -> Cursor:
+    if sort == "eingang":
+        return Cursor(case.received_at.isoformat(), case.pk)
+    return Cursor(case.due_date.isoformat() if case.due_date else "", case.pk)
+
+
+@dataclass
+class InboxPage:
+    cases: list[Case]
+    filters: InboxFilters
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    first: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _select(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return (
+        cases.select_related(None)
+        .select_related("service", "assignee", "org_unit", "submission__municipality")
+        .only(
+            "reference",
+            "status",
+            "due_date",
+            "received_at",
+            "decision",
+            "reply_due",
+            "fiction_due",
+            "status_model",
+            "authority",
+            "service__name",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__username",
+            "org_unit__name",
+            "org_unit__number",
+            "submission__applicant_name",
+            "submission__municipality__short_name",
+            "submission__municipality__name",
+        )
+    )
+
+
+def _rows(cases: QuerySet[Case], order: list[Any], limit: int) -> list[Case]:
+    """The first ``limit`` cases in ``order``: first their ids from the case table alone (the index does
+    the sorting and the limit), then those few rows with what the list shows."""
+    if limit <= 0:
+        return []
+    ids = list(cases.select_related(None).order_by(*order).values_list("pk", flat=True)[:limit])
+    by_id = {case.pk: case for case in _select(Case.objects.filter(pk__in=ids)).order_by()}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _by_deadline(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int) -> list[Case]:
+    """One page ordered by (due_date, id), cases without deadline last; ``limit`` rows at most."""
+    if not backwards:
+        order = [F("due_date").asc(nulls_last=True), F("id").asc()]
+        if cursor is None:
+            return _rows(cases, order, limit)
+        if cursor.value == "":
+            return _rows(cases.filter(due_date__isnull=True, id__gt=cursor.pk), ["id"], limit)
+        day = dt.date.fromisoformat(cursor.value)
+        # ">=" first so the index range starts at the cursor; the OR only sorts out ties on that day.
+        dated = cases.filter(due_date__gte=day).filter(Q(due_date__gt=day) | Q(id__gt=cursor.pk))
+        rows = _rows(dated, order, limit)
+        if len(rows) < limit:
+            rows += _rows(cases.filter(due_date__isnull=True), ["id"], limit - len(rows))
+        return rows
+    # Backwards: the rows before the cursor, nearest first, then turned round by the caller.
+    order = [F("due_date").desc(nulls_last=True), F("id").desc()]
+    if cursor is None:
+        return []
+    rows = []
+    if cursor.value == "":
+        rows = _rows(cases.filter(due_date__isnull=True, id__lt=cursor.pk), ["-id"], limit)
+        if len(rows) < limit:
+            rest = cases.filter(due_date__isnull=False)
+            rows += _rows(rest, order, limit - len(rows))
+        return rows
+    day = dt.date.fromisoformat(cursor.value)
+    dated = cases.filter(due_date__lte=day).filter(Q(due_date__lt=day) | Q(id__lt=cursor.pk))
+    return _rows(dated, order, limit)
+
+
+def _by_receipt(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int) -> list[Case]:
+    """One page ordered by (received_at, id), newest first."""
+    if cursor is not None:
+        when = dt.datetime.fromisoformat(cursor.value)
+        if backwards:
+            cases = cases.filter(received_at__gte=when).filter(Q(received_at__gt=when) | Q(id__gt=cursor.pk))
+        else:
+            cases = cases.filter(received_at__lte=when).filter(Q(received_at__lt=when) | Q(id__lt=cursor.pk))
+    elif backwards:
+        return []
+    order = ["received_at", "id"] if backwards else ["-received_at", "-id"]
+    return _rows(cases, order, limit)
+
+
+def inbox_page(
+    *,
+    actor: Any,
+    filters: InboxFilters,
+    after: str = "",
+    before: str = "",
+    size: int = PAGE_SIZE,
+    today: dt.date | None = None,
+) -> InboxPage:
+    """One page of the inbox: the rows after ``after`` (or before ``before``), at most ``size``.
+
+    One row more than shown is read to know whether there is a next (previous) page.
+    """
+    today = today or timezone.localdate()
+    sort = filters.sort if filters.sort in SORTS else "frist"
+    cases = _filtered(actor, filters, today)
+    fetch = _by_receipt if sort == "eingang" else _by_deadline
+    backwards = bool(before) and not after
+    cursor = Cursor.decode(before if backwards else after, sort) if (after or before) else None
+    if cursor is None:
+        backwards = False
+    rows = fetch(cases, cursor, backwards, size + 1)
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        has_previous, has_next = more, True
+    else:
+        has_previous, has_next = cursor is not None, more
+    page = InboxPage(cases=rows, filters=filters, first=not has_previous)
+    if rows and has_next:
+        page.next_cursor = _key(rows[-1], sort).encode()
+    if rows and has_previous:
+        page.previous_cursor = _key(rows[0], sort).encode()
+    return page
+
+
+# ---- people and choices for the forms of the back office ------------------------------------------
+
+
+def person_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def colleagues(authority_id: int, org_unit_id: int | None) -> list[tuple[int, str]]:
+    """Active staff who may work on cases of ``org_unit_id`` at ``authority_id`` (for assignment)."""
+    assignments = RoleAssignment.objects.filter(authority_id=authority_id).select_related("role", "user")
+    found: dict[int, Any] = {}
+    for assignment in assignments:
+        user = assignment.user
+        if user.pk in found or not user.is_active or Perm.CASE_WORK not in assignment.role.permissions:
+            continue
+        if can_view_case(user, authority_id, org_unit_id):
+            found[user.pk] = user
+    return sorted(((pk, person_name(u)) for pk, u in found.items()), key=lambda item: item[1].casefold())
+
+
+def service_choices() -> list[tuple[int, str]]:
+    return list(
+        Service.objects.filter(forms__isnull=False).distinct().order_by("name").values_list("pk", "name")
+    )
+
+
+def team_colleagues(user: Any) -> list[tuple[int, str]]:
+    """Colleagues for bulk assignment: of every unit where ``user`` leads a team."""
+    scopes = [
+        (a.authority_id, a.org_unit_id)
+        for a in RoleAssignment.objects.filter(user_id=user.pk).select_related("role")
+        if Perm.CASE_ASSIGN in a.role.permissions
+    ]
+    found: dict[int, str] = {}
+    for authority_id, unit_id in scopes:
+        found.update(colleagues(authority_id, unit_id))
+    return sorted(found.items(), key=lambda item: item[1].casefold())

@@ -1,0 +1,345 @@
+"""Letter templates (Bescheidvorlagen) rendered with Django's template language, but sandboxed.
+
+A letter template is written by specialist admins, not by developers, and is stored in the database.
+It may only use the placeholders of the context it is given (plain dicts, strings, numbers and lists –
+never model objects, so no attribute of a row, a manager or a method with side effects can be
+reached) and a short list of harmless tags and filters. ``{% load %}``, ``{% include %}``,
+``{% extends %}`` and ``{% debug %}`` (which prints every loaded module) are refused with a German
+message when the template is checked, before it is ever rendered. The engine has no template folders
+and no libraries beyond Django's built-ins. The result is plain text: the PDF template escapes all of it
+(values and the template's own text), so neither an applicant's name nor a template can add markup, and
+WeasyPrint is given a URL fetcher that fetches nothing.
+
+The letter (Bescheid) itself is rendered to PDF with WeasyPrint from ``cases/pdf/letter.html``: the
+letterhead of the case's authority and org unit, the applicant's address when the form asked for it,
+reference, date, subject, the text, the Rechtsbehelfsbelehrung and a note on how it was issued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from amtsweg.cases.models import Case, Decision, DecisionLetter, LetterTemplate, Status
+from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
+from amtsweg.tenants.models import Authority, Location
+
+ALLOWED_TAGS = frozenset(
+    {
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "for",
+        "empty",
+        "endfor",
+        "with",
+        "endwith",
+        "firstof",
+        "comment",
+        "endcomment",
+        "spaceless",
+        "endspaceless",
+    }
+)
+ALLOWED_FILTERS = frozenset(
+    {
+        "capfirst",
+        "default",
+        "default_if_none",
+        "first",
+        "floatformat",
+        "join",
+        "last",
+        "length",
+        "linebreaksbr",
+        "lower",
+        "title",
+        "truncatewords",
+        "upper",
+        "yesno",
+    }
+)
+_FILTER = re.compile(r"\|\s*(\w+)")
+_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
+MAX_TEMPLATE_CHARS = 20_000
+
+# One engine for all letters: no folders, no loaders that could read files, autoescape on.
+_ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=True, debug=False)
+
+
+class LetterTemplateError(ValueError):
+    """The letter template cannot be used; ``message`` says why, in German."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def letter_template_check(source: str) -> None:
+    """Raise :class:`LetterTemplateError` if ``source`` uses more than placeholders and simple tags."""
+    if len(source) > MAX_TEMPLATE_CHARS:
+        raise LetterTemplateError(
+            _("Die Vorlage ist zu lang (höchstens %(limit)d Zeichen).") % {"limit": MAX_TEMPLATE_CHARS}
+        )
+    for token in Lexer(source).tokenize():
+        if token.token_type not in (TokenType.VAR, TokenType.BLOCK):
+            continue
+        contents = token.contents.strip()
+        if token.token_type == TokenType.BLOCK:
+            tag = contents.split()[0] if contents else ""
+            if tag not in ALLOWED_TAGS:
+                raise LetterTemplateError(
+                    _("Der Befehl „%(tag)s“ ist in Bescheidvorlagen nicht erlaubt.") % {"tag": tag}
+                )
+        for name in _FILTER.findall(_STRING.sub("", contents)):
+            if name not in ALLOWED_FILTERS:
+                raise LetterTemplateError(
+                    _("Der Filter „%(name)s“ ist in Bescheidvorlagen nicht erlaubt.") % {"name": name}
+                )
+    try:
+        _ENGINE.from_string(source)
+    except TemplateSyntaxError as error:
+        raise LetterTemplateError(
+            _("Die Vorlage enthält einen Fehler: %(error)s") % {"error": error}
+        ) from error
+
+
+def _plain(value: Any) -> Any:
+    """Only plain data reaches a template: dicts, lists, strings, numbers, booleans, None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def letter_text_render(source: str, placeholders: dict[str, Any]) -> str:
+    """Render a checked letter template with ``placeholders``; returns plain text (escaped later)."""
+    letter_template_check(source)
+    template = _ENGINE.from_string(source)
+    try:
+        return str(template.render(Context(_plain(placeholders), autoescape=False))).strip()
+    except Exception as error:  # a template error at render time must not become a 500
+        raise LetterTemplateError(
+            _("Die Vorlage ließ sich nicht ausfüllen: %(error)s") % {"error": error}
+        ) from error
+
+
+# ---- the letter of a case -------------------------------------------------------------------------
+
+DEFAULT_SUBJECT = gettext_lazy("Bescheid über Ihren Antrag – {{ leistung }}")
+DEFAULT_BODY = gettext_lazy(
+    "Sehr geehrte Antragstellerin, sehr geehrter Antragsteller,\n\n"
+    "über Ihren Antrag „{{ leistung }}“ vom {{ eingangsdatum }} (Aktenzeichen {{ aktenzeichen }}) "
+    "wurde entschieden: Der Antrag wird {{ entscheidung }}.\n\n"
+    "{% if begruendung %}Begründung:\n{{ begruendung }}\n\n{% endif %}"
+    "Mit freundlichen Grüßen\nIm Auftrag\n{{ sachbearbeitung.name }}\n{{ stelle.name }}"
+)
+DEFAULT_LEGAL_REMEDIES = gettext_lazy(
+    "Gegen diesen Bescheid können Sie innerhalb eines Monats nach seiner Bekanntgabe Klage erheben. "
+    "Die Klage ist schriftlich oder zur Niederschrift bei der Urkundsbeamtin oder dem Urkundsbeamten "
+    "der Geschäftsstelle bei dem Verwaltungsgericht zu erheben, in dessen Bezirk die Behörde ihren "
+    "Sitz hat."
+)
+# The placeholders a template may use, with an explanation (shown where templates are edited).
+PLACEHOLDERS: tuple[tuple[str, str], ...] = (
+    ("aktenzeichen", gettext_noop("Aktenzeichen des Vorgangs")),
+    ("leistung", gettext_noop("Name der Leistung")),
+    ("datum", gettext_noop("Datum des Bescheids, z. B. 23. November 2026")),
+    ("eingangsdatum", gettext_noop("Eingangsdatum des Antrags")),
+    ("entscheidung", gettext_noop("bewilligt, abgelehnt oder teilweise bewilligt")),
+    ("begruendung", gettext_noop("die Begründung, die die Sachbearbeitung eingibt")),
+    ("antragsteller.name", gettext_noop("Name der antragstellenden Person")),
+    ("antragsteller.anschrift", gettext_noop("Anschrift, wenn das Formular sie erfragt")),
+    ("behoerde.name", gettext_noop("Name der Behörde")),
+    ("stelle.name", gettext_noop("Name der Organisationseinheit")),
+    ("sachbearbeitung.name", gettext_noop("Name der Sachbearbeiterin oder des Sachbearbeiters")),
+    ("angaben", gettext_noop("die Angaben des Antrags nach Feldschlüssel, z. B. angaben.kind.vorname")),
+)
+_ADDRESS_KEYS = ("strasse", "plz", "ort")
+
+
+def _german_date(day: dt.date) -> str:
+    return formats.date_format(day, "j. F Y")
+
+
+def applicant_address(case: Case) -> list[str]:
+    """Street and town from the first group of the answers that has ``strasse``, ``plz`` and ``ort``."""
+
+    def walk(value: Any) -> list[str] | None:
+        if isinstance(value, dict):
+            if all(isinstance(value.get(k), str) and value.get(k) for k in _ADDRESS_KEYS):
+                return [value["strasse"], f"{value['plz']} {value['ort']}"]
+            for inner in value.values():
+                if found := walk(inner):
+                    return found
+        elif isinstance(value, list):
+            for inner in value:
+                if found := walk(inner):
+                    return found
+        return None
+
+    return walk(case.submission.data) or []
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None:
+        return ""
+    return str(actor.get_full_name() or actor.get_username())
+
+
+def letter_placeholders(
+    *, case: Case, decision: str, reasons: str, actor: Any, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The values a letter template can use: plain data only (see :data:`PLACEHOLDERS`)."""
+    submission = case.submission
+    today = today or timezone.localdate()
+    service = case.service.name if case.service else submission.form_version.form.title
+    authority = case.authority
+    address = applicant_address(case)
+    return {
+        "aktenzeichen": case.reference,
+        "leistung": service,
+        "datum": _german_date(today),
+        "eingangsdatum": _german_date(timezone.localdate(case.received_at)),
+        "entscheidung": str(Decision(decision).label) if decision in Decision.values else "",
+        "begruendung": reasons.strip(),
+        "antragsteller": {
+            "name": submission.applicant_name,
+            "email": submission.applicant_email,
+            "anschrift": "\n".join(address),
+        },
+        "behoerde": {"name": authority.name, "ort": authority.city},
+        "stelle": {"name": case.org_unit.name if case.org_unit else ""},
+        "sachbearbeitung": {"name": _actor_name(actor)},
+        "angaben": submission.data if isinstance(submission.data, dict) else {},
+    }
+
+
+def letter_templates_for(case: Case, decision: str = "") -> list[LetterTemplate]:
+    """Active templates of the case's authority for its service (or for every service), the
+    service's own first; with ``decision`` only those for that decision or for any."""
+    templates = LetterTemplate.objects.filter(authority_id=case.authority_id, is_active=True).filter(
+        Q(service__isnull=True) | Q(service_id=case.service_id)
+    )
+    if decision:
+        templates = templates.filter(decision__in=[decision, ""])
+    return sorted(templates, key=lambda t: (t.service_id is None, t.decision == "", t.name))
+
+
+@dataclass(frozen=True)
+class LetterText:
+    subject: str
+    body: str
+    legal_remedies: str
+
+
+def letter_text(
+    *, case: Case, template: LetterTemplate | None, decision: str, reasons: str, actor: Any
+) -> LetterText:
+    """Subject, text and Rechtsbehelfsbelehrung of the letter; raises :class:`LetterTemplateError`."""
+    values = letter_placeholders(case=case, decision=decision, reasons=reasons, actor=actor)
+    subject_source = template.subject if template else str(DEFAULT_SUBJECT)
+    body_source = template.body if template else str(DEFAULT_BODY)
+    remedies = (template.legal_remedies if template else "") or str(DEFAULT_LEGAL_REMEDIES)
+    return LetterText(
+        subject=" ".join(letter_text_render(subject_source, values).split())[:300],
+        body=letter_text_render(body_source, values),
+        legal_remedies=letter_text_render(remedies, values),
+    )
+
+
+def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint may fetch nothing: the letter needs no images, style sheets or fonts from outside."""
+    raise ValueError(f"not fetched: {url[:80]}")
+
+
+def letterhead(authority: Authority) -> dict[str, str]:
+    """Name and address of the authority; its first location when the authority has no address."""
+    values = {
+        "name": authority.name,
+        "street": authority.street,
+        "postcode": authority.postcode,
+        "city": authority.city,
+        "phone": authority.phone,
+        "email": authority.email,
+    }
+    if not authority.street:
+        location = Location.objects.filter(authority=authority).order_by("pk").first()
+        if location is not None:
+            values.update(street=location.street, postcode=location.postcode, city=location.city)
+            values["phone"] = values["phone"] or location.phone
+            values["email"] = values["email"] or location.email
+    return values
+
+
+def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = None) -> bytes:
+    """The letter as PDF (German, whatever language the request came in)."""
+    from weasyprint import HTML  # late: loading WeasyPrint costs time every process would pay
+
+    today = today or timezone.localdate()
+    with translation.override("de"):
+        html = render_to_string(
+            "cases/pdf/letter.html",
+            {
+                "case": case,
+                "head": letterhead(case.authority),
+                "org_unit": case.org_unit,
+                "recipient_name": case.submission.applicant_name,
+                "recipient_address": applicant_address(case),
+                "date": _german_date(today),
+                "text": text,
+                "site_name": settings.AMTSWEG_SITE_NAME,
+            },
+        )
+    return bytes(HTML(string=html, url_fetcher=_no_fetching).write_pdf())
+
+
+def letter_issue(
+    *,
+    actor: Any,
+    case: Case,
+    decision: str,
+    reasons: str = "",
+    template: LetterTemplate | None = None,
+    source: str = "web",
+) -> DecisionLetter:
+    """Decide ``case`` and issue its letter: render the PDF, then in one transaction move the case to
+    "entschieden", store the letter with the case and release it to the applicant's mailbox.
+
+    Rendering happens first and outside the transaction (it takes a moment); if any step fails,
+    nothing is stored: neither the decision nor the letter.
+    """
+    text = letter_text(case=case, template=template, decision=decision, reasons=reasons, actor=actor)
+    pdf = letter_pdf_bytes(case=case, text=text)
+    with transaction.atomic():
+        decided = case_transition(
+            actor=actor, case=case, to=Status.ENTSCHIEDEN, decision=decision, text=reasons, source=source
+        )
+        letter = decision_letter_save(
+            actor=actor,
+            case=decided,
+            subject=text.subject,
+            body=f"{text.body}\n\n{text.legal_remedies}",
+            pdf=pdf,
+            template=template,
+            decision=decision,
+            source=source,
+        )
+        decision_letter_send(actor=actor, letter=letter, source=source)
+    return letter

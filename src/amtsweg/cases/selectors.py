@@ -1,0 +1,133 @@
+"""Reads of case management, filtered by what the acting person may see."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from amtsweg.access.permissions import Perm, case_scopes
+from amtsweg.cases import deadlines, states
+from amtsweg.cases.models import Case, CaseMessage, DecisionLetter
+from amtsweg.tenants.models import OrgUnit
+
+__all__ = [
+    "case_for_applicant",
+    "case_for_staff",
+    "cases_of_applicant",
+    "cases_open",
+    "cases_overdue",
+    "cases_soon_due",
+    "cases_visible",
+    "deadline_flags",
+    "letters_for_applicant",
+    "messages_for_applicant",
+    "soon_limit",
+    "units_below",
+]
+
+
+def units_below(unit_ids: set[int]) -> set[int]:
+    """The given org units and every unit below them."""
+    if not unit_ids:
+        return set()
+    children: dict[int, list[int]] = defaultdict(list)
+    authorities = OrgUnit.objects.filter(pk__in=unit_ids).values_list("authority_id", flat=True)
+    for pk, parent in OrgUnit.objects.filter(authority_id__in=set(authorities)).values_list(
+        "pk", "parent_id"
+    ):
+        if parent is not None:
+            children[parent].append(pk)
+    found = set(unit_ids)
+    todo = list(unit_ids)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def cases_visible(actor: Any, perm: str = Perm.CASE_VIEW) -> QuerySet[Case]:
+    """Every case ``actor`` may see (their units and the units below; the whole authority for roles
+    assigned without a unit). Nobody sees the cases of another authority."""
+    scopes = case_scopes(actor, perm)
+    queryset = Case.objects.select_related("service", "authority", "org_unit", "assignee")
+    if scopes is None:
+        return queryset
+    whole = {authority for authority, unit in scopes if unit is None}
+    units = units_below({unit for _authority, unit in scopes if unit is not None})
+    condition = Q(pk__in=[])
+    if whole:
+        condition |= Q(authority_id__in=whole)
+    if units:
+        # A unit belongs to one authority, so the unit alone keeps the town boundary.
+        condition |= Q(org_unit_id__in=units, authority_id__in={a for a, _u in scopes})
+    return queryset.filter(condition)
+
+
+def case_for_staff(actor: Any, reference: str) -> Case | None:
+    return cases_visible(actor).filter(reference=reference).first()
+
+
+def cases_open(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.filter(status__in=states.OPEN)
+
+
+def soon_limit(today: datetime.date | None = None) -> datetime.date:
+    """The last target date that counts as "soon due" (``AMTSWEG_CASE_SOON_DAYS`` working days ahead)."""
+    return deadlines.add_working_days(today or timezone.localdate(), settings.AMTSWEG_CASE_SOON_DAYS)
+
+
+def cases_overdue(queryset: QuerySet[Case], today: datetime.date | None = None) -> QuerySet[Case]:
+    """Open cases past their processing target or past the applicant's reply deadline."""
+    today = today or timezone.localdate()
+    return cases_open(queryset).filter(Q(due_date__lt=today) | Q(reply_due__lt=today))
+
+
+def cases_soon_due(queryset: QuerySet[Case], today: datetime.date | None = None) -> QuerySet[Case]:
+    """Open cases whose processing target is today or within the next few working days (not overdue)."""
+    today = today or timezone.localdate()
+    return (
+        cases_open(queryset)
+        .filter(due_date__gte=today, due_date__lte=soon_limit(today))
+        .exclude(reply_due__lt=today)
+    )
+
+
+def deadline_flags(case: Case, today: datetime.date | None = None) -> dict[str, bool]:
+    """``overdue`` / ``soon_due`` / ``fiction_soon`` for one case (for the inbox and the case page)."""
+    today = today or timezone.localdate()
+    if not case.is_open:
+        return {"overdue": False, "soon_due": False, "fiction_soon": False}
+    overdue = bool((case.due_date and case.due_date < today) or (case.reply_due and case.reply_due < today))
+    soon = bool(not overdue and case.due_date and case.due_date <= soon_limit(today))
+    fiction = bool(case.fiction_due and case.fiction_due <= deadlines.add_working_days(today, 10))
+    return {"overdue": overdue, "soon_due": soon, "fiction_soon": fiction}
+
+
+# ---- the applicant's side ------------------------------------------------------------------------------
+
+
+def cases_of_applicant(user: Any) -> QuerySet[Case]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return Case.objects.filter(applicant_id=user.pk).select_related("service", "authority", "org_unit")
+
+
+def case_for_applicant(user: Any, reference: str) -> Case | None:
+    """The case ``reference`` if ``user`` owns it, else ``None`` (the page then answers 404)."""
+    return cases_of_applicant(user).filter(reference=reference).first()
+
+
+def messages_for_applicant(case: Case) -> QuerySet[CaseMessage]:
+    return case.messages.prefetch_related("documents").order_by("created_at", "id")
+
+
+def letters_for_applicant(case: Case) -> QuerySet[DecisionLetter]:
+    """Letters released to the applicant (``sent_at`` set)."""
+    return case.letters.filter(sent_at__isnull=False).exclude(pdf="").order_by("created_at")

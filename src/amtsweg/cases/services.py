@@ -1,0 +1,725 @@
+"""Writes of case management. Every change goes through one of these functions (views, API, commands,
+tasks, admin): permission check, change, case event, audit entry and follow-up tasks in one transaction.
+
+The status of a case changes **only** in :func:`case_transition`, along the steps of its status model
+(:mod:`amtsweg.cases.states`); any other step raises :class:`TransitionNotAllowed` (German message).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsweg.access.permissions import (
+    can_assign_cases,
+    can_manage_routing,
+    can_view_case,
+    can_work_case,
+    require,
+)
+from amtsweg.cases import deadlines, states
+from amtsweg.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseMessage,
+    CaseNote,
+    Decision,
+    DecisionLetter,
+    Forward,
+    LetterTemplate,
+    RoutingRule,
+    ServiceCaseSettings,
+    Status,
+)
+from amtsweg.cases.routing import route
+from amtsweg.core.audit import audit_record
+from amtsweg.forms.spec import CONDITION_OPS
+from amtsweg.submissions.models import Submission
+from amtsweg.submissions.services import cache_generation
+from amtsweg.submissions.uploads import ALLOWED_KINDS, allowed_types_label, clean_file_name, max_file_bytes
+from amtsweg.tenants.models import OrgUnit
+
+MAX_TEXT = 10_000
+MAX_MESSAGE_FILES = 5
+
+
+class TransitionNotAllowed(Exception):
+    """A status change that the case's status model does not allow (German message, a 4xx for clients)."""
+
+
+def _label(actor: Any) -> str:
+    if actor is None:
+        return "System"
+    return (actor.get_full_name() or actor.get_username()) if hasattr(actor, "get_username") else str(actor)
+
+
+def _event(case: Case, type: str, actor: Any, **fields: Any) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        type=type,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_label(actor),
+        **fields,
+    )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+SETTINGS_CACHE_SECONDS = 10.0
+_settings_cache: dict[tuple[str, int], tuple[float, ServiceCaseSettings | None]] = {}
+
+
+def settings_for(service: Any, *, cached: bool = False) -> ServiceCaseSettings:
+    """The case settings of ``service`` (unsaved defaults when it has none).
+
+    The intake reads them for every new case and passes ``cached=True``: they are then kept for a few
+    seconds per process (like the intake's responsibility cache), so a change made elsewhere reaches
+    new cases within ``SETTINGS_CACHE_SECONDS``; ``case_config_save`` empties the cache at once.
+    """
+    if service is None:
+        return ServiceCaseSettings(service=None)
+    if not cached:
+        found = ServiceCaseSettings.objects.filter(service=service).first()
+        return found if found is not None else ServiceCaseSettings(service=service)
+    key = (cache_generation(), service.pk)
+    now = time.monotonic()
+    entry = _settings_cache.get(key)
+    if entry is None or now - entry[0] >= SETTINGS_CACHE_SECONDS:
+        if len(_settings_cache) > 10_000:
+            _settings_cache.clear()
+        entry = (now, ServiceCaseSettings.objects.filter(service=service).first())
+        _settings_cache[key] = entry
+    return entry[1] if entry[1] is not None else ServiceCaseSettings(service=service)
+
+
+def retention_years(case: Case) -> int:
+    configured = settings_for(case.service).retention_years
+    return int(configured if configured is not None else settings.AMTSWEG_CASE_RETENTION_YEARS)
+
+
+def retention_end(case: Case, closed: datetime.date) -> datetime.date:
+    """Kept until the end of the year ``retention_years`` after the year of closing (Aktenordnung)."""
+    return datetime.date(closed.year + retention_years(case), 12, 31)
+
+
+# ---- creation (submission hook) ------------------------------------------------------------------
+
+
+def case_create_for_submission(submission: Submission, *, new: bool = False) -> Case:
+    """Create the case of a new submission (runs inside the intake transaction; see ``apps.py``).
+
+    Idempotent: a submission that already has a case keeps it. ``new=True`` (the intake hook, for a
+    submission inserted in this very transaction) skips that lookup; the unique submission of a case
+    still guards against a second one. No permission check: the system acts.
+    """
+    if not new:
+        existing = Case.objects.filter(submission=submission).first()
+        if existing is not None:
+            return existing
+    target = route(submission)
+    case_settings = settings_for(submission.service, cached=new)
+    received = timezone.localdate(submission.submitted_at)
+    case = Case.objects.create(
+        reference=submission.reference,
+        submission=submission,
+        service=submission.service,
+        applicant=submission.applicant,
+        authority=target.authority,
+        org_unit=target.org_unit,
+        routing_rule=target.rule,
+        status_model=case_settings.status_model,
+        status=Status.EINGEGANGEN,
+        received_at=submission.submitted_at,
+        due_date=deadlines.processing_due(received, case_settings.processing_days),
+        fiction_due=(
+            deadlines.fiction_date(received, case_settings.approval_fiction_months)
+            if case_settings.approval_fiction_months
+            else None
+        ),
+    )
+    _event(
+        case,
+        CaseEvent.Type.CREATED,
+        None,
+        to_status=Status.EINGEGANGEN,
+        data={
+            "routing": target.reason,
+            "rule": target.rule.pk if target.rule else None,
+            "authority": target.authority.pk,
+            "org_unit": target.org_unit.pk if target.org_unit else None,
+        },
+    )
+    # No own audit entry: the intake's "submission.received" entry (same transaction) records the
+    # arrival; the routing is in the case's history.
+    return case
+
+
+# ---- status ---------------------------------------------------------------------------------------
+
+
+def _actor_side(actor: Any, case: Case) -> str | None:
+    """``"system"``, STAFF (may work on the case), APPLICANT (owns it) or ``None`` (neither)."""
+    if actor is None:
+        return "system"
+    if can_work_case(actor, case):
+        return states.STAFF
+    if getattr(actor, "is_authenticated", False) and case.applicant_id == actor.pk:
+        return states.APPLICANT
+    return None
+
+
+def allowed_steps(actor: Any, case: Case) -> list[states.Step]:
+    """The steps ``actor`` may take on ``case`` now (for buttons)."""
+    side = _actor_side(actor, case)
+    if side is None:
+        return []
+    model = states.model_for(case.status_model)
+    return model.steps_from(case.status, None if side == "system" else side)
+
+
+def case_transition(
+    *,
+    actor: Any,
+    case: Case,
+    to: str,
+    text: str = "",
+    decision: str = "",
+    source: str = "",
+) -> Case:
+    """Move ``case`` to status ``to``; the only way to change a case's status.
+
+    Raises ``PermissionDenied`` when ``actor`` neither works on the case nor owns it and
+    :class:`TransitionNotAllowed` when the status model has no such step for the actor. ``text`` is the
+    question of a Rückfrage (sent to the applicant) or a remark; ``decision`` is required for
+    "entschieden" (bewilligt, abgelehnt, teilweise).
+    """
+    text = (text or "").strip()
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
+        side = _actor_side(actor, case)
+        if side is None:
+            raise PermissionDenied(_("Sie dürfen diesen Vorgang nicht bearbeiten."))
+        model = states.model_for(case.status_model)
+        step = model.step(case.status, to)
+        if to not in Status.values:
+            raise TransitionNotAllowed(_("„%(status)s“ ist kein Status eines Vorgangs.") % {"status": to})
+        if step is None:
+            raise TransitionNotAllowed(
+                _("Ein Vorgang im Status „%(source)s“ kann nicht in den Status „%(target)s“ wechseln.")
+                % {"source": Status(case.status).label, "target": Status(to).label}
+            )
+        if side != "system" and side not in step.by:
+            if side == states.APPLICANT:
+                raise TransitionNotAllowed(_("Diesen Schritt kann nur die zuständige Stelle gehen."))
+            raise TransitionNotAllowed(_("Diesen Schritt kann nur die antragstellende Person gehen."))
+        if step.needs_decision and decision not in Decision.values:
+            raise TransitionNotAllowed(
+                _("Bitte wählen Sie die Entscheidung: bewilligt, abgelehnt oder teilweise bewilligt.")
+            )
+        if step.needs_text and not text:
+            raise TransitionNotAllowed(_("Bitte schreiben Sie die Rückfrage an die antragstellende Person."))
+        if len(text) > MAX_TEXT:
+            raise TransitionNotAllowed(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."))
+        source_status = case.status
+        now = timezone.now()
+        case.status = to
+        changes: dict[str, Any] = {"from": source_status, "to": to}
+        if to == Status.RUECKFRAGE:
+            case.reply_due = deadlines.add_working_days(_today(), settings_for(case.service).reply_days)
+            changes["reply_due"] = case.reply_due.isoformat()
+        elif source_status == Status.RUECKFRAGE:
+            case.reply_due = None
+        if to == Status.ENTSCHIEDEN:
+            case.decision = decision
+            case.decided_at = now
+            changes["decision"] = decision
+        if to in states.CLOSED:
+            case.closed_at = now
+            case.retention_until = retention_end(case, timezone.localdate(now))
+        case.save()
+        _event(
+            case,
+            CaseEvent.Type.TRANSITION,
+            actor,
+            from_status=source_status,
+            to_status=to,
+            text=text,
+            data={"decision": decision} if decision else {},
+        )
+        if step.needs_text:
+            _message_store(case=case, actor=actor, text=text, direction=CaseMessage.Direction.TO_APPLICANT)
+        audit_record(
+            actor=actor,
+            action="case.transition",
+            obj=case,
+            changes=changes,
+            authority_id=case.authority_id,
+            source=source,
+        )
+    return case
+
+
+def case_withdraw(*, actor: Any, case: Case, source: str = "") -> Case:
+    """The applicant withdraws the application while the case is open."""
+    return case_transition(actor=actor, case=case, to=Status.ZURUECKGEZOGEN, source=source)
+
+
+# ---- assignment and forwarding -----------------------------------------------------------------------
+
+
+def case_assign(*, actor: Any, case: Case, assignee: Any, source: str = "") -> Case:
+    """Give ``case`` to ``assignee`` (``None``: nobody). Team leads assign; a caseworker may take a case
+    or give it back. The assignee must be able to see the case."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        lead = can_assign_cases(actor, case.authority_id, case.org_unit_id)
+        own = (
+            actor is not None
+            and can_work_case(actor, case)
+            and (
+                (assignee is not None and assignee.pk == actor.pk)
+                or (assignee is None and case.assignee_id == actor.pk)
+            )
+        )
+        require(lead or own, _("Sie dürfen diesen Vorgang nicht zuweisen."))
+        if assignee is not None and (
+            getattr(assignee, "kind", None) != "personal"
+            or not assignee.is_active
+            or not can_view_case(assignee, case.authority_id, case.org_unit_id)
+        ):
+            raise ValidationError(_("Diese Person kann Vorgänge dieser Stelle nicht bearbeiten."))
+        previous = case.assignee_id
+        case.assignee = assignee
+        case.save(update_fields=["assignee", "updated_at"])
+        _event(
+            case,
+            CaseEvent.Type.ASSIGNED,
+            actor,
+            data={"from": previous, "to": assignee.pk if assignee else None},
+            text=_label(assignee) if assignee is not None else "",
+        )
+        audit_record(
+            actor=actor,
+            action="case.assigned",
+            obj=case,
+            changes={"from": previous, "to": assignee.pk if assignee else None},
+            authority_id=case.authority_id,
+            source=source,
+        )
+    return case
+
+
+def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, source: str = "") -> Forward:
+    """Hand ``case`` to ``to_org_unit`` (of this or another authority), recording why.
+
+    The actor must be allowed to work on the case where it is now; afterwards the case belongs to the
+    new unit (the assignment is cleared) and the sending unit no longer sees it.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht weiterleiten."))
+        if not case.is_open:
+            raise ValidationError(_("Ein abgeschlossener Vorgang kann nicht weitergeleitet werden."))
+        if not reason:
+            raise ValidationError(_("Bitte geben Sie den Grund der Weiterleitung an."))
+        if to_org_unit.pk == case.org_unit_id:
+            raise ValidationError(_("Der Vorgang liegt schon bei dieser Stelle."))
+        forward = Forward.objects.create(
+            case=case,
+            from_authority_id=case.authority_id,
+            from_org_unit_id=case.org_unit_id,
+            to_authority_id=to_org_unit.authority_id,
+            to_org_unit=to_org_unit,
+            reason=reason[:MAX_TEXT],
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        changes = {
+            "from_authority": case.authority_id,
+            "from_org_unit": case.org_unit_id,
+            "to_authority": to_org_unit.authority_id,
+            "to_org_unit": to_org_unit.pk,
+        }
+        case.authority_id = to_org_unit.authority_id
+        case.org_unit = to_org_unit
+        case.assignee = None
+        case.save(update_fields=["authority", "org_unit", "assignee", "updated_at"])
+        _event(case, CaseEvent.Type.FORWARDED, actor, text=reason, data=changes)
+        audit_record(
+            actor=actor,
+            action="case.forwarded",
+            obj=case,
+            changes={**changes, "reason": reason},
+            authority_id=changes["from_authority"],
+            source=source,
+        )
+    return forward
+
+
+# ---- notes, messages, documents ----------------------------------------------------------------
+
+
+def case_note_add(*, actor: Any, case: Case, text: str) -> CaseNote:
+    text = (text or "").strip()
+    require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    if not text:
+        raise ValidationError(_("Bitte schreiben Sie einen Vermerk."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."))
+    with transaction.atomic():
+        note = CaseNote.objects.create(
+            case=case, author=actor if getattr(actor, "is_authenticated", False) else None, text=text
+        )
+        _event(case, CaseEvent.Type.NOTE, actor, data={"note": note.pk})
+        audit_record(actor=actor, action="case.note", obj=case, authority_id=case.authority_id)
+    return note
+
+
+def document_check(file: Any) -> tuple[str, str, int, str]:
+    """Check an uploaded file like the application uploads (content sniffing, PDF/PNG/JPEG, size).
+
+    Returns (clean name, MIME type, size, SHA-256) or raises ``ValidationError`` with a German message.
+    """
+    name = clean_file_name(getattr(file, "name", ""))
+    limit = max_file_bytes()
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    file.seek(0)
+    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(65536), b""):
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        size += len(chunk)
+        if size > limit:
+            break
+        digest.update(chunk)
+    file.seek(0)
+    if size == 0:
+        raise ValidationError(_("Die Datei „%(name)s“ ist leer.") % {"name": name})
+    if size > limit:
+        raise ValidationError(
+            _("Die Datei „%(name)s“ ist zu groß. Erlaubt sind höchstens %(limit)s MB je Datei.")
+            % {"name": name, "limit": settings.AMTSWEG_UPLOAD_MAX_MB}
+        )
+    guessed = filetype.guess(head)
+    kind = ALLOWED_KINDS.get(guessed.mime) if guessed is not None else None
+    if kind is None:
+        raise ValidationError(
+            _("Die Datei „%(name)s“ ist keine %(types)s-Datei.")
+            % {"name": name, "types": allowed_types_label()}
+        )
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and stem and ext.lower() in kind.extensions):
+        raise ValidationError(
+            _("Der Name der Datei „%(name)s“ passt nicht zu ihrem Inhalt (%(label)s).")
+            % {"name": name, "label": kind.label}
+        )
+    return name, kind.mime, size, digest.hexdigest()
+
+
+def _documents_store(
+    *, case: Case, message: CaseMessage | None, actor: Any, files: list[tuple[Any, tuple[str, str, int, str]]]
+) -> list[str]:
+    stored: list[str] = []
+    for file, (name, mime, size, sha256) in files:
+        extension = ALLOWED_KINDS[mime].extension
+        storage_name = f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+        file.seek(0)
+        saved = default_storage.save(storage_name, File(file, name=storage_name))
+        stored.append(saved)
+        document = CaseDocument(
+            case=case,
+            message=message,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            original_name=name,
+            content_type=mime,
+            size=size,
+            sha256=sha256,
+        )
+        document.file.name = saved
+        document.save()
+    return stored
+
+
+def _message_store(*, case: Case, actor: Any, text: str, direction: str) -> CaseMessage:
+    from amtsweg.cases.tasks import notify_applicant
+
+    message = CaseMessage.objects.create(
+        case=case,
+        direction=direction,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text,
+    )
+    event = (
+        CaseEvent.Type.MESSAGE_OUT
+        if direction == CaseMessage.Direction.TO_APPLICANT
+        else CaseEvent.Type.MESSAGE_IN
+    )
+    _event(case, event, actor, data={"message": message.pk})
+    if direction == CaseMessage.Direction.TO_APPLICANT:
+        notify_applicant.enqueue(message.pk)
+    return message
+
+
+def _message_with_files(
+    *, case: Case, actor: Any, text: str, files: Iterable[Any], direction: str, action: str, source: str
+) -> CaseMessage:
+    text = (text or "").strip()
+    files = list(files)
+    if not text:
+        raise ValidationError(_("Bitte schreiben Sie eine Nachricht."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("Die Nachricht ist zu lang (höchstens 10.000 Zeichen)."))
+    if len(files) > MAX_MESSAGE_FILES:
+        raise ValidationError(
+            _("Sie können höchstens %(count)s Dateien mitschicken.") % {"count": MAX_MESSAGE_FILES}
+        )
+    checked = [(file, document_check(file)) for file in files]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            message = _message_store(case=case, actor=actor, text=text, direction=direction)
+            stored = _documents_store(case=case, message=message, actor=actor, files=checked)
+            audit_record(
+                actor=actor,
+                action=action,
+                obj=case,
+                changes={"message": message.pk, "files": len(stored)},
+                authority_id=case.authority_id,
+                source=source,
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return message
+
+
+def case_message_send(
+    *, actor: Any, case: Case, text: str, files: Iterable[Any] = (), source: str = ""
+) -> CaseMessage:
+    """A message from the caseworker to the applicant (who gets an e-mail without personal data)."""
+    require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    return _message_with_files(
+        case=case,
+        actor=actor,
+        text=text,
+        files=files,
+        direction=CaseMessage.Direction.TO_APPLICANT,
+        action="case.message_sent",
+        source=source,
+    )
+
+
+def case_reply(
+    *, actor: Any, case: Case, text: str, files: Iterable[Any] = (), source: str = ""
+) -> CaseMessage:
+    """The applicant writes to the caseworker (with attachments) while the case is open."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or case.applicant_id != actor.pk:
+        raise PermissionDenied(_("Dieser Antrag gehört zu einem anderen Konto."))
+    if not case.is_open:
+        raise ValidationError(
+            _("Die Bearbeitung ist abgeschlossen. Sie können keine Nachricht mehr schreiben.")
+        )
+    return _message_with_files(
+        case=case,
+        actor=actor,
+        text=text,
+        files=files,
+        direction=CaseMessage.Direction.FROM_APPLICANT,
+        action="case.message_received",
+        source=source,
+    )
+
+
+def case_messages_mark_read(*, actor: Any, case: Case) -> int:
+    """Mark the messages addressed to ``actor`` as read (applicant: the staff's; staff: the applicant's)."""
+    if actor is not None and getattr(actor, "is_authenticated", False) and case.applicant_id == actor.pk:
+        direction = CaseMessage.Direction.TO_APPLICANT
+    elif can_view_case(actor, case.authority_id, case.org_unit_id):
+        direction = CaseMessage.Direction.FROM_APPLICANT
+    else:
+        raise PermissionDenied(_("Sie dürfen diesen Vorgang nicht sehen."))
+    return CaseMessage.objects.filter(case=case, direction=direction, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# ---- decision letters (rendered by the back-office pages) ------------------------------------------
+
+
+def decision_letter_save(
+    *,
+    actor: Any,
+    case: Case,
+    subject: str,
+    body: str,
+    pdf: bytes,
+    template: LetterTemplate | None = None,
+    decision: str = "",
+    source: str = "",
+) -> DecisionLetter:
+    """Store a rendered decision letter (PDF bytes) of ``case``."""
+    require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    if decision and decision not in Decision.values:
+        raise ValidationError(_("Unbekannte Entscheidung."))
+    with transaction.atomic():
+        letter = DecisionLetter(
+            case=case,
+            template=template,
+            decision=decision or case.decision,
+            subject=subject[:300],
+            body=body,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        letter.pdf.save(f"bescheid-{case.reference}.pdf", ContentFile(pdf), save=False)
+        letter.save()
+        _event(case, CaseEvent.Type.LETTER, actor, data={"letter": str(letter.pk)}, text=subject[:300])
+        audit_record(
+            actor=actor,
+            action="case.letter_created",
+            obj=case,
+            changes={"letter": str(letter.pk)},
+            authority_id=case.authority_id,
+            source=source,
+        )
+    return letter
+
+
+def decision_letter_send(*, actor: Any, letter: DecisionLetter, source: str = "") -> DecisionLetter:
+    """Release the letter to the applicant (download on their case page, e-mail notice without data)."""
+    from amtsweg.cases.tasks import notify_applicant_letter
+
+    case = letter.case
+    require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    if letter.sent_at is not None:
+        return letter
+    with transaction.atomic():
+        letter.sent_at = timezone.now()
+        letter.save(update_fields=["sent_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="case.letter_sent",
+            obj=case,
+            changes={"letter": str(letter.pk)},
+            authority_id=case.authority_id,
+            source=source,
+        )
+        notify_applicant_letter.enqueue(str(letter.pk))
+    return letter
+
+
+# ---- configuration: routing rules, case settings, letter templates (admin) ------------------------------
+
+
+def _condition_problems(condition: Any) -> list[str]:
+    if condition in (None, {}):
+        return []
+    if not isinstance(condition, dict) or not ({"field", "all", "any", "not"} & set(condition)):
+        return [_("Die Bedingung muss ein Objekt mit „field“/„op“ oder „all“, „any“, „not“ sein.")]
+    if "field" in condition and condition.get("op") not in CONDITION_OPS:
+        return [_("Unbekannter Vergleich „%(op)s“.") % {"op": condition.get("op")}]
+    for key in ("all", "any"):
+        if key in condition:
+            parts = condition[key]
+            if not isinstance(parts, list):
+                return [_("„%(key)s“ braucht eine Liste von Bedingungen.") % {"key": key}]
+            return [problem for part in parts for problem in _condition_problems(part)]
+    if "not" in condition:
+        return _condition_problems(condition["not"])
+    return []
+
+
+def routing_rule_save(*, actor: Any, rule: RoutingRule, source: str = "") -> RoutingRule:
+    """Create or change a routing rule of ``rule.authority`` (Fachadministration of that authority)."""
+    require(
+        can_manage_routing(actor, rule.authority_id),
+        _("Sie dürfen die Verteilregeln dieser Behörde nicht ändern."),
+    )
+    problems = _condition_problems(rule.condition)
+    if rule.target_org_unit is not None and rule.target_org_unit.authority_id != rule.target_authority_id:
+        problems.append(_("Die Ziel-Organisationseinheit gehört nicht zur Ziel-Behörde."))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        rule.full_clean()
+        created = rule.pk is None
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="routing_rule.created" if created else "routing_rule.changed",
+            obj=rule,
+            changes={
+                "position": rule.position,
+                "target_org_unit": rule.target_org_unit_id,
+                "active": rule.is_active,
+            },
+            authority_id=rule.authority_id,
+            source=source,
+        )
+    return rule
+
+
+def routing_rule_delete(*, actor: Any, rule: RoutingRule, source: str = "") -> None:
+    require(
+        can_manage_routing(actor, rule.authority_id),
+        _("Sie dürfen die Verteilregeln dieser Behörde nicht ändern."),
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="routing_rule.deleted",
+            obj=rule,
+            authority_id=rule.authority_id,
+            source=source,
+        )
+        rule.delete()
+
+
+def case_config_save(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, source: str = "") -> Any:
+    """Save case settings of a service (owned by the service's authority) or a letter template."""
+    authority_id = obj.authority_id if isinstance(obj, LetterTemplate) else obj.service.owner_id
+    require(can_manage_routing(actor, authority_id), _("Sie dürfen diese Einstellungen nicht ändern."))
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=f"{obj._meta.model_name}.saved",
+            obj=obj,
+            authority_id=authority_id,
+            source=source,
+        )
+    _settings_cache.clear()
+    return obj
+
+
+def case_config_delete(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, source: str = "") -> None:
+    authority_id = obj.authority_id if isinstance(obj, LetterTemplate) else obj.service.owner_id
+    require(can_manage_routing(actor, authority_id), _("Sie dürfen diese Einstellungen nicht ändern."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=f"{obj._meta.model_name}.deleted",
+            obj=obj,
+            authority_id=authority_id,
+            source=source,
+        )
+        obj.delete()
+    _settings_cache.clear()

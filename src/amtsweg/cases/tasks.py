@@ -1,0 +1,131 @@
+"""Background work of case management, run by ``amtsweg worker``.
+
+* :func:`notify_applicant` / :func:`notify_applicant_letter`: "Sie haben eine neue Nachricht" to the
+  applicant – no personal data, no content, no reference number in the e-mail; the applicant reads it
+  after logging in. Enqueued in the transaction that stores the message (decision 0002).
+* :func:`deadline_summary_task`: daily summary of overdue and soon-due cases to team leads (counts per
+  org unit only).
+* :func:`retention_task`: daily retention run (:mod:`amtsweg.cases.retention`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsweg.cases.models import CaseMessage, DecisionLetter
+
+logger = logging.getLogger("amtsweg.cases")
+
+
+def _recipient(case: object) -> str:
+    submission = case.submission  # type: ignore[attr-defined]
+    applicant = case.applicant  # type: ignore[attr-defined]
+    return (
+        applicant.email if applicant is not None and applicant.email else ""
+    ) or submission.applicant_email
+
+
+def _notice(to: str) -> None:
+    subject = _("Sie haben eine neue Nachricht")
+    body = _(
+        "Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.\n"
+        "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen.\n\n"
+        "Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.\n\n"
+        "Diese E-Mail wurde automatisch erstellt."
+    ) % {"site": settings.AMTSWEG_SITE_NAME}
+    send_mail(subject, body, None, [to])
+
+
+@task()
+def notify_applicant(message_id: int) -> str:
+    message = (
+        CaseMessage.objects.select_related("case__submission", "case__applicant")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.direction != CaseMessage.Direction.TO_APPLICANT:
+        return "nichts zu tun"
+    to = _recipient(message.case)
+    if not to:
+        return "keine E-Mail-Adresse"
+    _notice(to)
+    return "gesendet"
+
+
+@task()
+def notify_applicant_letter(letter_id: str) -> str:
+    letter = (
+        DecisionLetter.objects.select_related("case__submission", "case__applicant")
+        .filter(pk=letter_id)
+        .first()
+    )
+    if letter is None or letter.sent_at is None:
+        return "nichts zu tun"
+    to = _recipient(letter.case)
+    if not to:
+        return "keine E-Mail-Adresse"
+    _notice(to)
+    return "gesendet"
+
+
+def deadline_summary_send() -> int:
+    """E-mail every team lead (role with ``case.assign``) the number of overdue and soon-due cases of the
+    units they lead. Only counts and unit names, no personal data. Returns the number of e-mails."""
+    from amtsweg.access.models import RoleAssignment
+    from amtsweg.access.roles import Perm
+    from amtsweg.cases.selectors import cases_overdue, cases_soon_due, cases_visible
+
+    today = timezone.localdate()
+    leads = {
+        assignment.user
+        for assignment in RoleAssignment.objects.select_related("role", "user")
+        if Perm.CASE_ASSIGN in assignment.role.permissions
+        and assignment.user.is_active
+        and assignment.user.email
+    }
+    sent = 0
+    for lead in sorted(leads, key=lambda u: u.pk):
+        visible = cases_visible(lead)
+        overdue = Counter(str(c.org_unit or c.authority) for c in cases_overdue(visible, today))
+        soon = Counter(str(c.org_unit or c.authority) for c in cases_soon_due(visible, today))
+        if not overdue and not soon:
+            continue
+        lines = [
+            _("%(unit)s: %(overdue)s überfällig, %(soon)s bald fällig")
+            % {"unit": unit, "overdue": overdue[unit], "soon": soon[unit]}
+            for unit in sorted(set(overdue) | set(soon))
+        ]
+        body = _(
+            "Guten Tag,\n\nStand %(date)s:\n\n%(lines)s\n\n"
+            "Die Vorgänge finden Sie im Posteingang von %(site)s.\n\nDiese E-Mail wurde automatisch erstellt."
+        ) % {
+            "date": today.strftime("%d.%m.%Y"),
+            "lines": "\n".join(lines),
+            "site": settings.AMTSWEG_SITE_NAME,
+        }
+        send_mail(_("Fällige Vorgänge"), body, None, [lead.email])
+        sent += 1
+    return sent
+
+
+@task()
+def deadline_summary_task() -> int:
+    count = deadline_summary_send()
+    logger.info("Fristenübersicht an %s Teamleitungen verschickt", count)
+    return count
+
+
+@task()
+def retention_task() -> dict[str, int]:
+    from amtsweg.cases.retention import retention_run
+
+    report = retention_run(dry_run=False)
+    logger.info("Aufbewahrung: %s", report)
+    return report

@@ -1,0 +1,145 @@
+"""The inbox: visibility, filters, search and keyset pagination (forward, backward, ties, no deadline)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from amtsweg.access.testing import login_verified
+from amtsweg.cases.inbox import Cursor, InboxFilters, inbox_page
+from amtsweg.cases.models import Case, Status
+from amtsweg.cases.tests.conftest import CaseWorld
+
+pytestmark = pytest.mark.django_db
+
+
+def _web(user: Any) -> Any:
+    user.is_verified = lambda: True
+    return user
+
+
+def _cases(cw: CaseWorld, count: int) -> list[Case]:
+    today = timezone.localdate()
+    cases = []
+    for number in range(count):
+        case = cw.case()
+        # Two cases share each deadline, so ties on the date must be cut by id.
+        Case.objects.filter(pk=case.pk).update(due_date=today + datetime.timedelta(days=number // 2))
+        cases.append(case)
+    return cases
+
+
+def _walk(actor: Any, filters: InboxFilters, size: int) -> list[list[str]]:
+    pages: list[list[str]] = []
+    after = ""
+    while True:
+        page = inbox_page(actor=actor, filters=filters, after=after, size=size)
+        pages.append([c.reference for c in page.cases])
+        if not page.next_cursor:
+            return pages
+        after = page.next_cursor
+
+
+def test_pages_by_deadline_cover_every_case_once_in_order_with_cases_without_deadline_last(
+    cw: CaseWorld,
+) -> None:
+    cases = _cases(cw, 7)
+    Case.objects.filter(pk=cases[2].pk).update(due_date=None)
+    actor = _web(cw.caseworker)
+    pages = _walk(actor, InboxFilters(), size=3)
+    flat = [ref for page in pages for ref in page]
+    dated = Case.objects.order_by("due_date", "id").exclude(due_date=None).values_list("reference", flat=True)
+    expected = [*dated, cases[2].reference]
+    assert flat == expected
+    assert [len(p) for p in pages] == [3, 3, 1]
+
+
+def test_back_from_a_later_page_gives_the_page_before(cw: CaseWorld) -> None:
+    _cases(cw, 7)
+    actor = _web(cw.caseworker)
+    first = inbox_page(actor=actor, filters=InboxFilters(), size=3)
+    second = inbox_page(actor=actor, filters=InboxFilters(), after=first.next_cursor, size=3)
+    assert first.first
+    assert not second.first
+    back = inbox_page(actor=actor, filters=InboxFilters(), before=second.previous_cursor, size=3)
+    assert [c.reference for c in back.cases] == [c.reference for c in first.cases]
+    assert back.first
+    assert not back.previous_cursor
+
+
+def test_pages_by_receipt_newest_first(cw: CaseWorld) -> None:
+    cases = _cases(cw, 5)
+    base = timezone.now()
+    for number, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(received_at=base - datetime.timedelta(hours=number))
+    pages = _walk(_web(cw.caseworker), InboxFilters(sort="eingang"), size=2)
+    assert [ref for page in pages for ref in page] == [c.reference for c in cases]
+
+
+def test_a_broken_cursor_shows_the_first_page() -> None:
+    assert Cursor.decode("kein-cursor!!", "frist") is None
+    assert Cursor.decode(Cursor("2026-13-45", 1).encode(), "frist") is None
+    assert Cursor.decode(Cursor("2026-12-01", 7).encode(), "frist") == Cursor("2026-12-01", 7)
+
+
+def test_filters_status_overdue_search_and_mine(cw: CaseWorld) -> None:
+    late, fresh, closed = _cases(cw, 3)
+    today = timezone.localdate()
+    Case.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=3))
+    Case.objects.filter(pk=fresh.pk).update(due_date=today + datetime.timedelta(days=60))
+    Case.objects.filter(pk=closed.pk).update(status=Status.ABGESCHLOSSEN)
+    actor = _web(cw.caseworker)
+
+    def refs(**filters: Any) -> set[str]:
+        return {c.reference for c in inbox_page(actor=actor, filters=InboxFilters(**filters)).cases}
+
+    assert refs() == {late.reference, fresh.reference}
+    assert refs(status="alle") == {late.reference, fresh.reference, closed.reference}
+    assert refs(status=Status.ABGESCHLOSSEN) == {closed.reference}
+    assert refs(due="ueberfaellig") == {late.reference}
+    assert refs(query=late.reference[:-1].lower()) >= {late.reference}
+    assert refs(query="Bürger") == {late.reference, fresh.reference}
+    assert refs(query="Niemand") == set()
+    assert refs(mine=True) == set()
+    Case.objects.filter(pk=fresh.pk).update(assignee=cw.caseworker)
+    assert refs(mine=True) == {fresh.reference}
+
+
+def test_other_towns_cases_never_appear(cw: CaseWorld) -> None:
+    _cases(cw, 2)
+    assert inbox_page(actor=_web(cw.stranger), filters=InboxFilters()).cases == []
+
+
+def test_inbox_page_links_keep_filters_and_unknown_filter_values_are_a_400(cw: CaseWorld) -> None:
+    _cases(cw, 30)
+    client = login_verified(Client(), cw.caseworker)
+    page = client.get("/vorgaenge/", {"frist": "", "q": "Bürger"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    links = re.findall(r'href="(/vorgaenge/\?[^"]+)" rel="next"', html)
+    assert links
+    assert "q=B%C3%BCrger" in links[0]
+    assert "nach=" in links[0]
+    second = client.get(links[0].replace("&amp;", "&"))
+    assert 'rel="prev"' in second.content.decode()
+    bad = client.get("/vorgaenge/", {"status": "gibt-es-nicht"})
+    assert bad.status_code == 400
+    assert "Wählen Sie eine gültige Option" in bad.content.decode() or "gültig" in bad.content.decode()
+
+
+def test_keyset_queries_do_not_use_offset(cw: CaseWorld, django_assert_max_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _cases(cw, 4)
+    actor = _web(cw.caseworker)
+    first = inbox_page(actor=actor, filters=InboxFilters(), size=2)
+    with CaptureQueriesContext(connection) as queries:
+        inbox_page(actor=actor, filters=InboxFilters(), after=first.next_cursor, size=2)
+    assert queries.captured_queries
+    assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)

@@ -1,0 +1,146 @@
+"""Decision letters: the sandboxed template language, and the PDF a citizen receives."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from amtsweg.cases.letters import (
+    LetterTemplateError,
+    letter_issue,
+    letter_pdf_bytes,
+    letter_template_check,
+    letter_text,
+    letter_text_render,
+)
+from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, LetterTemplate, Status
+from amtsweg.cases.services import case_transition
+from amtsweg.cases.tests.conftest import CaseWorld
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+# ---- the template language --------------------------------------------------------------------------
+
+
+def test_placeholders_and_simple_tags_render_as_plain_text() -> None:
+    text = letter_text_render(
+        "Sehr geehrte/r {{ antragsteller.name }},{% if entscheidung %} bewilligt{% endif %} – "
+        "{{ leistung|upper }}",
+        {"antragsteller": {"name": "Jürgen <b>Öztürk</b>"}, "entscheidung": "ja", "leistung": "Hundesteuer"},
+    )
+    assert text == "Sehr geehrte/r Jürgen <b>Öztürk</b>, bewilligt – HUNDESTEUER"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{% debug %}", "„debug“ ist in Bescheidvorlagen nicht erlaubt"),
+        ("{% load i18n %}", "„load“ ist in Bescheidvorlagen nicht erlaubt"),
+        ('{% include "base.html" %}', "„include“ ist in Bescheidvorlagen nicht erlaubt"),
+        ("{{ name|safe }}", "Filter „safe“ ist in Bescheidvorlagen nicht erlaubt"),
+        ("{{ name.__class__ }}", "Die Vorlage enthält einen Fehler"),
+        ("{% if %}", "Die Vorlage enthält einen Fehler"),
+    ],
+)
+def test_dangerous_or_broken_templates_are_refused_in_german(source: str, message: str) -> None:
+    with pytest.raises(LetterTemplateError) as raised:
+        letter_template_check(source)
+    assert message in raised.value.message
+
+
+def test_model_objects_never_reach_a_template() -> None:
+    class Secret:
+        password = "geheim"
+
+    assert "geheim" not in letter_text_render("{{ obj.password }}", {"obj": Secret()})
+
+
+# ---- the PDF --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_letter_pdf_has_letterhead_reference_umlauts_decision_and_legal_remedies(cw: CaseWorld) -> None:
+    authority = cw.base.town
+    authority.street, authority.postcode, authority.city = "Markt 1", "48249", "Dülmen"
+    authority.save()
+    case = cw.case()
+    template = LetterTemplate.objects.create(
+        authority=authority,
+        service=case.service,
+        name="Hundesteuer – Bewilligung",
+        subject="Festsetzung der Hundesteuer ({{ aktenzeichen }})",
+        body=(
+            "Sehr geehrte/r {{ antragsteller.name }},\n\nIhr Antrag wird {{ entscheidung }}.\n\n"
+            "{{ begruendung }}"
+        ),
+        legal_remedies="Gegen diesen Bescheid können Sie innerhalb eines Monats Klage erheben (Prüfhinweis).",
+    )
+    text = letter_text(
+        case=case,
+        template=template,
+        decision="bewilligt",
+        reasons="Größe des Hundes geprüft.",
+        actor=cw.caseworker,
+    )
+    pdf = letter_pdf_bytes(case=case, text=text)
+    content = _pdf_text(pdf)
+    assert "Stadt Dülmen" in content
+    assert "Markt 1" in content
+    assert case.reference in content
+    assert "Berta Bürger" in content
+    assert "bewilligt" in content
+    assert "Größe des Hundes geprüft." in content
+    assert "Rechtsbehelfsbelehrung" in content
+    assert "Prüfhinweis" in content
+
+
+@pytest.mark.django_db
+def test_issuing_a_letter_decides_stores_and_releases_it_in_one_go(cw: CaseWorld) -> None:
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    letter = letter_issue(
+        actor=cw.caseworker, case=case, decision="abgelehnt", reasons="Die Frist ist abgelaufen."
+    )
+    case.refresh_from_db()
+    assert case.status == Status.ENTSCHIEDEN
+    assert case.decision == "abgelehnt"
+    assert letter.sent_at is not None
+    with letter.pdf.open("rb") as stored:
+        content = _pdf_text(stored.read())
+    assert "abgelehnt" in content
+    assert "Die Frist ist abgelaufen." in content
+
+
+@pytest.mark.django_db
+def test_a_broken_template_stores_neither_decision_nor_letter(cw: CaseWorld) -> None:
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    broken = LetterTemplate.objects.create(
+        authority=case.authority, name="kaputt", subject="Bescheid", body="{% load evil %}"
+    )
+    with pytest.raises(LetterTemplateError):
+        letter_issue(actor=cw.caseworker, case=case, decision="bewilligt", template=broken)
+    case.refresh_from_db()
+    assert case.status == Status.IN_PRUEFUNG
+    assert not DecisionLetter.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_issue_refuses_a_case_that_cannot_be_decided_now(cw: CaseWorld) -> None:
+    from amtsweg.cases.services import TransitionNotAllowed
+
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()  # still "eingegangen": the model has no step to "entschieden"
+    with pytest.raises(TransitionNotAllowed):
+        letter_issue(actor=cw.caseworker, case=case, decision="bewilligt")
+    assert not DecisionLetter.objects.filter(case=case).exists()
+    assert not CaseMessage.objects.filter(case=case).exists()
+    assert Case.objects.get(pk=case.pk).status == Status.EINGEGANGEN

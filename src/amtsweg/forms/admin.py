@@ -1,0 +1,215 @@
+"""Forms in the staff admin: look at forms and versions, publish a version. Nothing is edited here.
+
+Versions come from imports (``amtsweg import-fim``, ``amtsweg import-form-definition``); a published
+version never changes. Publishing goes through :func:`amtsweg.forms.services.form_version_publish`
+(permission check, audit entry, the previous version is retired).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from amtsweg.access.permissions import Perm, can_edit_catalog
+from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
+from amtsweg.core.audit import request_source
+from amtsweg.forms.models import Form, FormVersion
+from amtsweg.forms.services import form_version_publish
+from amtsweg.forms.steps import steps_for
+
+RULE_KIND_LABELS = {
+    "require": gettext_lazy("Pflicht, wenn"),
+    "show": gettext_lazy("Anzeigen, wenn"),
+    "check": gettext_lazy("Prüfung"),
+    "info": gettext_lazy("Hinweis (nicht ausgewertet)"),
+}
+
+
+class _ReadOnly:
+    """No adding, changing or deleting in the admin: only domain functions write forms."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FormVersionInline(_ReadOnly, ScopedInlineMixin, admin.TabularInline):
+    scope_permission = Perm.CATALOG_EDIT
+    parent_authority_path = "owner"
+    model = FormVersion
+    extra = 0
+    fields = ("version", "status", "published_at", "fim_id", "source_name", "created_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = gettext_lazy("Versionen")
+
+
+@admin.register(Form)
+class FormAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = Perm.CATALOG_EDIT
+    authority_path = "owner"
+    list_display = ("title", "key", "service", "source", "owner", "published")
+    list_filter = ("source", "owner")
+    search_fields = ("title", "key", "service__name", "service__leika_key")
+    fields = ("title", "key", "service", "source", "owner", "created_at", "updated_at")
+    readonly_fields = fields
+    inlines = [FormVersionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Form]:
+        return super().get_queryset(request).select_related("owner", "service")
+
+    @admin.display(description=gettext_lazy("veröffentlichte Version"))
+    def published(self, obj: Form) -> str:
+        version = obj.published_version()
+        return version.version if version is not None else "–"
+
+
+@admin.register(FormVersion)
+class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = Perm.CATALOG_EDIT
+    authority_path = "form__owner"
+    list_display = ("form", "version", "status", "published_at", "fim_id", "counts")
+    list_filter = ("status", "fim_standard", "form__owner")
+    search_fields = ("form__title", "form__key", "fim_id", "version")
+    actions = ["publish"]
+    fieldsets = (
+        (None, {"fields": ("form", "version", "status", "published_at", "counts")}),
+        (
+            gettext_lazy("Herkunft"),
+            {
+                "fields": (
+                    "fim_id",
+                    "fim_version",
+                    "fim_standard",
+                    "source_name",
+                    "source_sha256",
+                    "created_at",
+                )
+            },
+        ),
+        (gettext_lazy("Aufbau"), {"fields": ("steps_list", "code_lists_list", "rules_list")}),
+        (gettext_lazy("JSON Schema"), {"fields": ("schema_text",), "classes": ("collapse",)}),
+    )
+    readonly_fields = (
+        "form",
+        "version",
+        "status",
+        "published_at",
+        "counts",
+        "fim_id",
+        "fim_version",
+        "fim_standard",
+        "source_name",
+        "source_sha256",
+        "created_at",
+        "steps_list",
+        "code_lists_list",
+        "rules_list",
+        "schema_text",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FormVersion]:
+        return super().get_queryset(request).select_related("form", "form__owner")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    @admin.action(description=gettext_lazy("Ausgewählte Versionen veröffentlichen"), permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
+        published = 0
+        for version in queryset.select_related("form", "form__owner"):
+            if version.status == FormVersion.Status.PUBLISHED:
+                continue
+            if not can_edit_catalog(request.user, version.form.owner):
+                raise PermissionDenied
+            form_version_publish(
+                actor=request.user, version=version, audit_source=request_source(request, "admin")
+            )
+            published += 1
+        self.message_user(
+            request, _("%(count)d Version(en) veröffentlicht.") % {"count": published}, messages.SUCCESS
+        )
+
+    @admin.display(description=gettext_lazy("Umfang"))
+    def counts(self, obj: FormVersion) -> str:
+        spec = obj.spec()
+        evaluated = sum(1 for rule in spec.rules if rule.kind != "info")
+        return _(
+            "%(fields)d Felder, %(groups)d Gruppen, %(rules)d Regeln (%(evaluated)d ausgewertet), "
+            "%(lists)d Codelisten"
+        ) % {
+            "fields": len(spec.fields()),
+            "groups": len(spec.groups()),
+            "rules": len(spec.rules),
+            "evaluated": evaluated,
+            "lists": len(spec.code_lists),
+        }
+
+    @admin.display(description=gettext_lazy("Schritte"))
+    def steps_list(self, obj: FormVersion) -> SafeString:
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{} ({})</li>",
+                ((step.title, ", ".join(step.children)) for step in steps_for(obj.spec())),
+            ),
+        )
+
+    @admin.display(description=gettext_lazy("Codelisten"))
+    def code_lists_list(self, obj: FormVersion) -> SafeString:
+        lists = obj.spec().code_lists.values()
+        if not lists:
+            return format_html("{}", "–")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} – {} {}</li>",
+                ((cl.name, len(cl.entries), _("Einträge")) for cl in lists),
+            ),
+        )
+
+    @admin.display(description=gettext_lazy("Regeln"))
+    def rules_list(self, obj: FormVersion) -> SafeString:
+        rules = obj.spec().rules
+        if not rules:
+            return format_html("{}", "–")
+        rows = []
+        for rule in rules:
+            if rule.kind == "info":
+                detail = rule.description or rule.message
+            else:
+                condition = json.dumps(rule.when, ensure_ascii=False) if rule.when is not None else ""
+                targets = ", ".join(rule.targets)
+                detail = " · ".join(
+                    part
+                    for part in (
+                        condition,
+                        _("Ziele: %s") % targets if targets else "",
+                        _("Bereich: %s") % rule.scope if rule.scope else "",
+                        rule.message,
+                        rule.description,
+                    )
+                    if part
+                )
+            rows.append((rule.name or rule.key, RULE_KIND_LABELS.get(rule.kind, rule.kind), detail))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> ({}): {}</li>", rows))
+
+    @admin.display(description=gettext_lazy("JSON Schema"))
+    def schema_text(self, obj: FormVersion) -> SafeString:
+        return format_html("<pre>{}</pre>", json.dumps(obj.json_schema, ensure_ascii=False, indent=2))

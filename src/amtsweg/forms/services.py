@@ -1,0 +1,111 @@
+"""Writes to forms. The FIM importer, the definition loader, the admin and commands all call these.
+
+A published version is immutable: changing a form means creating a new version and publishing it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsweg.access.permissions import can_edit_catalog, require
+from amtsweg.catalog.models import Service
+from amtsweg.core.audit import audit_record
+from amtsweg.forms.models import Form, FormVersion
+from amtsweg.forms.schema import compile_json_schema
+from amtsweg.forms.spec import FormSpec
+from amtsweg.tenants.models import Authority
+
+
+def form_version_create(
+    *,
+    actor: Any,
+    spec: FormSpec,
+    owner: Authority,
+    source: str,
+    service: Service | None = None,
+    source_name: str = "",
+    source_sha256: str = "",
+    publish: bool = False,
+    audit_source: str = "",
+) -> FormVersion:
+    """Store ``spec`` as a new version of the form ``spec.key`` (created on first use).
+
+    The same version number cannot be stored twice: a published version never changes. With
+    ``publish=True`` the version is published at once (older published versions are retired).
+    Everything happens in one transaction; on error nothing is stored.
+    """
+    require(can_edit_catalog(actor, owner))
+    with transaction.atomic():
+        form, created = Form.objects.get_or_create(
+            key=spec.key,
+            defaults={"title": spec.title, "owner": owner, "service": service, "source": source},
+        )
+        if not created:
+            require(can_edit_catalog(actor, form.owner))
+            changed = False
+            if service is not None and form.service_id != service.pk:
+                form.service = service
+                changed = True
+            if form.title != spec.title:
+                form.title = spec.title
+                changed = True
+            if changed:
+                form.save(update_fields=["service", "title", "updated_at"])
+        if form.versions.filter(version=spec.version).exists():
+            raise ValidationError(
+                _(
+                    "Das Formular %(key)s gibt es in Version %(version)s schon. "
+                    "Eine neue Version braucht eine neue Nummer."
+                )
+                % {"key": spec.key, "version": spec.version}
+            )
+        version = FormVersion.objects.create(
+            form=form,
+            version=spec.version,
+            definition=spec.to_dict(),
+            json_schema=compile_json_schema(spec),
+            fim_id=spec.fim.id,
+            fim_version=spec.fim.version,
+            fim_standard=spec.fim_standard,
+            source_name=source_name[:300],
+            source_sha256=source_sha256,
+        )
+        audit_record(
+            actor=actor,
+            action="form.version_created",
+            obj=version,
+            changes={"form": form.key, "version": spec.version, "source": source_name or source},
+            authority_id=form.owner_id,
+            source=audit_source,
+        )
+        if publish:
+            form_version_publish(actor=actor, version=version, audit_source=audit_source)
+    return version
+
+
+def form_version_publish(*, actor: Any, version: FormVersion, audit_source: str = "") -> FormVersion:
+    """Publish ``version``; the previously published version of the form is retired."""
+    require(can_edit_catalog(actor, version.form.owner))
+    if version.status == FormVersion.Status.PUBLISHED:
+        return version
+    with transaction.atomic():
+        FormVersion.objects.filter(form=version.form, status=FormVersion.Status.PUBLISHED).update(
+            status=FormVersion.Status.RETIRED
+        )
+        version.status = FormVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        version.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="form.version_published",
+            obj=version,
+            changes={"form": version.form.key, "version": version.version},
+            authority_id=version.form.owner_id,
+            source=audit_source,
+        )
+    return version

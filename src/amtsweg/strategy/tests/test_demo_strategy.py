@@ -1,0 +1,53 @@
+"""The demo strategy reproduces the published 2019 result and the budget of the council documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from amtsweg.demo.loader import load_demo
+from amtsweg.demo.strategy import RATINGS
+from amtsweg.strategy.models import BudgetLine, FundingApplication, QuickCheckRound, Rating
+from amtsweg.strategy.selectors import budget_totals_by_year, round_results
+
+PUBLISHED = {
+    "Verwaltung": 1,
+    "Bildung": 1,
+    "Wirtschaft": 2,
+    "Innenstadt/Dorfmitte": 2,
+    "Mobilität": 2,
+    "Tourismus": 3,
+    "Kultur": 3,
+    "Gesundheit": 3,
+}
+
+
+def test_demo_ratings_are_twelve_digits_on_the_scale() -> None:
+    for importance, potential in RATINGS.values():
+        assert len(importance) == len(potential) == 12
+        assert set(importance + potential) <= set("12345")
+
+
+@pytest.mark.django_db
+def test_demo_reproduces_the_2019_priorities_and_budget() -> None:
+    load_demo()
+    round_ = QuickCheckRound.objects.get(title="Quick-Check 2019")
+    assert round_.is_closed
+    results = round_results(round_)
+    assert {r.field.name: r.proposed_tier for r in results.fields} == PUBLISHED
+    assert {r.field.name: r.decision.tier for r in results.fields if r.decision} == PUBLISHED
+    assert len(results.participants) == 12
+    by_year = budget_totals_by_year(BudgetLine.objects.all())
+    assert by_year[2020].plan == Decimal("30000")
+    assert BudgetLine.objects.get(year=2020).product == "01.02.01"
+    y2021 = by_year[2021]
+    assert (y2021.plan_own, y2021.plan_grant) == (Decimal("300000"), Decimal("500000"))
+    own_investive = BudgetLine.objects.filter(year=2021, source="eigenmittel", kind="investiv").get()
+    assert own_investive.plan == Decimal("150000")
+    smart = FundingApplication.objects.get(programme__name="Modellprojekte Smart Cities")
+    assert smart.own_share == Decimal("2860000.00")
+    ratings = Rating.objects.count()
+    load_demo()  # idempotent
+    assert Rating.objects.count() == ratings == 96
+    assert QuickCheckRound.objects.count() == 1

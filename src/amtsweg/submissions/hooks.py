@@ -1,0 +1,56 @@
+"""Extension point: what else happens, in the same transaction, when a submission is received.
+
+Apps that build on submissions (case management) register a handler here instead of being imported by
+``submissions`` (dependencies point one way, see docs/architecture.md). Handlers run inside the intake
+transaction, after the submission row and its attachments are stored and before the audit entry: if a
+handler raises, nothing of the submission is stored and the applicant gets an error instead of a
+reference number. Handlers must therefore be quick and must not call external systems; they enqueue
+tasks for anything slow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from amtsweg.core.registry import Registry
+
+if TYPE_CHECKING:
+    from amtsweg.submissions.models import Submission
+
+SubmissionHandler = Callable[["Submission"], None]
+
+submission_received_hooks: Registry[SubmissionHandler] = Registry("Handler für eingegangene Anträge")
+
+
+def submission_received_run(submission: Submission) -> None:
+    """Call every registered handler (in the order of their ids)."""
+    for _identifier, handler in submission_received_hooks:
+        handler(submission)
+
+
+@dataclass(frozen=True)
+class SubmissionStatus:
+    """What "Meine Anträge" shows about a submission once another app (case management) works on it."""
+
+    label: str  # plain German, e.g. "In Prüfung"
+    next_step: str = ""  # e.g. "Bitte beantworten Sie die Rückfrage bis 12.12.2026."
+    deadline: datetime.date | None = None
+    url: str = ""  # the applicant's page for this submission (messages, decision), if any
+    needs_action: bool = False
+
+
+StatusProvider = Callable[[list["Submission"]], dict[str, SubmissionStatus]]
+
+# A provider maps submissions (of one applicant) to their status by submission id (str(pk)).
+submission_status_providers: Registry[StatusProvider] = Registry("Statusquelle für Anträge")
+
+
+def submission_statuses(submissions: list[Submission]) -> dict[str, SubmissionStatus]:
+    """The status of each submission from the registered providers (later providers win)."""
+    statuses: dict[str, SubmissionStatus] = {}
+    for _identifier, provider in submission_status_providers:
+        statuses.update(provider(submissions))
+    return statuses

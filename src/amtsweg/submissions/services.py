@@ -1,0 +1,373 @@
+"""The intake of submissions: durable, idempotent, in one transaction.
+
+``submission_submit`` (web, from a draft) and ``submission_create`` (API) share one core, :func:`_intake`:
+
+1. validate the data against the **exact form version** (nothing is written when it fails);
+2. find the responsible authority and org unit (``catalog.selectors.responsibility_resolve``);
+3. in one ``transaction.atomic()``: insert the submission with a fresh reference number and the
+   idempotency key, move the draft's attachments to it, delete the draft, enqueue the receipt PDF and the
+   confirmation e-mail (the task rows are committed with the data, decision 0002), run the handlers other
+   apps registered in :mod:`amtsweg.submissions.hooks` (e.g. the case) and, last, append the
+   audit entry – the audit chain locks its head row until the commit, so it goes last to hold the lock
+   as briefly as possible.
+
+Idempotency: the idempotency key is unique in the database. A second call with the same key – a double
+click, back and submit again, a retried API request, or two requests at the same moment – returns the
+submission stored first. The loser of a race runs into the unique constraint, rolls back and reads the
+winner's row. A clash of reference numbers (random, see :mod:`references`) is retried with a new number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsweg.catalog.models import Service
+from amtsweg.catalog.selectors import responsibility_resolve
+from amtsweg.core.audit import audit_record
+from amtsweg.forms.models import FormVersion
+from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
+from amtsweg.forms.validation import FieldError, prune_hidden, validate_version
+from amtsweg.submissions.hooks import submission_received_run
+from amtsweg.submissions.models import Attachment, Draft, Submission
+from amtsweg.submissions.references import reference_new
+from amtsweg.submissions.tasks import render_receipt, send_confirmation
+from amtsweg.tenants.models import Authority, OrgUnit
+
+logger = logging.getLogger("amtsweg.submissions")
+
+REFERENCE_ATTEMPTS = 5
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SubmissionInvalid(Exception):
+    """The data do not pass the form's validation; ``errors`` says where and why (German)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different request."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(
+            _("Dieser Idempotenzschlüssel wurde schon für einen anderen Antrag verwendet (%(reference)s).")
+            % {"reference": submission.reference}
+        )
+        self.submission = submission
+
+
+@dataclass(frozen=True)
+class _Applicant:
+    user: Any
+    name: str
+    email: str
+
+
+def _is_account(actor: Any) -> bool:
+    return bool(actor is not None and getattr(actor, "is_authenticated", False))
+
+
+def draft_idempotency_key(draft_id: Any) -> str:
+    return f"draft:{draft_id}"
+
+
+def submission_for_draft(draft_id: Any) -> Submission | None:
+    """The submission made from the draft ``draft_id`` (also after the draft is gone), or ``None``."""
+    return Submission.objects.filter(idempotency_key=draft_idempotency_key(draft_id)).first()
+
+
+def request_fingerprint(*, form_key: str, municipality: str, data: Any) -> str:
+    """SHA-256 of a request's content in canonical JSON: the same body gives the same fingerprint."""
+    canonical = json.dumps(
+        {"form": form_key, "municipality": municipality, "data": data},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ---- applicant name and e-mail ------------------------------------------------------------------
+
+_FIRST_NAME = ("vorname", "vornamen", "rufname")
+_LAST_NAME = ("familienname", "nachname", "name")
+_EMAIL_KEYS = ("email", "e_mail", "emailadresse", "e_mail_adresse", "mail")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower().replace("-", "_").replace("ä", "ae"))
+
+
+def _first_value(spec: FormSpec, data: Any, wanted: tuple[str, ...]) -> str:
+    """The first text value in form order whose field key or name is one of ``wanted`` (not repeating)."""
+    targets = {_norm(w) for w in wanted}
+
+    def walk(group: GroupSpec, instance: Any) -> str:
+        if not isinstance(instance, dict):
+            return ""
+        for child in group.children:
+            value = instance.get(child.key)
+            element = child.element
+            if isinstance(element, GroupSpec):
+                if not child.repeating and (found := walk(element, value)):
+                    return found
+            elif (
+                isinstance(element, FieldSpec)
+                and element.datatype == "text"
+                and isinstance(value, str)
+                and value.strip()
+                and (_norm(element.key) in targets or _norm(element.name) in targets)
+            ):
+                return value.strip()
+        return ""
+
+    return walk(spec.root, data)
+
+
+def applicant_from_data(spec: FormSpec, data: Any) -> tuple[str, str]:
+    """Name and e-mail address of the applicant as entered in the form (best effort, may be empty)."""
+    first = _first_value(spec, data, _FIRST_NAME)
+    last = _first_value(spec, data, _LAST_NAME[:2]) or _first_value(spec, data, _LAST_NAME[2:])
+    name = " ".join(part for part in (first, last) if part)
+    email = _first_value(spec, data, _EMAIL_KEYS)
+    return name[:300], (email if _EMAIL.match(email) and len(email) <= 254 else "")
+
+
+def _applicant(spec: FormSpec, data: Any, user: Any, fallback_email: str = "") -> _Applicant:
+    name, email = applicant_from_data(spec, data)
+    if _is_account(user):
+        name = (user.get_full_name() or "").strip() or name
+        email = user.email or email
+    return _Applicant(user=user if _is_account(user) else None, name=name, email=email or fallback_email)
+
+
+# ---- the core -----------------------------------------------------------------------------------
+
+RESPONSIBILITY_CACHE_SECONDS = 10.0
+_responsibility_cache: dict[tuple[str, int, int], tuple[float, Authority | None, OrgUnit | None]] = {}
+_GENERATION_KEY = "amtsweg.submissions.cache-generation"
+
+
+def cache_generation() -> str:
+    """A token stored in Django's cache; clearing that cache (tests do before each test) empties the
+    in-process caches of this app too, so that no test sees records of another."""
+    return str(cache.get_or_set(_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None))
+
+
+def _responsible(
+    service: Service | None, municipality: Authority | None
+) -> tuple[Authority | None, OrgUnit | None]:
+    """Authority and org unit responsible for ``service`` in ``municipality`` (``None`` when unknown).
+
+    Resolved with ``catalog.selectors.responsibility_resolve`` and remembered per process for a few seconds:
+    under load the same pairs come again and again, and a changed rule applies to new submissions at most
+    ``RESPONSIBILITY_CACHE_SECONDS`` later (staff route a submission again if it ever matters).
+    """
+    if service is None or municipality is None:
+        return None, None
+    key = (cache_generation(), service.pk, municipality.pk)
+    now = time.monotonic()
+    cached = _responsibility_cache.get(key)
+    if cached is not None and now - cached[0] < RESPONSIBILITY_CACHE_SECONDS:
+        return cached[1], cached[2]
+    resolved = responsibility_resolve(service, municipality)
+    authority, org_unit = (resolved.authority, resolved.org_unit) if resolved is not None else (None, None)
+    if len(_responsibility_cache) > 10_000:
+        _responsibility_cache.clear()
+    _responsibility_cache[key] = (now, authority, org_unit)
+    return authority, org_unit
+
+
+def responsibility_cache_clear() -> None:
+    _responsibility_cache.clear()
+
+
+def _attachment_ids(spec: FormSpec, data: Any) -> set[str]:
+    """Every attachment id the data refer to (values of file fields, also in repeating groups)."""
+    ids: set[str] = set()
+
+    def walk(group: GroupSpec, instance: Any) -> None:
+        if not isinstance(instance, dict):
+            return
+        for child in group.children:
+            value = instance.get(child.key)
+            values = value if isinstance(value, list) else [value]
+            if isinstance(child.element, GroupSpec):
+                for item in values:
+                    walk(child.element, item)
+            elif child.element.datatype == "file":
+                ids.update(str(v) for v in values if isinstance(v, str) and v)
+
+    walk(spec.root, data)
+    return ids
+
+
+def _validated(version: FormVersion, data: Any, attachment_ids: set[str]) -> Any:
+    """The data to store (answers of hidden fields dropped); raises :class:`SubmissionInvalid`."""
+    spec = version.spec()
+    errors = validate_version(version, data)
+    unknown = sorted(_attachment_ids(spec, data) - attachment_ids)
+    if unknown:
+        errors = [
+            *errors,
+            FieldError(
+                path="",
+                message=_(
+                    "Eine angegebene Datei gehört nicht zu diesem Antrag. Bitte laden Sie sie erneut hoch."
+                ),
+            ),
+        ]
+    if errors:
+        raise SubmissionInvalid(errors)
+    return prune_hidden(spec, data)
+
+
+def _intake(
+    *,
+    form_version: FormVersion,
+    data: Any,
+    applicant: _Applicant,
+    municipality: Authority | None,
+    idempotency_key: str,
+    channel: str,
+    actor: Any,
+    source: str,
+    draft: Draft | None = None,
+) -> tuple[Submission, bool]:
+    """Store one submission (see the module docstring); returns it and whether it is new."""
+    form = form_version.form
+    service = form.service
+    authority, org_unit = _responsible(service, municipality)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        now = timezone.now()
+        submission = Submission(
+            reference=reference_new(now),
+            idempotency_key=idempotency_key,
+            form_version=form_version,
+            service=service,
+            applicant=applicant.user,
+            organisation=draft.organisation if draft is not None else None,
+            applicant_name=applicant.name,
+            applicant_email=applicant.email,
+            municipality=municipality,
+            authority=authority,
+            org_unit=org_unit,
+            data=data,
+            channel=channel,
+            submitted_at=now,
+        )
+        try:
+            with transaction.atomic():
+                submission.save(force_insert=True)
+                if draft is not None:
+                    Attachment.objects.filter(draft_id=draft.pk).update(draft=None, submission=submission)
+                    Draft.objects.filter(pk=draft.pk).delete()
+                render_receipt.enqueue(str(submission.pk))
+                send_confirmation.enqueue(str(submission.pk))
+                submission_received_run(submission)
+                audit_record(
+                    actor=actor,
+                    action="submission.received",
+                    obj=submission,
+                    changes={
+                        "form": form.key,
+                        "version": form_version.version,
+                        "channel": channel,
+                        "authority": authority.pk if authority else None,
+                        "org_unit": org_unit.pk if org_unit else None,
+                    },
+                    authority_id=authority.pk if authority else None,
+                    source=source,
+                )
+        except IntegrityError:
+            existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+            logger.info("Aktenzeichen %s schon vergeben, neuer Versuch", submission.reference)
+            continue
+        logger.debug("Antrag %s eingegangen (%s, %s)", submission.reference, form.key, channel)
+        return submission, True
+    raise RuntimeError("Kein freies Aktenzeichen nach mehreren Versuchen")  # pragma: no cover
+
+
+def submission_submit(*, draft: Draft, actor: Any, source: str = "", channel: str = "web") -> Submission:
+    """Submit ``draft``: validate, store the submission, move the uploads, delete the draft.
+
+    Raises :class:`SubmissionInvalid` (with the field errors, nothing written) when the data do not
+    pass the validation of the draft's form version. Calling it again for the same draft – even after
+    the draft is gone – returns the submission made the first time. The caller has checked that
+    ``actor`` may use the draft (its account, session or resume link).
+    """
+    existing = submission_for_draft(draft.pk)
+    if existing is not None:
+        return existing
+    if draft.applicant_id is not None and (not _is_account(actor) or actor.pk != draft.applicant_id):
+        raise PermissionDenied(_("Dieser Entwurf gehört zu einem anderen Konto."))
+    version = draft.form_version
+    spec = version.spec()
+    attachment_ids = {
+        str(pk) for pk in Attachment.objects.filter(draft_id=draft.pk).values_list("pk", flat=True)
+    }
+    data = _validated(version, draft.data, attachment_ids)
+    user = draft.applicant if draft.applicant_id is not None else actor
+    municipality = draft.municipality or (getattr(user, "municipality", None) if _is_account(user) else None)
+    submission, _created = _intake(
+        form_version=version,
+        data=data,
+        applicant=_applicant(spec, data, user, fallback_email=draft.email),
+        municipality=municipality,
+        idempotency_key=draft_idempotency_key(draft.pk),
+        channel=channel,
+        actor=actor,
+        source=source,
+        draft=draft,
+    )
+    return submission
+
+
+def submission_create(
+    *,
+    form_version: FormVersion,
+    data: Any,
+    applicant: Any,
+    municipality: Authority | None,
+    idempotency_key: str,
+    channel: str = Submission.Channel.API,
+    actor: Any = None,
+    source: str = "",
+) -> tuple[Submission, bool]:
+    """Store a submission that did not come from a draft (API). Returns it and whether it is new.
+
+    ``applicant`` is the logged-in account or ``None``; name and e-mail are then taken from the data.
+    Raises :class:`SubmissionInvalid` for invalid data (nothing written). With an idempotency key
+    that is already stored it returns the stored submission and ``False``; the caller compares the
+    content (:class:`IdempotencyConflict` is for the caller to raise when it differs).
+    """
+    # No look-up first: a repeated key is rare and runs into the unique constraint (one query less).
+    spec = form_version.spec()
+    data = _validated(form_version, data, set())
+    return _intake(
+        form_version=form_version,
+        data=data,
+        applicant=_applicant(spec, data, applicant),
+        municipality=municipality,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        actor=actor if actor is not None else applicant,
+        source=source,
+    )

@@ -1,0 +1,21 @@
+"""Addresses of the online application (``/antrag/…``)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from amtsweg.submissions import views, views_receipt
+
+app_name = "submissions"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("meine/", views.mine, name="mine"),
+    path("fortsetzen/<str:token>/", views.resume, name="resume"),
+    path("entwurf/<uuid:draft_id>/zusammenfassung/", views.summary, name="summary"),
+    path("entwurf/<uuid:draft_id>/absenden/", views.submit, name="submit"),
+    path("entwurf/<uuid:draft_id>/gespeichert/", views.saved, name="saved"),
+    path("entwurf/<uuid:draft_id>/loeschen/", views.delete, name="delete"),
+    path("entwurf/<uuid:draft_id>/<slug:step_key>/", views.step, name="step"),
+    path("eingang/<uuid:submission_id>/", views_receipt.receipt, name="receipt"),
+    path("eingang/<uuid:submission_id>/bestaetigung.pdf", views_receipt.receipt_pdf, name="receipt_pdf"),
+    path("demo-postausgang/", views_receipt.demo_outbox, name="demo_outbox"),
+    path("<slug:form_key>/", views.start, name="start"),
+]
