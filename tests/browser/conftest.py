@@ -164,12 +164,28 @@ def session(open_browser: Callable[..., BrowserSession]) -> BrowserSession:
 
 
 def _axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the current page with the WCAG 2.1 A/AA rules and return the violations."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(url=AXE_URL)
+    """Run axe-core on the current page with the WCAG 2.1 A/AA rules and return the violations.
+
+    A click on a link returns before the browser has swapped in the new document; when axe is injected
+    in that moment the document is gone or still empty. Then wait until the new page is loaded and run
+    again on it – the page a user ends up on is the one that is checked.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
     options = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
-    result = page.evaluate(f"async (tags) => await axe.run(document, {options})", WCAG_TAGS)
-    return list(result["violations"])
+    attempts = 3
+    for attempt in range(attempts):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.add_script_tag(url=AXE_URL)
+            result = page.evaluate(f"async (tags) => await axe.run(document, {options})", WCAG_TAGS)
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return list(result["violations"])
+    raise AssertionError("unreachable")
 
 
 def _describe(label: str, violations: list[dict[str, Any]]) -> str:

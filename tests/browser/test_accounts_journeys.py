@@ -89,10 +89,12 @@ def test_citizen_registers_confirms_logs_in_and_manages_the_account(
     assert page.get_by_text("Marktstraße 1").is_visible()
 
     page.get_by_role("link", name="E-Mail-Adresse ändern").click()
+    page.wait_for_url("**/konto/e-mail/")
     check("E-Mail-Adresse ändern")
 
     page.goto(session.url("/konto/"))
     page.get_by_role("link", name="Organisationskonto anlegen").click()
+    page.wait_for_url("**/konto/organisationen/neu/")
     check("Organisationskonto anlegen")
     page.get_by_label("Name der Organisation").fill("Bäckerei Beispiel GmbH")
     page.get_by_label("Straße und Hausnummer").fill("Marktstraße 3")
