@@ -9,12 +9,13 @@ must contain "bench"), migrates it, loads the demo data (with its forms) and sta
 1. **Intake through the API**: BENCH_CLIENTS concurrent clients POST complete, valid applications
    (the demo form "Anmeldung zur Hundesteuer", one dog) to /api/v1/formulare/hundesteuer-anmeldung/antraege,
    each with a new Idempotency-Key, for BENCH_DURATION seconds. Each request is validated against the form
-   version, routed (responsibility), stored with its reference number, two tasks (PDF, e-mail) and the audit
-   entry in one transaction. Only 201 answers count.
+   version, routed (responsibility), stored with its reference number, its case, the follow-up task
+   (receipt PDF and e-mail) and the audit entry in one transaction. Only 201 answers count.
 2. **Baseline: bare insert** of the same rows in the same database from the same number of concurrent
    connections (psycopg, no HTTP, no Django): one transaction per submission that copies a stored
-   submission row and its two task rows – once without and once with the audit entry and the update of the
-   audit chain head (what the audit log costs at the database level).
+   submission row, its task row, its case row and the case's first history row – once without and once
+   with the audit entry and the update of the audit chain head (what the audit log costs at the database
+   level).
 3. **Largest step**: GET of the step with the most fields of the form with the most fields, by concurrent
    clients with a session that may open it; p50/p95 latency.
 
@@ -269,13 +270,23 @@ def _copy_statement(columns: list[str], table: str, replaced: dict[str, str], ke
 
 
 def run_bare_insert(database_url: str, clients: int, seconds: float, *, with_audit: bool) -> Measured:
-    """Copy one API submission's rows (submission, two tasks, optionally audit) per transaction."""
+    """Copy one API submission's rows (submission, its task, its case with the first history entry,
+    optionally the audit entry) per transaction."""
     with psycopg.connect(database_url) as connection:
         submission_columns = _columns(connection, "submissions_submission")
         task_columns = _columns(connection, "django_tasks_database_dbtaskresult")
+        case_columns = _columns(connection, "cases_case")
+        event_columns = _columns(connection, "cases_caseevent")
         audit_columns = _columns(connection, "core_auditentry")
         template = connection.execute(
             "SELECT id FROM submissions_submission WHERE channel = 'api' ORDER BY submitted_at LIMIT 1"
+        ).fetchone()
+        case_template = connection.execute(
+            "SELECT id FROM cases_case WHERE submission_id = %s", (template[0] if template else None,)
+        ).fetchone()
+        event_template = connection.execute(
+            "SELECT id FROM cases_caseevent WHERE case_id = %s ORDER BY id LIMIT 1",
+            (case_template[0] if case_template else None,),
         ).fetchone()
         task_template = connection.execute(
             "SELECT id FROM django_tasks_database_dbtaskresult "
@@ -284,7 +295,7 @@ def run_bare_insert(database_url: str, clients: int, seconds: float, *, with_aud
         audit_template = connection.execute(
             "SELECT id FROM core_auditentry WHERE action = 'submission.received' LIMIT 1"
         ).fetchone()
-    if template is None or task_template is None or audit_template is None:
+    if None in (template, task_template, case_template, event_template, audit_template):
         harness.fail("Für die Vergleichsmessung fehlt ein gespeicherter Antrag aus der API-Messung.")
     insert_submission = _copy_statement(
         submission_columns,
@@ -301,6 +312,24 @@ def run_bare_insert(database_url: str, clients: int, seconds: float, *, with_aud
     )
     insert_task = _copy_statement(
         task_columns, "django_tasks_database_dbtaskresult", {"id": "%(id)s", "enqueued_at": "now()"}, "id"
+    )
+    insert_case = (
+        _copy_statement(
+            case_columns,
+            "cases_case",
+            {
+                "reference": "%(reference)s",
+                "submission_id": "%(submission)s",
+                "received_at": "now()",
+                "created_at": "now()",
+                "updated_at": "now()",
+            },
+            "id",
+        )
+        + " RETURNING id"
+    )
+    insert_event = _copy_statement(
+        event_columns, "cases_caseevent", {"case_id": "%(case)s", "at": "now()"}, "id"
     )
     insert_audit = _copy_statement(
         audit_columns,
@@ -333,8 +362,16 @@ def run_bare_insert(database_url: str, clients: int, seconds: float, *, with_aud
                             "template": template[0],
                         },
                     )
-                    for _ in range(2):
-                        connection.execute(insert_task, {"id": uuid.uuid4(), "template": task_template[0]})
+                    connection.execute(insert_task, {"id": uuid.uuid4(), "template": task_template[0]})
+                    case = connection.execute(
+                        insert_case,
+                        {
+                            "reference": f"BENCH-{new_id.hex[:20]}",
+                            "submission": new_id,
+                            "template": case_template[0],
+                        },
+                    ).fetchone()
+                    connection.execute(insert_event, {"case": case[0], "template": event_template[0]})
                     if with_audit:
                         head = connection.execute(
                             "SELECT last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE"
@@ -487,7 +524,7 @@ def _report(
             ("validation", "Validation against the form version (cached validator)"),
             ("responsibility", "Responsibility (cached 10 s per process)"),
             ("insert", "Insert of the submission, reference number, transaction"),
-            ("enqueue", "Enqueue of the two tasks (two inserts)"),
+            ("enqueue", "Enqueue of the follow-up task (one insert)"),
             ("hooks", "Handlers of other apps (e.g. the case for the submission)"),
             ("audit", "Audit entry (chain head locked, insert, update)"),
         )
@@ -527,7 +564,7 @@ its end (other work on the shared machine slows every figure down; compare the r
 
 Target ≥ {TARGET_PER_SECOND} submissions/s end to end on 2 cores: {verdict}. After the run the database
 held {stored[0]} API submissions, {stored[1]} queued tasks of them and {stored[2]} audit entries
-"submission.received" – two tasks and one audit entry per submission, none lost.
+"submission.received" – one task and one audit entry per submission, none lost.
 
 {workers_note}
 
@@ -549,15 +586,16 @@ data. {clients} closed-loop clients (Python threads, `http.client`) send
 show/require/check rules) and a fresh `Idempotency-Key`
 for {duration:.0f} s after a {WARMUP_SECONDS:.0f} s warm-up; only 201 answers count. Each request parses
 JSON, validates against the exact published form version (cached compiled validator), resolves the responsible
-office, and stores submission, two task rows and the audit entry in one transaction. The worker does not run
-during the measurement (the tasks stay queued). The load generator shares the cores with server and database,
-so the figures are lower bounds.
+office, and stores submission, follow-up task, case (routed, with deadlines and its first history entry)
+and the audit entry in one transaction. The worker does not run during the measurement (the tasks stay
+queued). The load generator shares the cores with server and database, so the figures are lower bounds.
 
 **Baseline.** The same rows inserted directly with psycopg from {clients} connections, one transaction per
-submission (copies of a stored submission and its two task rows): without and with the audit entry plus
-the locked update of the audit chain head. "vs. bare insert" divides by the bare insert without audit. The
-difference between the two baselines is what the hash-chained audit log costs in the database: its head row is
-locked until the commit, so all submissions commit one after the other.
+submission (copies of a stored submission, its task row, its case and the case's first history row):
+without and with the audit entry plus the locked update of the audit chain head. "vs. bare insert" divides
+by the bare insert without audit. The difference between the two baselines is what the hash-chained audit
+log costs in the database: its head row is locked until the commit, so all submissions commit one after
+the other.
 
 **Largest step.** `GET` of the step with the most fields of the published form with the most fields,
 {clients} clients, same duration, with a session that may open the draft (all steps marked done).

@@ -150,6 +150,8 @@ class Case(TimeStampedModel):
     service = models.ForeignKey(
         Service, verbose_name=_("Leistung"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The foreign keys that lead one of the composite indexes below get no index of their own: every
+    # intake inserts a case, and each index is written on every insert.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Konto der antragstellenden Person"),
@@ -157,9 +159,14 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cases",
+        db_index=False,  # case_applicant_idx
     )
     authority = models.ForeignKey(
-        Authority, verbose_name=_("Behörde"), on_delete=models.PROTECT, related_name="cases"
+        Authority,
+        verbose_name=_("Behörde"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # case_authority_inbox_idx
     )
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -168,6 +175,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # case_unit_inbox_idx
     )
     status_model = models.CharField(
         _("Statusmodell"), max_length=20, choices=StatusModel.choices, default=StatusModel.ANTRAG
@@ -180,6 +188,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+        db_index=False,  # case_assignee_idx
     )
     routing_rule = models.ForeignKey(
         RoutingRule,
@@ -234,7 +243,13 @@ class CaseEvent(models.Model):
         DEADLINE = "deadline", _("Frist geändert")
         ANONYMISED = "anonymised", _("anonymisiert")
 
-    case = models.ForeignKey(Case, verbose_name=_("Vorgang"), on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("Vorgang"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # case_event_idx leads with the case
+    )
     type = models.CharField(_("Art"), max_length=20, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,6 +29,7 @@ from django.db.models import Q
 
 from amtsweg.cases.models import RoutingRule
 from amtsweg.catalog.selectors import kreis
+from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.conditions import holds
 from amtsweg.forms.spec import GroupSpec
 from amtsweg.submissions.models import Submission
@@ -76,27 +77,42 @@ def triage_unit(authority: Authority) -> OrgUnit | None:
     return None
 
 
+_rules: TTLMemo[list[RoutingRule]] = TTLMemo("Verteilregeln", seconds=10.0)
+
+
+def _candidate_rules(owners: list[int], submission: Submission) -> list[RoutingRule]:
+    """The active rules of ``owners`` that may apply to ``submission``'s service and municipality.
+
+    In rule order, with their targets loaded. Read on every intake, so they are kept for ten seconds
+    per process (:class:`~amtsweg.core.memo.TTLMemo`): a rule saved in another process applies to new
+    cases at most that much later; the process that saves it clears the memo at once.
+    """
+
+    def load() -> list[RoutingRule]:
+        return list(
+            RoutingRule.objects.filter(authority_id__in=owners, is_active=True)
+            .filter(Q(service__isnull=True) | Q(service_id=submission.service_id))
+            .filter(Q(municipality__isnull=True) | Q(municipality_id=submission.municipality_id))
+            .select_related("target_authority", "target_org_unit")
+            .order_by("position", "id")
+        )
+
+    return _rules.get((tuple(owners), submission.service_id, submission.municipality_id), load)
+
+
+def rules_memo_clear() -> None:
+    _rules.clear()
+
+
 def route(submission: Submission) -> Route:
     """The authority and org unit a new case of ``submission`` goes to (see the module docstring)."""
     owners = _rule_owners(submission)
-    # One small query for the candidate rules (this runs in every intake transaction); the target
-    # authority and unit are loaded only for the rule that wins.
-    candidates = (
-        RoutingRule.objects.filter(authority_id__in=owners, is_active=True)
-        .filter(Q(service__isnull=True) | Q(service_id=submission.service_id))
-        .filter(Q(municipality__isnull=True) | Q(municipality_id=submission.municipality_id))
-        .only("id", "authority_id", "position", "is_active", "service_id", "municipality_id", "condition")
-        .order_by("position", "id")
-    )
     by_owner: dict[int, list[RoutingRule]] = {}
-    for rule in candidates:
+    for rule in _candidate_rules(owners, submission):
         by_owner.setdefault(rule.authority_id, []).append(rule)
     for owner in owners:
         for rule in by_owner.get(owner, []):
             if rule_matches(rule, submission):
-                rule = RoutingRule.objects.select_related("target_authority", "target_org_unit").get(
-                    pk=rule.pk
-                )
                 unit = rule.target_org_unit or triage_unit(rule.target_authority)
                 return Route(rule.target_authority, unit, rule, "rule")
     if submission.authority is not None:

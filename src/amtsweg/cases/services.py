@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -45,11 +44,11 @@ from amtsweg.cases.models import (
     ServiceCaseSettings,
     Status,
 )
-from amtsweg.cases.routing import route
+from amtsweg.cases.routing import route, rules_memo_clear
 from amtsweg.core.audit import audit_record
+from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.spec import CONDITION_OPS
 from amtsweg.submissions.models import Submission
-from amtsweg.submissions.services import cache_generation
 from amtsweg.submissions.uploads import ALLOWED_KINDS, allowed_types_label, clean_file_name, max_file_bytes
 from amtsweg.tenants.models import OrgUnit
 
@@ -81,31 +80,28 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-SETTINGS_CACHE_SECONDS = 10.0
-_settings_cache: dict[tuple[str, int], tuple[float, ServiceCaseSettings | None]] = {}
+_settings_memo: TTLMemo[ServiceCaseSettings | None] = TTLMemo(
+    "Vorgangseinstellungen je Leistung", seconds=10.0
+)
 
 
 def settings_for(service: Any, *, cached: bool = False) -> ServiceCaseSettings:
     """The case settings of ``service`` (unsaved defaults when it has none).
 
     The intake reads them for every new case and passes ``cached=True``: they are then kept for a few
-    seconds per process (like the intake's responsibility cache), so a change made elsewhere reaches
-    new cases within ``SETTINGS_CACHE_SECONDS``; ``case_config_save`` empties the cache at once.
+    seconds per process (:class:`~amtsweg.core.memo.TTLMemo`, like the intake's responsibility), so a
+    change made elsewhere reaches new cases within ten seconds; ``case_config_save`` empties the memo at
+    once.
     """
     if service is None:
         return ServiceCaseSettings(service=None)
-    if not cached:
+    if cached:
+        found = _settings_memo.get(
+            service.pk, lambda: ServiceCaseSettings.objects.filter(service=service).first()
+        )
+    else:
         found = ServiceCaseSettings.objects.filter(service=service).first()
-        return found if found is not None else ServiceCaseSettings(service=service)
-    key = (cache_generation(), service.pk)
-    now = time.monotonic()
-    entry = _settings_cache.get(key)
-    if entry is None or now - entry[0] >= SETTINGS_CACHE_SECONDS:
-        if len(_settings_cache) > 10_000:
-            _settings_cache.clear()
-        entry = (now, ServiceCaseSettings.objects.filter(service=service).first())
-        _settings_cache[key] = entry
-    return entry[1] if entry[1] is not None else ServiceCaseSettings(service=service)
+    return found if found is not None else ServiceCaseSettings(service=service)
 
 
 def retention_years(case: Case) -> int:
@@ -673,6 +669,8 @@ def routing_rule_save(*, actor: Any, rule: RoutingRule, source: str = "") -> Rou
             authority_id=rule.authority_id,
             source=source,
         )
+        transaction.on_commit(rules_memo_clear)
+    rules_memo_clear()
     return rule
 
 
@@ -690,6 +688,8 @@ def routing_rule_delete(*, actor: Any, rule: RoutingRule, source: str = "") -> N
             source=source,
         )
         rule.delete()
+        transaction.on_commit(rules_memo_clear)
+    rules_memo_clear()
 
 
 def case_config_save(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, source: str = "") -> Any:
@@ -706,7 +706,7 @@ def case_config_save(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, s
             authority_id=authority_id,
             source=source,
         )
-    _settings_cache.clear()
+    _settings_memo.clear()
     return obj
 
 
@@ -722,4 +722,4 @@ def case_config_delete(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate,
             source=source,
         )
         obj.delete()
-    _settings_cache.clear()
+    _settings_memo.clear()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -33,9 +32,10 @@ from ninja.utils import check_csrf
 
 from amtsweg.api import api
 from amtsweg.core.audit import request_source
+from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.models import FormVersion
 from amtsweg.submissions.models import Submission
-from amtsweg.submissions.services import SubmissionInvalid, cache_generation, submission_create
+from amtsweg.submissions.services import SubmissionInvalid, submission_create
 from amtsweg.tenants.models import Authority
 
 router = Router(tags=["Anträge"])
@@ -76,8 +76,8 @@ class SubmissionOut(Schema):
 
 # ---- small in-process caches: published versions and municipalities change rarely ---------------
 
-_versions: dict[tuple[str, str], tuple[float, FormVersion | None]] = {}
-_municipalities: dict[tuple[str, str], tuple[float, Authority | None]] = {}
+_versions: TTLMemo[FormVersion | None] = TTLMemo("veröffentlichte Formularversion", seconds=CACHE_SECONDS)
+_municipalities: TTLMemo[Authority | None] = TTLMemo("Gemeinde nach AGS", seconds=CACHE_SECONDS)
 
 
 def published_version(form_key: str) -> FormVersion | None:
@@ -86,37 +86,27 @@ def published_version(form_key: str) -> FormVersion | None:
     A version never changes once published, so the cached instance (and its parsed spec and compiled
     validator) stay valid; a newly published version is used at most ``CACHE_SECONDS`` later.
     """
-    now = time.monotonic()
-    key = (cache_generation(), form_key)
-    cached = _versions.get(key)
-    if cached is not None and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    version = (
-        FormVersion.objects.select_related("form", "form__service")
-        .filter(form__key=form_key, status=FormVersion.Status.PUBLISHED)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-    if version is not None:
-        version.spec()  # parse once, here, not in every request
-    if len(_versions) > 1000:
-        _versions.clear()
-    _versions[key] = (now, version)
-    return version
+
+    def load() -> FormVersion | None:
+        version = (
+            FormVersion.objects.select_related("form", "form__service")
+            .filter(form__key=form_key, status=FormVersion.Status.PUBLISHED)
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+        if version is not None:
+            version.spec()  # parse once, here, not in every request
+        return version
+
+    return _versions.get(form_key, load)
 
 
 def municipality_by_ags(ags: str) -> Authority | None:
-    now = time.monotonic()
-    key = (cache_generation(), ags)
-    cached = _municipalities.get(key)
-    if cached is not None and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    found = Authority.objects.filter(ags=ags).first()
-    municipality = found if found is not None and found.is_municipality else None
-    if len(_municipalities) > 1000:
-        _municipalities.clear()
-    _municipalities[key] = (now, municipality)
-    return municipality
+    def load() -> Authority | None:
+        found = Authority.objects.filter(ags=ags).first()
+        return found if found is not None and found.is_municipality else None
+
+    return _municipalities.get(ags, load)
 
 
 def caches_clear() -> None:

@@ -124,6 +124,7 @@ class Submission(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="submissions",
+        db_index=False,  # submission_unit_idx leads with the authority
     )
     org_unit = models.ForeignKey(
         OrgUnit,

@@ -5,8 +5,9 @@
 1. validate the data against the **exact form version** (nothing is written when it fails);
 2. find the responsible authority and org unit (``catalog.selectors.responsibility_resolve``);
 3. in one ``transaction.atomic()``: insert the submission with a fresh reference number and the
-   idempotency key, move the draft's attachments to it, delete the draft, enqueue the receipt PDF and the
-   confirmation e-mail (the task rows are committed with the data, decision 0002), run the handlers other
+   idempotency key, move the draft's attachments to it, delete the draft, enqueue one follow-up task –
+   the confirmation e-mail, which renders the receipt PDF first, or only the PDF when there is no e-mail
+   address (the task row is committed with the data, decision 0002) –, run the handlers other
    apps registered in :mod:`amtsweg.submissions.hooks` (e.g. the case) and, last, append the
    audit entry – the audit chain locks its head row until the commit, so it goes last to hold the lock
    as briefly as possible.
@@ -23,12 +24,9 @@ import hashlib
 import json
 import logging
 import re
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,6 +35,7 @@ from django.utils.translation import gettext as _
 from amtsweg.catalog.models import Service
 from amtsweg.catalog.selectors import responsibility_resolve
 from amtsweg.core.audit import audit_record
+from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.models import FormVersion
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
 from amtsweg.forms.validation import FieldError, prune_hidden, validate_version
@@ -158,15 +157,7 @@ def _applicant(spec: FormSpec, data: Any, user: Any, fallback_email: str = "") -
 
 # ---- the core -----------------------------------------------------------------------------------
 
-RESPONSIBILITY_CACHE_SECONDS = 10.0
-_responsibility_cache: dict[tuple[str, int, int], tuple[float, Authority | None, OrgUnit | None]] = {}
-_GENERATION_KEY = "amtsweg.submissions.cache-generation"
-
-
-def cache_generation() -> str:
-    """A token stored in Django's cache; clearing that cache (tests do before each test) empties the
-    in-process caches of this app too, so that no test sees records of another."""
-    return str(cache.get_or_set(_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None))
+_responsibility: TTLMemo[tuple[Authority | None, OrgUnit | None]] = TTLMemo("Zuständigkeit", seconds=10.0)
 
 
 def _responsible(
@@ -174,27 +165,19 @@ def _responsible(
 ) -> tuple[Authority | None, OrgUnit | None]:
     """Authority and org unit responsible for ``service`` in ``municipality`` (``None`` when unknown).
 
-    Resolved with ``catalog.selectors.responsibility_resolve`` and remembered per process for a few seconds:
-    under load the same pairs come again and again, and a changed rule applies to new submissions at most
-    ``RESPONSIBILITY_CACHE_SECONDS`` later (staff route a submission again if it ever matters).
+    Resolved with ``catalog.selectors.responsibility_resolve`` and remembered per process for a few seconds
+    (:class:`~amtsweg.core.memo.TTLMemo`): under load the same pairs come again and again, and a changed
+    rule applies to new submissions at most ten seconds later (staff route a submission again if it ever
+    matters).
     """
     if service is None or municipality is None:
         return None, None
-    key = (cache_generation(), service.pk, municipality.pk)
-    now = time.monotonic()
-    cached = _responsibility_cache.get(key)
-    if cached is not None and now - cached[0] < RESPONSIBILITY_CACHE_SECONDS:
-        return cached[1], cached[2]
-    resolved = responsibility_resolve(service, municipality)
-    authority, org_unit = (resolved.authority, resolved.org_unit) if resolved is not None else (None, None)
-    if len(_responsibility_cache) > 10_000:
-        _responsibility_cache.clear()
-    _responsibility_cache[key] = (now, authority, org_unit)
-    return authority, org_unit
 
+    def load() -> tuple[Authority | None, OrgUnit | None]:
+        resolved = responsibility_resolve(service, municipality)
+        return (resolved.authority, resolved.org_unit) if resolved is not None else (None, None)
 
-def responsibility_cache_clear() -> None:
-    _responsibility_cache.clear()
+    return _responsibility.get((service.pk, municipality.pk), load)
 
 
 def _attachment_ids(spec: FormSpec, data: Any) -> set[str]:
@@ -277,8 +260,10 @@ def _intake(
                 if draft is not None:
                     Attachment.objects.filter(draft_id=draft.pk).update(draft=None, submission=submission)
                     Draft.objects.filter(pk=draft.pk).delete()
-                render_receipt.enqueue(str(submission.pk))
-                send_confirmation.enqueue(str(submission.pk))
+                # One follow-up task: the e-mail task renders the receipt PDF before it sends it; without
+                # an e-mail address only the PDF is made. (One row less in the intake transaction.)
+                followup = send_confirmation if applicant.email else render_receipt
+                followup.enqueue(str(submission.pk))
                 submission_received_run(submission)
                 audit_record(
                     actor=actor,

@@ -1,10 +1,10 @@
 """Follow-up work of a submission, run by ``amtsweg worker``: the receipt PDF and the confirmation e-mail.
 
-Both are enqueued by ``services._intake`` in the transaction that stores the submission, so they exist
-exactly when the submission does. Both are idempotent: the PDF is rendered only while none is stored, the
-e-mail is sent only while ``receipt_emailed_at`` is empty; running a task twice does nothing the second
-time. The e-mail task renders the PDF itself when its task has not run yet, so the order of the two does
-not matter.
+``services._intake`` enqueues one of them in the transaction that stores the submission, so it exists
+exactly when the submission does: ``send_confirmation`` when there is an e-mail address (it renders the PDF
+first and attaches it), else ``render_receipt``. Both are idempotent: the PDF is rendered only while none
+is stored, the e-mail is sent only while ``receipt_emailed_at`` is empty; running a task twice does nothing
+the second time, and running both (staff may queue them again) in any order is fine too.
 
 Retries: django-tasks-db does not retry a failed task by itself (it marks it failed). A transient error
 (``OSError``: storage, SMTP – ``smtplib.SMTPException`` is one) therefore enqueues the next attempt with a

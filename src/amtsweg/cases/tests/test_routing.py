@@ -126,3 +126,36 @@ def test_routing_rules_are_saved_by_the_authoritys_fachadministration_only(cw: C
         routing_rule_save(actor=admin, rule=rule)
     rule.target_authority = cw.base.town
     assert routing_rule_save(actor=admin, rule=rule).pk is not None
+
+
+@pytest.mark.django_db
+def test_a_saved_or_deleted_rule_applies_to_the_next_case_at_once(cw: CaseWorld) -> None:
+    from amtsweg.cases.services import routing_rule_delete, routing_rule_save
+
+    admin = staff_create("fa-duelmen", cw.base.town, "fachadministration")
+    assert cw.case().org_unit == cw.base.steueramt  # the rules of Dülmen are now remembered (none)
+    rule = routing_rule_save(
+        actor=admin,
+        rule=RoutingRule(
+            authority=cw.base.town, name="R", target_authority=cw.base.town, target_org_unit=cw.ordnungsamt
+        ),
+    )
+    assert cw.case().org_unit == cw.ordnungsamt
+    routing_rule_delete(actor=admin, rule=rule)
+    assert cw.case().org_unit == cw.base.steueramt
+
+
+@pytest.mark.django_db
+def test_a_rule_saved_by_another_process_applies_within_ten_seconds(
+    cw: CaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from amtsweg.core import memo
+
+    clock = [1000.0]
+    monkeypatch.setattr(memo.time, "monotonic", lambda: clock[0])
+    assert cw.case().org_unit == cw.base.steueramt
+    _rule(cw, 10, target_org_unit=cw.ordnungsamt)  # written straight to the database, as elsewhere
+    clock[0] += 5
+    assert cw.case().org_unit == cw.base.steueramt
+    clock[0] += 5
+    assert cw.case().org_unit == cw.ordnungsamt

@@ -72,10 +72,8 @@ def test_submit_stores_routes_moves_files_deletes_draft_queues_tasks_and_audits(
     attachment.refresh_from_db()
     assert (attachment.submission_id, attachment.draft_id) == (submission.pk, None)
     assert not Draft.objects.filter(pk=draft.pk).exists()
-    assert _task_paths() == [
-        "amtsweg.submissions.tasks.render_receipt",
-        "amtsweg.submissions.tasks.send_confirmation",
-    ]
+    # One follow-up task: the e-mail task renders the receipt PDF first, then sends it with the PDF.
+    assert _task_paths() == ["amtsweg.submissions.tasks.send_confirmation"]
     entry = AuditEntry.objects.order_by("-id").first()
     assert AuditEntry.objects.count() == audit_before + 1
     assert entry is not None
@@ -95,6 +93,15 @@ def test_account_name_and_address_win_over_the_form(world: World) -> None:
         "Erika Mustermann",
         "erika@example.org",
     )
+
+
+@pytest.mark.django_db
+def test_without_an_email_address_only_the_receipt_pdf_is_queued(world: World) -> None:
+    DBTaskResult.objects.all().delete()
+    data = valid_data(antragsteller={"vorname": "Jürgen", "familienname": "Müller-Lüdenscheidt"})
+    submission = submission_submit(draft=world.draft(data=data), actor=None)
+    assert submission.applicant_email == ""
+    assert _task_paths() == ["amtsweg.submissions.tasks.render_receipt"]
 
 
 @pytest.mark.django_db
@@ -140,9 +147,9 @@ def test_a_failure_after_the_insert_leaves_nothing_behind(
     DBTaskResult.objects.all().delete()
 
     def broken_audit(**kwargs: Any) -> None:
-        # By now the submission row, the moved attachments and both task rows are written.
+        # By now the submission row, the moved attachments and the task row are written.
         assert Submission.objects.filter(idempotency_key=f"draft:{draft.pk}").exists()
-        assert DBTaskResult.objects.count() == 2
+        assert DBTaskResult.objects.count() == 1
         raise RuntimeError("Protokoll nicht erreichbar")
 
     monkeypatch.setattr(services, "audit_record", broken_audit)
@@ -212,7 +219,7 @@ def test_concurrent_submits_of_one_draft_create_exactly_one_submission() -> None
     assert errors == []
     assert len(set(results)) == 1
     assert Submission.objects.count() == 1
-    assert DBTaskResult.objects.filter(task_path__startswith="amtsweg.submissions.tasks").count() == 2
+    assert DBTaskResult.objects.filter(task_path__startswith="amtsweg.submissions.tasks").count() == 1
     assert list(audit_verify_chain()) == []
 
 
