@@ -359,6 +359,11 @@ AMTSWEG_KREIS_AGS = env(
     "AGS of the Kreis this installation serves; the portal lists its municipalities.",
 )
 AMTSWEG_SITE_NAME = env("AMTSWEG_SITE_NAME", "Amtsweg Kreis Coesfeld", "Name shown in the page header.")
+AMTSWEG_PUBLIC_URL = env(
+    "AMTSWEG_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Address of the portal as citizens reach it, for links in e-mails sent by the worker.",
+).rstrip("/")
 AMTSWEG_SEARCH_RESULTS = int(env("AMTSWEG_SEARCH_RESULTS", "20", "Maximum search results per page."))
 AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
     "AMTSWEG_ASSISTANT_EMBEDDING_MODEL",
@@ -506,6 +511,13 @@ AMTSWEG_STRATEGY_REMINDER_DAYS = sorted(
         )
     },
     reverse=True,
+)
+AMTSWEG_APPLICANT_LINK_DAYS = int(
+    env(
+        "AMTSWEG_APPLICANT_LINK_DAYS",
+        "60",
+        "Days the access link in a notification e-mail opens a case of an applicant without an account.",
+    )
 )
 AMTSWEG_CASE_RETENTION_YEARS = int(
     env(

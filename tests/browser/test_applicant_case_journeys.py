@@ -131,5 +131,55 @@ def test_applicant_answers_and_withdraws(
     expect(page.locator("section[aria-labelledby=stand]")).to_contain_text("Zurückgezogen")
     expect(page.get_by_role("button", name="Nachricht senden")).to_have_count(0)
     check("Antragsseite zurückgezogen")
+
+    # Without an account: the personal link from the e-mail opens the case in a fresh browser session.
+    guest_case = _guest_case()
+    from amtsweg.cases.guest import link_path
+
+    visitor = open_browser(java_script_enabled=javascript).page
+    visitor.goto(session.base_url + link_path(guest_case))
+    visitor.wait_for_url(re.compile(rf".*/vorgaenge/mein/{guest_case.reference}/$"))
+    expect(visitor.locator("section[aria-labelledby=nachrichten]")).to_contain_text("Hausnummer")
+    expect(visitor.get_by_text("persönlichen Link")).to_be_visible()
+    if javascript and (found := axe_check(visitor, "Antragsseite über den Link")):
+        problems.append(found)
+    visitor.get_by_label("Ihre Nachricht").fill("Kirchstraße 4.")
+    visitor.get_by_role("button", name="Nachricht senden").click()
+    expect(visitor.locator("section[aria-labelledby=nachrichten]")).to_contain_text("Kirchstraße 4.")
+    visitor.goto(session.base_url + "/vorgaenge/zugang/kein-gueltiger-link/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(
+        "Der Antrag lässt sich mit diesem Link nicht öffnen"
+    )
+    if javascript and (found := axe_check(visitor, "Link ungültig")):
+        problems.append(found)
     assert not problems, "\n\n".join(problems)
     assert not session.csp_errors
+
+
+def _guest_case() -> Any:
+    """A case of someone who applied without an account, with a question from the caseworker."""
+    from amtsweg.cases.models import Case
+    from amtsweg.cases.services import case_message_send
+    from amtsweg.forms.models import FormVersion
+    from amtsweg.submissions.services import submission_create
+    from amtsweg.tenants.models import Authority
+
+    version = FormVersion.objects.get(form__key="anliegen", status="veroeffentlicht")
+    data = {
+        "thema": "schaden",
+        "betreff": "Schlagloch",
+        "nachricht": "Vor meinem Haus ist ein tiefes Schlagloch.",
+        "ort_schaden": "Kirchstraße",
+        "kontakt": {"name": "Heinz Beispiel", "email": "heinz@example.org", "antwortweg": "email"},
+    }
+    submission, _new = submission_create(
+        form_version=version,
+        data=data,
+        applicant=None,
+        municipality=Authority.objects.get(slug="senden"),
+        idempotency_key="journey:anliegen-ohne-konto",
+        channel="web",
+    )
+    case = Case.objects.get(submission=submission)
+    case_message_send(actor=None, case=case, text="Vor welcher Hausnummer genau?")
+    return case

@@ -91,7 +91,8 @@ class User(AbstractUser):
 
 
 class LoginAttempt(models.Model):
-    """One failed attempt (login or reset request), kept for the rate-limit window.
+    """One failed attempt (login) or one sent link (password reset, resume link of a draft), kept for the
+    rate-limit window.
 
     Stored in the database so that several application servers share the count. ``key`` is a
     keyed hash of the login name or IP address: the table never holds the address typed in.
@@ -102,6 +103,8 @@ class LoginAttempt(models.Model):
         IP = "ip", _("IP-Adresse")
         RESET_ACCOUNT = "reset-konto", _("Passwort vergessen (Konto)")
         RESET_IP = "reset-ip", _("Passwort vergessen (IP-Adresse)")
+        RESUME_ADDRESS = "fortsetzen-adresse", _("Link zum Fortsetzen (E-Mail-Adresse)")
+        RESUME_IP = "fortsetzen-ip", _("Link zum Fortsetzen (IP-Adresse)")
 
     scope = models.CharField(_("Bereich"), max_length=20, choices=Scope.choices)
     key = models.CharField(_("Schlüssel"), max_length=64)

@@ -180,6 +180,20 @@ def _attempts_record(rules: list[ThrottleRule]) -> None:
     )
 
 
+def resume_link_allowance_take(*, email: str, ip: str) -> bool:
+    """May one more resume link of a draft be e-mailed to ``email`` at the request of ``ip``? Records it
+    when yes. At most 3 per address and ``AMTSWEG_LOGIN_MAX_FAILURES_IP`` per client address within
+    ``AMTSWEG_LOGIN_WINDOW_MINUTES`` – so nobody can flood someone else's mailbox through the form."""
+    rules = [
+        ThrottleRule(LoginAttempt.Scope.RESUME_ADDRESS, email, 3),
+        ThrottleRule(LoginAttempt.Scope.RESUME_IP, ip, settings.AMTSWEG_LOGIN_MAX_FAILURES_IP),
+    ]
+    if _throttled(rules):
+        return False
+    _attempts_record(rules)
+    return True
+
+
 def _throttle_message() -> str:
     return _(
         "Zu viele Versuche in kurzer Zeit. Aus Sicherheitsgründen ist die Anmeldung vorübergehend gesperrt. "

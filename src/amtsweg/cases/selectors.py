@@ -124,6 +124,29 @@ def case_for_applicant(user: Any, reference: str) -> Case | None:
     return cases_of_applicant(user).filter(reference=reference).first()
 
 
+def case_for_link_holder(case_ids: list[int], reference: str) -> Case | None:
+    """The case ``reference`` if this session opened its access link (a case without an account that is
+    not anonymised; see :mod:`amtsweg.cases.guest`), else ``None``."""
+    if not case_ids:
+        return None
+    return (
+        Case.objects.filter(
+            pk__in=case_ids, reference=reference, applicant__isnull=True, anonymised_at__isnull=True
+        )
+        .select_related("service", "authority", "org_unit")
+        .first()
+    )
+
+
+def case_openable_by_link(case_id: int) -> Case | None:
+    """The case an access link names, if it can be opened that way (no account, not anonymised)."""
+    return (
+        Case.objects.filter(pk=case_id, applicant__isnull=True, anonymised_at__isnull=True)
+        .only("pk", "reference")
+        .first()
+    )
+
+
 def messages_for_applicant(case: Case) -> QuerySet[CaseMessage]:
     return case.messages.prefetch_related("documents").order_by("created_at", "id")
 

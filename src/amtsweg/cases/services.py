@@ -30,6 +30,7 @@ from amtsweg.access.permissions import (
     require,
 )
 from amtsweg.cases import deadlines, states
+from amtsweg.cases.guest import is_guest_of
 from amtsweg.cases.models import (
     Case,
     CaseDocument,
@@ -175,9 +176,17 @@ def _actor_side(actor: Any, case: Case) -> str | None:
         return "system"
     if can_work_case(actor, case):
         return states.STAFF
-    if getattr(actor, "is_authenticated", False) and case.applicant_id == actor.pk:
+    if _is_applicant(actor, case):
         return states.APPLICANT
     return None
+
+
+def _is_applicant(actor: Any, case: Case) -> bool:
+    """The account that owns ``case``, or – for a case without an account – the holder of its access
+    link (:mod:`amtsweg.cases.guest`)."""
+    if getattr(actor, "is_authenticated", False):
+        return bool(case.applicant_id is not None and case.applicant_id == actor.pk)
+    return is_guest_of(actor, case)
 
 
 def allowed_steps(actor: Any, case: Case) -> list[states.Step]:
@@ -527,7 +536,7 @@ def case_reply(
     *, actor: Any, case: Case, text: str, files: Iterable[Any] = (), source: str = ""
 ) -> CaseMessage:
     """The applicant writes to the caseworker (with attachments) while the case is open."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or case.applicant_id != actor.pk:
+    if actor is None or not _is_applicant(actor, case):
         raise PermissionDenied(_("Dieser Antrag gehört zu einem anderen Konto."))
     if not case.is_open:
         raise ValidationError(
@@ -546,7 +555,7 @@ def case_reply(
 
 def case_messages_mark_read(*, actor: Any, case: Case) -> int:
     """Mark the messages addressed to ``actor`` as read (applicant: the staff's; staff: the applicant's)."""
-    if actor is not None and getattr(actor, "is_authenticated", False) and case.applicant_id == actor.pk:
+    if actor is not None and _is_applicant(actor, case):
         direction = CaseMessage.Direction.TO_APPLICANT
     elif can_view_case(actor, case.authority_id, case.org_unit_id):
         direction = CaseMessage.Direction.FROM_APPLICANT

@@ -2,7 +2,8 @@
 
 * :func:`notify_applicant` / :func:`notify_applicant_letter`: "Sie haben eine neue Nachricht" to the
   applicant – no personal data, no content, no reference number in the e-mail; the applicant reads it
-  after logging in. Enqueued in the transaction that stores the message (decision 0002).
+  after logging in, or – without an account – through the personal access link in the e-mail.
+  Enqueued in the transaction that stores the message (decision 0002).
 * :func:`deadline_summary_task`: daily summary of overdue and soon-due cases to team leads (counts per
   org unit only).
 * :func:`retention_task`: daily retention run (:mod:`amtsweg.cases.retention`).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +21,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amtsweg.cases.guest import link_path
 from amtsweg.cases.models import CaseMessage, DecisionLetter
 
 logger = logging.getLogger("amtsweg.cases")
@@ -32,14 +35,31 @@ def _recipient(case: object) -> str:
     ) or submission.applicant_email
 
 
-def _notice(to: str) -> None:
+def _notice(case: Any, to: str) -> None:
+    """ "Sie haben eine neue Nachricht" – with the way to read it: "Meine Anträge" for an account, else a
+    personal access link (:mod:`amtsweg.cases.guest`)."""
     subject = _("Sie haben eine neue Nachricht")
-    body = _(
-        "Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.\n"
-        "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen.\n\n"
-        "Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.\n\n"
-        "Diese E-Mail wurde automatisch erstellt."
-    ) % {"site": settings.AMTSWEG_SITE_NAME}
+    if case.applicant_id is None:
+        way = _(
+            "Über diesen persönlichen Link können Sie sie lesen und antworten "
+            "(er gilt %(days)s Tage, geben Sie ihn nicht weiter):\n%(link)s"
+        ) % {
+            "days": settings.AMTSWEG_APPLICANT_LINK_DAYS,
+            "link": settings.AMTSWEG_PUBLIC_URL + link_path(case),
+        }
+    else:
+        way = _("Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen.") % {
+            "site": settings.AMTSWEG_SITE_NAME
+        }
+    body = (
+        _("Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.")
+        + "\n"
+        + way
+        + "\n\n"
+        + _("Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.")
+        + "\n\n"
+        + _("Diese E-Mail wurde automatisch erstellt.")
+    )
     send_mail(subject, body, None, [to])
 
 
@@ -55,7 +75,7 @@ def notify_applicant(message_id: int) -> str:
     to = _recipient(message.case)
     if not to:
         return "keine E-Mail-Adresse"
-    _notice(to)
+    _notice(message.case, to)
     return "gesendet"
 
 
@@ -71,7 +91,7 @@ def notify_applicant_letter(letter_id: str) -> str:
     to = _recipient(letter.case)
     if not to:
         return "keine E-Mail-Adresse"
-    _notice(to)
+    _notice(letter.case, to)
     return "gesendet"
 
 

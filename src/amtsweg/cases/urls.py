@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # the applicant's side (views_applicant.py)
+    path("zugang/<str:token>/", views_applicant.applicant_link, name="applicant_link"),
     path("mein/<str:reference>/", views_applicant.applicant_case, name="applicant_case"),
     path("mein/<str:reference>/antworten/", views_applicant.applicant_reply, name="applicant_reply"),
     path(

@@ -1,12 +1,20 @@
 """The applicant's pages of a case (``/vorgaenge/mein/<Aktenzeichen>/``): status, messages, reply with
-attachments, withdrawal, decision letters. Only the owner's account sees them; everyone else gets 404."""
+attachments, withdrawal, decision letters. Only the owner's account sees them – or, for a case without an
+account, the browser session that opened the case's access link (``/vorgaenge/zugang/<token>/``, see
+:mod:`amtsweg.cases.guest`); everyone else gets 404, a visitor without either is sent to the login."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,9 +22,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amtsweg.cases import states
+from amtsweg.cases.guest import (
+    GuestApplicant,
+    LinkExpired,
+    LinkInvalid,
+    case_id_from_token,
+    session_case_ids,
+    session_remember,
+)
 from amtsweg.cases.hooks import applicant_status
 from amtsweg.cases.models import Case, CaseDocument, Status
-from amtsweg.cases.selectors import case_for_applicant, letters_for_applicant, messages_for_applicant
+from amtsweg.cases.selectors import (
+    case_for_applicant,
+    case_for_link_holder,
+    case_openable_by_link,
+    letters_for_applicant,
+    messages_for_applicant,
+)
 from amtsweg.cases.services import (
     MAX_MESSAGE_FILES,
     TransitionNotAllowed,
@@ -28,19 +50,50 @@ from amtsweg.cases.services import (
 from amtsweg.core.audit import request_source
 
 
-def _own_case(request: HttpRequest, reference: str) -> Case:
-    case = case_for_applicant(request.user, reference)
+class _LoginNeeded(Exception):
+    pass
+
+
+def _actor_and_case(request: HttpRequest, reference: str) -> tuple[Any, Case]:
+    """Who acts on the page (the account or the link holder) and the case; 404 for a case of another."""
+    if request.user.is_authenticated:
+        case = case_for_applicant(request.user, reference)
+        actor: Any = request.user
+    else:
+        case_ids = session_case_ids(request.session)
+        if not case_ids:
+            raise _LoginNeeded
+        case = case_for_link_holder(case_ids, reference)
+        actor = GuestApplicant(case.pk) if case is not None else None
     if case is None:
         raise Http404(_("Diesen Antrag gibt es nicht oder er gehört zu einem anderen Konto."))
-    return case
+    return actor, case
 
 
-def _can_withdraw(request: HttpRequest, case: Case) -> bool:
-    return any(step.target == Status.ZURUECKGEZOGEN for step in allowed_steps(request.user, case))
+ApplicantView = Callable[..., HttpResponseBase]
+
+
+def _applicant_page(view: ApplicantView) -> ApplicantView:
+    """Resolve ``reference`` to the case and its applicant (account or link holder) and call
+    ``view(request, actor, case, **kwargs)``; a visitor without either is sent to the login."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, reference: str, **kwargs: Any) -> HttpResponseBase:
+        try:
+            actor, case = _actor_and_case(request, reference)
+        except _LoginNeeded:
+            return redirect_to_login(request.get_full_path())
+        return view(request, actor, case, **kwargs)
+
+    return wrapper
+
+
+def _can_withdraw(actor: Any, case: Case) -> bool:
+    return any(step.target == Status.ZURUECKGEZOGEN for step in allowed_steps(actor, case))
 
 
 def _page(
-    request: HttpRequest, case: Case, *, error: str = "", text: str = "", status: int = 200
+    request: HttpRequest, actor: Any, case: Case, *, error: str = "", text: str = "", status: int = 200
 ) -> HttpResponse:
     context = {
         "case": case,
@@ -48,55 +101,78 @@ def _page(
         "conversation": messages_for_applicant(case),
         "letters": letters_for_applicant(case),
         "can_reply": case.is_open,
-        "can_withdraw": _can_withdraw(request, case),
+        "can_withdraw": _can_withdraw(actor, case),
         "needs_reply": case.status == Status.RUECKFRAGE,
         "error": error,
         "text": text,
         "max_files": MAX_MESSAGE_FILES,
         "status_label": states.APPLICANT_LABELS.get(case.status, ""),
+        "via_link": isinstance(actor, GuestApplicant),
     }
     return render(request, "cases/applicant_case.html", context, status=status)
 
 
 @never_cache
-@login_required
-def applicant_case(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _own_case(request, reference)
-    case_messages_mark_read(actor=request.user, case=case)
-    return _page(request, case)
+def applicant_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a case with the access link from the e-mail (applicants without an account)."""
+    try:
+        case_id = case_id_from_token(token)
+    except LinkExpired:
+        return _link_refused(request, _("Dieser Link ist abgelaufen."), status=410)
+    except LinkInvalid:
+        return _link_refused(request, _("Dieser Link ist ungültig oder unvollständig."), status=404)
+    case = case_openable_by_link(case_id)
+    if case is None:
+        return _link_refused(request, _("Dieser Link ist ungültig oder unvollständig."), status=404)
+    session_remember(request.session, case.pk)
+    return redirect("cases:applicant_case", case.reference)
+
+
+def _link_refused(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "cases/applicant_link_refused.html",
+        {"reason": reason, "days": settings.AMTSWEG_APPLICANT_LINK_DAYS},
+        status=status,
+    )
 
 
 @never_cache
-@login_required
+@_applicant_page
+def applicant_case(request: HttpRequest, actor: Any, case: Case) -> HttpResponse:
+    case_messages_mark_read(actor=actor, case=case)
+    return _page(request, actor, case)
+
+
+@never_cache
 @require_POST
-def applicant_reply(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _own_case(request, reference)
+@_applicant_page
+def applicant_reply(request: HttpRequest, actor: Any, case: Case) -> HttpResponse:
     text = request.POST.get("nachricht", "")
     try:
         case_reply(
-            actor=request.user,
+            actor=actor,
             case=case,
             text=text,
             files=request.FILES.getlist("dateien"),
             source=request_source(request, "web"),
         )
     except ValidationError as error:
-        return _page(request, case, error=" ".join(error.messages), text=text, status=400)
+        return _page(request, actor, case, error=" ".join(error.messages), text=text, status=400)
     messages.success(request, _("Ihre Nachricht wurde an die zuständige Stelle gesendet."))
     return redirect(reverse("cases:applicant_case", args=[case.reference]) + "#nachrichten")
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
-def applicant_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _own_case(request, reference)
-    if not _can_withdraw(request, case):
+@_applicant_page
+def applicant_withdraw(request: HttpRequest, actor: Any, case: Case) -> HttpResponse:
+    if not _can_withdraw(actor, case):
         messages.error(request, _("Dieser Antrag kann nicht mehr zurückgezogen werden."))
         return redirect("cases:applicant_case", case.reference)
     if request.method == "POST":
         try:
-            case_withdraw(actor=request.user, case=case, source=request_source(request, "web"))
+            case_withdraw(actor=actor, case=case, source=request_source(request, "web"))
         except (TransitionNotAllowed, PermissionDenied) as error:
             messages.error(request, str(error))
             return redirect("cases:applicant_case", case.reference)
@@ -105,9 +181,8 @@ def applicant_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/applicant_withdraw.html", {"case": case})
 
 
-@login_required
-def applicant_document(request: HttpRequest, reference: str, document_id: str) -> FileResponse:
-    case = _own_case(request, reference)
+@_applicant_page
+def applicant_document(request: HttpRequest, actor: Any, case: Case, document_id: str) -> HttpResponseBase:
     document = CaseDocument.objects.filter(case=case, pk=document_id, message__isnull=False).first()
     if document is None:
         raise Http404(_("Diese Datei gibt es nicht."))
@@ -119,9 +194,8 @@ def applicant_document(request: HttpRequest, reference: str, document_id: str) -
     )
 
 
-@login_required
-def applicant_letter(request: HttpRequest, reference: str, letter_id: str) -> FileResponse:
-    case = _own_case(request, reference)
+@_applicant_page
+def applicant_letter(request: HttpRequest, actor: Any, case: Case, letter_id: str) -> HttpResponseBase:
     letter = letters_for_applicant(case).filter(pk=letter_id).first()
     if letter is None:
         raise Http404(_("Diesen Bescheid gibt es nicht."))

@@ -17,6 +17,8 @@ _GENESIS = "0" * 64
 def _actor_label(actor: Any) -> str:
     if actor is None:
         return "System"
+    if label := getattr(actor, "audit_label", ""):  # e.g. the holder of an applicant's access link
+        return str(label)
     if not getattr(actor, "is_authenticated", False):
         return "Anonym"
     return str(actor.get_username())

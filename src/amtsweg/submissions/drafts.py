@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from amtsweg.accounts.services import resume_link_allowance_take
 from amtsweg.forms.models import FormVersion
 from amtsweg.submissions.models import Attachment, Draft
 from amtsweg.tenants.models import Authority
@@ -114,15 +115,23 @@ def draft_set_completed(*, draft: Draft, completed: list[str]) -> Draft:
     return draft
 
 
-def draft_resume_link_send(*, draft: Draft, base_url: str, email: str = "") -> str:
+class ResumeLinkThrottled(Exception):
+    """Too many resume links to this address or from this client lately; nothing was sent or changed."""
+
+
+def draft_resume_link_send(*, draft: Draft, base_url: str, email: str = "", ip: str = "") -> str:
     """E-mail a new resume link for an anonymous draft; returns the address it went to.
 
     A new token replaces the old one, so only the newest link works. The mail names the form and the
-    link, nothing the applicant typed in. ``base_url`` is the site's address (``https://host``).
+    link, nothing the applicant typed in. ``base_url`` is the site's address (``https://host``). Raises
+    :class:`ResumeLinkThrottled` – before the token changes, so the last link sent keeps working – when
+    the address or the client ``ip`` asked for too many links lately.
     """
     to = email or draft.email
     if draft.applicant_id is not None or not to:
         raise ValueError("Ein Fortsetzungslink geht nur an Entwürfe ohne Konto mit E-Mail-Adresse.")
+    if not resume_link_allowance_take(email=to, ip=ip):
+        raise ResumeLinkThrottled
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         draft.resume_token_hash = token_hash(token)

@@ -511,7 +511,18 @@ def _save_for_later(request: HttpRequest, draft: Draft) -> HttpResponse:
             % {"date": timezone.localtime(draft.expires_at).strftime("%d.%m.%Y")},
         )
         return redirect("submissions:mine")
-    drafts.draft_resume_link_send(draft=draft, base_url=request.build_absolute_uri("/"))
+    try:
+        drafts.draft_resume_link_send(
+            draft=draft, base_url=request.build_absolute_uri("/"), ip=str(request.META.get("REMOTE_ADDR", ""))
+        )
+    except drafts.ResumeLinkThrottled:
+        context = {
+            "draft": draft,
+            "form": draft.form_version.form,
+            "throttled": True,
+            "window_minutes": settings.AMTSWEG_LOGIN_WINDOW_MINUTES,
+        }
+        return render(request, "submissions/saved.html", context, status=429)
     return redirect("submissions:saved", draft.pk)
 
 

@@ -67,6 +67,39 @@ def test_anonymous_applicant_gets_a_resume_link_by_mail(
     assert Client().get("/antrag/fortsetzen/falsch/").status_code == 404
 
 
+def test_resume_links_to_one_address_are_limited_and_the_last_one_keeps_working(
+    client: Client, setup: Setup, mailoutbox: list[Any]
+) -> None:
+    draft = start(client, "schuelerfahrkosten", setup.town, email="opfer@example.de")
+    post(client, step_url(draft, "schueler"), SCHUELER)
+    for _ in range(3):
+        assert (
+            post(client, step_url(draft, "schule"), {"schule.klasse": "5a"}, action="speichern").status_code
+            == 302
+        )
+    assert len(mailoutbox) == 3
+    newest = _link(mailoutbox[-1])
+
+    refused = post(client, step_url(draft, "schule"), {"schule.klasse": "5b"}, action="speichern")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "schon mehrere Links geschickt" in page
+    assert "Ihr Antrag ist gespeichert" in page
+    assert len(mailoutbox) == 3  # no fourth mail
+    draft.refresh_from_db()
+    assert draft.data["schule"]["klasse"] == "5b"  # the answers are kept all the same
+    assert Client().get(newest).status_code == 302  # and the newest link still opens the draft
+
+    # Another draft to the same address from another client: still limited (per address).
+    other = Client(REMOTE_ADDR="192.0.2.50")
+    second = start(other, "schuelerfahrkosten", setup.town, email="Opfer@Example.de ")
+    post(other, step_url(second, "schueler"), SCHUELER)
+    assert (
+        post(other, step_url(second, "schule"), {"schule.klasse": "6"}, action="speichern").status_code == 429
+    )
+    assert len(mailoutbox) == 3
+
+
 def test_expired_draft_shows_a_page_to_start_again(client: Client, setup: Setup) -> None:
     draft = start(client, "schuelerfahrkosten", setup.town)
     Draft.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
