@@ -21,12 +21,9 @@ pytestmark = pytest.mark.browser
 PASSWORD = "ein-langes-buerger-passwort"
 
 
-def _world() -> Any:
-    from django.utils import timezone
-
-    from amtsweg.accounts.models import User
+def _anliegen_case(applicant: Any, data: dict[str, Any], key: str) -> Any:
+    """A case of the demo form „Anliegen an die Verwaltung“ from Senden, as the intake creates it."""
     from amtsweg.cases.models import Case
-    from amtsweg.cases.services import case_transition
     from amtsweg.forms.models import FormVersion
     from amtsweg.submissions.services import submission_create
     from amtsweg.tenants.models import Authority
@@ -34,6 +31,23 @@ def _world() -> Any:
     version = FormVersion.objects.filter(form__key="anliegen", status="veroeffentlicht").first()
     if version is None:
         pytest.skip("Die Demodaten enthalten das Formular „anliegen“ nicht.")
+    submission, _new = submission_create(
+        form_version=version,
+        data={"thema": "schaden", **data},
+        applicant=applicant,
+        municipality=Authority.objects.get(slug="senden"),
+        idempotency_key=f"journey:{key}",
+        channel="web",
+    )
+    return Case.objects.get(submission=submission)
+
+
+def _world() -> Any:
+    from django.utils import timezone
+
+    from amtsweg.accounts.models import User
+    from amtsweg.cases.services import case_transition
+
     citizen = User.objects.create_user(
         "gisela",
         "gisela@example.org",
@@ -42,22 +56,16 @@ def _world() -> Any:
         last_name="Kortmann",
         email_verified_at=timezone.now(),
     )
-    data = {
-        "thema": "schaden",
-        "betreff": "Laterne defekt",
-        "nachricht": "Die Laterne am Spielplatz ist seit einer Woche dunkel.",
-        "ort_schaden": "Spielplatz Kirchstraße",
-        "kontakt": {"name": "Gisela Kortmann", "antwortweg": "keine"},
-    }
-    submission, _new = submission_create(
-        form_version=version,
-        data=data,
-        applicant=citizen,
-        municipality=Authority.objects.get(slug="senden"),
-        idempotency_key="journey:anliegen",
-        channel="web",
+    case = _anliegen_case(
+        citizen,
+        {
+            "betreff": "Laterne defekt",
+            "nachricht": "Die Laterne am Spielplatz ist seit einer Woche dunkel.",
+            "ort_schaden": "Spielplatz Kirchstraße",
+            "kontakt": {"name": "Gisela Kortmann", "antwortweg": "keine"},
+        },
+        "anliegen",
     )
-    case = Case.objects.get(submission=submission)
     case = case_transition(actor=None, case=case, to="in_pruefung")
     return case_transition(actor=None, case=case, to="rueckfrage", text="Welche Laterne genau (Mastnummer)?")
 
@@ -158,28 +166,17 @@ def test_applicant_answers_and_withdraws(
 
 def _guest_case() -> Any:
     """A case of someone who applied without an account, with a question from the caseworker."""
-    from amtsweg.cases.models import Case
     from amtsweg.cases.services import case_message_send
-    from amtsweg.forms.models import FormVersion
-    from amtsweg.submissions.services import submission_create
-    from amtsweg.tenants.models import Authority
 
-    version = FormVersion.objects.get(form__key="anliegen", status="veroeffentlicht")
-    data = {
-        "thema": "schaden",
-        "betreff": "Schlagloch",
-        "nachricht": "Vor meinem Haus ist ein tiefes Schlagloch.",
-        "ort_schaden": "Kirchstraße",
-        "kontakt": {"name": "Heinz Beispiel", "email": "heinz@example.org", "antwortweg": "email"},
-    }
-    submission, _new = submission_create(
-        form_version=version,
-        data=data,
-        applicant=None,
-        municipality=Authority.objects.get(slug="senden"),
-        idempotency_key="journey:anliegen-ohne-konto",
-        channel="web",
+    case = _anliegen_case(
+        None,
+        {
+            "betreff": "Schlagloch",
+            "nachricht": "Vor meinem Haus ist ein tiefes Schlagloch.",
+            "ort_schaden": "Kirchstraße",
+            "kontakt": {"name": "Heinz Beispiel", "email": "heinz@example.org", "antwortweg": "email"},
+        },
+        "anliegen-ohne-konto",
     )
-    case = Case.objects.get(submission=submission)
     case_message_send(actor=None, case=case, text="Vor welcher Hausnummer genau?")
     return case
