@@ -75,7 +75,8 @@ _FIELD_KEYS = {
     "legal_basis",
     "confirm",
 }
-_GROUP_KEYS = {"key", "label", "name", "help", "required", "repeat", "fields", "legal_basis"}
+_GROUP_KEYS = {"key", "label", "name", "help", "required", "repeat", "fields", "legal_basis", "prefill"}
+PREFILL_SOURCES = ("konto",)
 _RULE_KEYS = {"key", "name", "kind", "scope", "when", "targets", "message", "description"}
 _STEP_KEYS = {"key", "title", "fields"}
 
@@ -323,6 +324,16 @@ class _Parser:
         self.problems.append(Problem(path, reason))
 
     # -- scalars --
+
+    def prefill(self, data: dict[str, Any], path: str) -> str:
+        value = self.text(data, "prefill", path)
+        if value and value not in PREFILL_SOURCES:
+            self.problem(
+                f"{path}.prefill",
+                _("Erlaubt ist nur „konto“ (Angaben aus dem Konto der antragstellenden Person)."),
+            )
+            return ""
+        return value
 
     def text(
         self, data: dict[str, Any], key: str, path: str, *, required: bool = False, default: str = ""
@@ -596,6 +607,7 @@ class _Parser:
                 label=self.text(data, "label", path, required=True),
                 help=self.text(data, "help", path),
                 legal_basis=self.text(data, "legal_basis", path),
+                prefill=self.prefill(data, path),
                 children=tuple(children),
             )
             return ChildSpec(element=group, min=minimum, max=maximum) if key else None

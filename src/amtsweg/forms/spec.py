@@ -129,6 +129,9 @@ class GroupSpec:
     help: str = ""
     fim: FimRef = FimRef()
     legal_basis: str = ""
+    # "konto": the group describes the person who applies; for a logged-in citizen its name, e-mail and
+    # address fields start filled from the account (see submissions.prefill). "" = never filled in.
+    prefill: str = ""
 
     @property
     def kind(self) -> Literal["group"]:
@@ -281,6 +284,7 @@ def _group_to_dict(group: GroupSpec) -> dict[str, Any]:
         "help": group.help,
         "fim": asdict(group.fim),
         "legal_basis": group.legal_basis,
+        "prefill": group.prefill,
         "children": [
             {"min": c.min, "max": c.max, "element": _element_to_dict(c.element)} for c in group.children
         ],
@@ -303,6 +307,7 @@ def _group_from_dict(data: dict[str, Any]) -> GroupSpec:
         help=data.get("help", ""),
         fim=FimRef(**data.get("fim", {})),
         legal_basis=data.get("legal_basis", ""),
+        prefill=data.get("prefill", ""),
         children=tuple(
             ChildSpec(element=_element_from_dict(c["element"]), min=c.get("min", 0), max=c.get("max", 1))
             for c in data.get("children", ())

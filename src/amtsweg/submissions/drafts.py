@@ -32,6 +32,7 @@ from django.utils import timezone
 from amtsweg.accounts.services import resume_link_allowance_take
 from amtsweg.forms.models import FormVersion
 from amtsweg.submissions.models import Attachment, Draft
+from amtsweg.submissions.prefill import account_prefill
 from amtsweg.tenants.models import Authority
 
 logger = logging.getLogger("amtsweg.submissions")
@@ -63,7 +64,8 @@ def draft_start(
     """Start a draft of ``form_version``; returns the draft and, for anonymous applicants, a resume token.
 
     A logged-in citizen owns the draft (no token, returns ``""``), for themselves or for the
-    ``organisation`` they act for. Without an account the draft gets a
+    ``organisation`` they act for; the groups the form marks ``prefill: konto`` start with the account's
+    name, e-mail and address (:mod:`amtsweg.submissions.prefill`). Without an account the draft gets a
     fresh token whose hash is stored; the caller remembers the draft in the session.
     """
     if not form_version.is_published:
@@ -76,6 +78,7 @@ def draft_start(
         # "Im Namen von": the caller passes accounts.selectors.acting_for(request), checked there
         # against the memberships; only an account can act for an organisation.
         draft.organisation = organisation
+        draft.data = account_prefill(form_version.spec(), actor, organisation)
     else:
         token = secrets.token_urlsafe(32)
         draft.email = email

@@ -204,6 +204,14 @@ def start(request: HttpRequest, form_key: str) -> HttpResponse:
             organisation=acting_for(request) if actor is not None else None,
         )
         _remember(request, draft)
+        if draft.data:
+            messages.info(
+                request,
+                _(
+                    "Einige Angaben haben wir aus Ihrem Konto übernommen. "
+                    "Bitte prüfen Sie sie und ändern Sie sie bei Bedarf."
+                ),
+            )
         steps = _steps(spec)
         return redirect(
             _step_url(draft, steps[0].key) if steps else reverse("submissions:summary", args=[draft.pk])
