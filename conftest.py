@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +22,13 @@ def run_tasks(transactional_db: None) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded and generated files go to a fresh folder of this test."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from amtsweg.core.text import fold
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
 
 # Field name (normalised: lower case, letters only) → what it is filled with.
@@ -37,11 +38,7 @@ _SOURCES = {
 
 
 def _norm(text: str) -> str:
-    return re.sub(
-        r"[^a-z]",
-        "",
-        text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss"),
-    )
+    return re.sub(r"[^a-z]", "", fold(text))
 
 
 def _account_values(user: Any, organisation: Any = None) -> dict[str, str]:

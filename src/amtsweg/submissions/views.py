@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amtsweg.access.login import client_ip
 from amtsweg.accounts.selectors import acting_for
 from amtsweg.forms.models import Form, FormVersion
 from amtsweg.forms.spec import FormSpec, StepSpec
@@ -521,7 +522,7 @@ def _save_for_later(request: HttpRequest, draft: Draft) -> HttpResponse:
         return redirect("submissions:mine")
     try:
         drafts.draft_resume_link_send(
-            draft=draft, base_url=request.build_absolute_uri("/"), ip=str(request.META.get("REMOTE_ADDR", ""))
+            draft=draft, base_url=request.build_absolute_uri("/"), ip=client_ip(request)
         )
     except drafts.ResumeLinkThrottled:
         context = {

@@ -22,12 +22,6 @@ from amtsweg.submissions.tests.test_intake_fixtures import EXE_BYTES, pdf_bytes,
 from .conftest import CaseWorld
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)

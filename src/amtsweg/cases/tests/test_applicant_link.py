@@ -41,12 +41,6 @@ def _link_from_notice(cw: CaseWorld, case: Case, run_tasks: Any, text: str = "Bi
     return urlsplit(found.group(0)).path
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.mark.django_db
 def test_the_notice_carries_a_personal_link_without_personal_data(cw: CaseWorld, run_tasks: Any) -> None:
     case = cw.case(applicant=None)

@@ -51,12 +51,6 @@ def _submitted(world: World, *, actor: Any = None) -> Submission:
     return submission_submit(draft=draft, actor=actor)
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def test_the_worker_renders_the_pdf_and_sends_the_mail_once(
     run_tasks: Callable[[], None], media: Path
 ) -> None:

@@ -29,12 +29,6 @@ def world(db: None) -> World:
     return build_world()
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def _stored_files(media: Path) -> list[Path]:
     return [p for p in media.rglob("*") if p.is_file()]
 
