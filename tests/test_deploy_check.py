@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 MANAGE = Path(__file__).resolve().parents[1] / "manage.py"
@@ -55,3 +56,46 @@ def test_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
     result = _check(_production_env(tmp_path, ALLOWED_HOSTS="amtsweg.example.de"))
     assert result.returncode != 0
     assert "SECRET_KEY muss in Produktion gesetzt sein." in result.stderr
+
+
+def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Load only the settings module (what every start does first)."""
+    return subprocess.run(
+        [sys.executable, "-c", "import amtsweg.settings as s; print(s.ENVIRONMENT, s.SECRET_KEY[:15])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("value", ["Production", "PRODUCTION", "prod", "production ", "staging", ""])
+def test_unknown_environment_refuses_to_start(tmp_path: Path, value: str) -> None:
+    """``AMTSWEG_ENVIRONMENT=Production`` used to run with the published development key."""
+    env = _production_env(tmp_path, AMTSWEG_ENVIRONMENT=value, ALLOWED_HOSTS="amtsweg.example.de")
+    result = _settings_import(env)
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    assert "AMTSWEG_ENVIRONMENT" in result.stderr
+    assert "ist unbekannt" in result.stderr
+    assert "django-insecure" not in result.stdout
+
+
+def test_production_refuses_the_published_development_key(tmp_path: Path) -> None:
+    env = _production_env(
+        tmp_path,
+        SECRET_KEY="django-insecure-amtsweg-development-only-not-for-production-use-0123456789",
+        ALLOWED_HOSTS="amtsweg.example.de",
+    )
+    result = _settings_import(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY muss in Produktion gesetzt sein." in result.stderr
+
+
+@pytest.mark.parametrize("value", ["development", "test"])
+def test_known_non_production_environments_start(tmp_path: Path, value: str) -> None:
+    env = _production_env(tmp_path, AMTSWEG_ENVIRONMENT=value)
+    result = _settings_import(env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(value)

@@ -43,11 +43,23 @@ def env_list(name: str, default: str, help: str) -> list[str]:
     return [item.strip() for item in env(name, default, help).split(",") if item.strip()]
 
 
-ENVIRONMENT = env(
+ENVIRONMENTS = ("development", "test", "production")
+_environment_raw = env(
     "AMTSWEG_ENVIRONMENT",
     "development",
-    "development, test or production. production enforces HTTPS, secure cookies and a real SECRET_KEY.",
+    "development, test or production. production enforces HTTPS, secure cookies and a real SECRET_KEY. "
+    "Any other value refuses to start.",
 )
+# Only the three exact values count. A look-alike ("Production", "prod", "production ") must not fall back
+# to the development defaults (published SECRET_KEY, demo logins), so it stops the start instead.
+if _environment_raw not in ENVIRONMENTS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"AMTSWEG_ENVIRONMENT={_environment_raw!r} ist unbekannt. Erlaubt sind genau: "
+        "development, test, production (klein geschrieben)."
+    )
+ENVIRONMENT = _environment_raw
 IS_PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", False, "Django debug pages. Never in production.")
@@ -65,7 +77,7 @@ SECRET_KEY = env(
     "" if IS_PRODUCTION else _INSECURE_DEV_KEY,
     "Cryptographic signing key (at least 50 random characters). Required in production.",
 )
-if IS_PRODUCTION and (not SECRET_KEY or SECRET_KEY == _INSECURE_DEV_KEY):
+if IS_PRODUCTION and (not SECRET_KEY.strip() or SECRET_KEY == _INSECURE_DEV_KEY):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY muss in Produktion gesetzt sein.")
@@ -116,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "amtsweg.access.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -413,6 +426,17 @@ AMTSWEG_PASSWORD_RESET_MINUTES = int(
     env("AMTSWEG_PASSWORD_RESET_MINUTES", "60", "Minutes a link to set a new password stays valid.")
 )
 PASSWORD_RESET_TIMEOUT = AMTSWEG_PASSWORD_RESET_MINUTES * 60
+AMTSWEG_STAFF_IDLE_MINUTES = max(
+    1,
+    int(
+        env(
+            "AMTSWEG_STAFF_IDLE_MINUTES",
+            "30",
+            "Minutes without a request after which a staff session (Beschäftigte, also superusers) is logged "
+            "out. Citizens keep the normal session lifetime.",
+        )
+    ),
+)
 AMTSWEG_INVITATION_DAYS = int(
     env("AMTSWEG_INVITATION_DAYS", "14", "Days an invitation to join an organisation account stays valid.")
 )
