@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # django-ninja ships Swagger UI as static files; as an installed app its docs page uses them instead of
+    # a CDN, which the CSP (script-src 'self') would block.
+    "ninja",
     "amtsweg.core",
     "amtsweg.tenants",
     "django_otp",
