@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
@@ -35,3 +36,33 @@ def chromium_path() -> str | None:
         if candidate and (found := shutil.which(candidate)):
             return found
     return None
+
+
+def pdf_accessibility_problems(pdf: bytes, *, title: str = "") -> list[str]:
+    """What keeps ``pdf`` from being a tagged, accessible German document (empty list: nothing).
+
+    Checks what a screen reader relies on: marked as tagged (``/MarkInfo /Marked true``), a structure
+    tree, the document language ``de``, a title that the reader shows (containing ``title`` if given).
+    """
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    root: Any = reader.trailer["/Root"].get_object()
+    problems = []
+    mark_info = root.get("/MarkInfo")
+    if mark_info is None or not mark_info.get_object().get("/Marked"):
+        problems.append("nicht als getaggt markiert (/MarkInfo /Marked)")
+    if "/StructTreeRoot" not in root:
+        problems.append("kein Strukturbaum (/StructTreeRoot)")
+    if str(root.get("/Lang", "")).lower() not in ("de", "de-de"):
+        problems.append(f"Sprache nicht de: {root.get('/Lang')!r}")
+    viewer = root.get("/ViewerPreferences")
+    if viewer is None or not viewer.get_object().get("/DisplayDocTitle"):
+        problems.append("Titel wird nicht angezeigt (/DisplayDocTitle)")
+    metadata: Any = reader.metadata or {}
+    doc_title = str(metadata.get("/Title") or "")
+    if not doc_title.strip() or (title and title not in doc_title):
+        problems.append(f"Titel fehlt oder falsch: {doc_title!r}")
+    return problems

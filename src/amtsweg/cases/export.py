@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from amtsweg.cases.models import Case
 from amtsweg.core.audit import audit_record
+from amtsweg.core.pdf import pdf_render
 from amtsweg.submissions.models import Draft, Submission
 
 
@@ -179,8 +180,6 @@ def person_data(email: str) -> dict[str, Any]:
 
 def person_export(email: str, *, actor: Any = None, source: str = "") -> PersonExport:
     """JSON and PDF of :func:`person_data`, with an audit entry."""
-    from weasyprint import HTML
-
     data = person_data(email)
     counts = {
         "konten": len(data["konten"]),
@@ -194,6 +193,6 @@ def person_export(email: str, *, actor: Any = None, source: str = "") -> PersonE
             "cases/pdf/dsgvo_export.html",
             {"data": data, "counts": counts, "site_name": settings.AMTSWEG_SITE_NAME},
         )
-    pdf = bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    pdf = pdf_render(html)
     audit_record(actor=actor, action="dsgvo.export", changes=counts, source=source)
     return PersonExport(data=data, json_text=json_text, pdf=pdf, counts=counts)

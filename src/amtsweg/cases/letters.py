@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from amtsweg.cases.models import Case, Decision, DecisionLetter, LetterTemplate, Status
 from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
+from amtsweg.core.pdf import pdf_render
 from amtsweg.tenants.models import Authority, Location
 
 ALLOWED_TAGS = frozenset(
@@ -264,11 +265,6 @@ def letter_text(
     )
 
 
-def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint may fetch nothing: the letter needs no images, style sheets or fonts from outside."""
-    raise ValueError(f"not fetched: {url[:80]}")
-
-
 def letterhead(authority: Authority) -> dict[str, str]:
     """Name and address of the authority; its first location when the authority has no address."""
     values = {
@@ -290,8 +286,6 @@ def letterhead(authority: Authority) -> dict[str, str]:
 
 def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = None) -> bytes:
     """The letter as PDF (German, whatever language the request came in)."""
-    from weasyprint import HTML  # late: loading WeasyPrint costs time every process would pay
-
     today = today or timezone.localdate()
     with translation.override("de"):
         html = render_to_string(
@@ -307,7 +301,7 @@ def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = No
                 "site_name": settings.AMTSWEG_SITE_NAME,
             },
         )
-    return bytes(HTML(string=html, url_fetcher=_no_fetching).write_pdf())
+    return pdf_render(html)
 
 
 def letter_issue(

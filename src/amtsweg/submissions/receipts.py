@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from amtsweg.core.pdf import pdf_render
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 from amtsweg.submissions.models import Attachment, Submission
 from amtsweg.submissions.uploads import ALLOWED_KINDS, attachment_size_label
@@ -186,11 +187,9 @@ def receipt_context(submission: Submission) -> dict[str, Any]:
 
 def receipt_pdf_bytes(submission: Submission) -> bytes:
     """Render the receipt PDF (German, whatever language the worker runs in)."""
-    from weasyprint import HTML  # imported late: loading WeasyPrint costs time every process would pay
-
     with translation.override("de"):
         html = render_to_string("submissions/pdf/receipt.html", receipt_context(submission))
-    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    return pdf_render(html)
 
 
 def receipt_file_name(submission: Submission) -> str:

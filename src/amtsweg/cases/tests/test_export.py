@@ -17,6 +17,7 @@ from amtsweg.cases.services import case_message_send, case_note_add, case_transi
 from amtsweg.core.models import AuditEntry
 from amtsweg.submissions.drafts import draft_start
 from amtsweg.submissions.tests.test_intake_fixtures import valid_data
+from amtsweg.testing import pdf_accessibility_problems
 
 from .conftest import CaseWorld
 
@@ -55,6 +56,7 @@ def test_export_contains_account_drafts_submissions_cases_and_messages(cw: CaseW
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export.pdf)).pages)
     assert "Auskunft nach Art. 15 DSGVO" in text
     assert case.reference in text
+    assert pdf_accessibility_problems(export.pdf, title="Auskunft nach Art. 15 DSGVO") == []
     entry = AuditEntry.objects.filter(action="dsgvo.export").get()
     assert "buergerin" not in json.dumps(entry.changes)
 

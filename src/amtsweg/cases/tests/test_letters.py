@@ -17,6 +17,7 @@ from amtsweg.cases.letters import (
 from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, LetterTemplate, Status
 from amtsweg.cases.services import case_transition
 from amtsweg.cases.tests.conftest import CaseWorld
+from amtsweg.testing import pdf_accessibility_problems
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -89,6 +90,7 @@ def test_letter_pdf_has_letterhead_reference_umlauts_decision_and_legal_remedies
         actor=cw.caseworker,
     )
     pdf = letter_pdf_bytes(case=case, text=text)
+    assert pdf_accessibility_problems(pdf, title=f"Festsetzung der Hundesteuer ({case.reference})") == []
     content = _pdf_text(pdf)
     assert "Stadt Dülmen" in content
     assert "Markt 1" in content

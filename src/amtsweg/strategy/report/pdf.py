@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from amtsweg.core.pdf import pdf_render
 from amtsweg.strategy.models import Report
 from amtsweg.strategy.report.context import ReportContext
 
 
 def report_pdf(report: Report, ctx: ReportContext) -> bytes:
     """Render the report to PDF bytes. Fonts come from the system (DejaVu Sans covers all umlauts)."""
-    from weasyprint import HTML
-
     footer = " · ".join(part for part in (ctx.authority.name, report.number) if part)
     html = render_to_string(
         "strategy/report_pdf.html", {"report": report, "ctx": ctx, "footer_css": css_string(footer)}
     )
-    # The document references nothing outside itself (charts are inline SVG); fetch nothing.
-    return bytes(HTML(string=html, url_fetcher=_refuse).write_pdf())
+    # The document references nothing outside itself (charts are inline SVG); pdf_render fetches nothing.
+    return pdf_render(html)
 
 
 def css_string(value: str) -> str:
@@ -25,7 +24,3 @@ def css_string(value: str) -> str:
     everything else (quotes, backslashes, ``<``) becomes a CSS hex escape. Safe inside ``<style>``."""
     keep = set(" .,-–·()/:")
     return "".join(ch if ch.isalnum() or ch in keep else f"\\{ord(ch):06x}" for ch in value)
-
-
-def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(f"Der Bericht lädt keine externen Inhalte: {url}")

@@ -35,6 +35,7 @@ from amtsweg.strategy.services import (
     tier_decision_record,
 )
 from amtsweg.strategy.tests.test_maturity import maturity_models_create, publish
+from amtsweg.testing import pdf_accessibility_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +221,7 @@ def _pdf_text(data: bytes) -> str:
 def test_the_pdf_is_a_sitzungsvorlage_with_umlauts_figures_and_page_numbers(world: StrategyWorld) -> None:
     ctx = report_context(strategy=world.strategy, report=world.report, today=TODAY)
     data = report_pdf(world.report, ctx)
-    assert data.startswith(b"%PDF")
+    assert pdf_accessibility_problems(data, title="SV-10-0123") == []
     text = _pdf_text(data)
     for expected in (
         "Kreis Coesfeld",

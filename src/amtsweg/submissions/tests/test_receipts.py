@@ -28,6 +28,7 @@ from amtsweg.submissions.tests.test_intake_fixtures import (
 )
 from amtsweg.submissions.uploads import attachment_add
 from amtsweg.submissions.views_receipt import SUBMITTED_SESSION_KEY
+from amtsweg.testing import pdf_accessibility_problems
 
 
 @pytest.fixture
@@ -62,6 +63,8 @@ def test_the_worker_renders_the_pdf_and_sends_the_mail_once(
     submission.refresh_from_db()
     assert submission.receipt_pdf.name.startswith("receipts/")
     assert submission.receipt_emailed_at is not None
+    with submission.receipt_pdf.open("rb") as handle:
+        assert pdf_accessibility_problems(handle.read(), title=submission.reference) == []
     text = _pdf_text(submission)
     for expected in (
         "Eingangsbestätigung",
