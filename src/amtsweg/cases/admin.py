@@ -1,4 +1,5 @@
-"""Admin for the configuration of case management (routing rules, case settings, letter templates).
+"""Admin for the configuration of case management (routing rules, case settings, letter templates), and the
+read-only list of applications (submissions) scoped like the inbox.
 
 Cases themselves are not edited here: they are worked on in the back office (``/vorgaenge/``), where every
 status change goes through ``case_transition``. Saving and deleting go through the services.
@@ -12,12 +13,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from amtsweg.access.permissions import Perm
+from amtsweg.access.permissions import Perm, has_any
 from amtsweg.access.scoping import ScopedAdminMixin
 from amtsweg.cases import services
 from amtsweg.cases.models import LetterTemplate, RoutingRule, ServiceCaseSettings
+from amtsweg.cases.selectors import submissions_visible
 from amtsweg.core.audit import request_source
+from amtsweg.submissions.models import Attachment, Submission
 
 
 class _ServiceSavedAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -83,3 +87,94 @@ class LetterTemplateAdmin(_ServiceSavedAdmin):
     list_filter = ("authority", "decision", "is_active")
     search_fields = ("name", "subject")
     autocomplete_fields = ("service",)
+
+
+# ---- applications (submissions) ------------------------------------------------------------------
+# Registered here, not in the submissions app: who may see an application is decided by its case (unit,
+# authority, forwarding), with the same selector as the inbox (``selectors.submissions_visible``).
+
+
+def _submission_visible(request: HttpRequest, submission: Submission | None) -> bool:
+    if submission is None:
+        return has_any(request.user, Perm.CASE_VIEW)
+    return submissions_visible(request.user).filter(pk=submission.pk).exists()
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fk_name = "submission"
+    fields = ("original_name", "field_path", "content_type", "size", "sha256")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _submission_visible(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Applications, read-only, for staff who may see their case (a submission never changes after it
+    arrived; case work belongs to the back office)."""
+
+    list_display = ("reference", "form_version", "case_authority", "case_org_unit", "channel", "submitted_at")
+    list_filter = ("channel",)
+    search_fields = ("reference", "applicant_name", "applicant_email")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("form_version__form", "case__authority", "case__org_unit")
+    inlines = [AttachmentInline]
+    readonly_fields = (
+        "reference",
+        "form_version",
+        "service",
+        "applicant",
+        "applicant_name",
+        "applicant_email",
+        "municipality",
+        "authority",
+        "org_unit",
+        "channel",
+        "submitted_at",
+        "data",
+        "receipt_pdf",
+        "receipt_emailed_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("Behörde (jetzt)"))
+    def case_authority(self, obj: Submission) -> str:
+        case = getattr(obj, "case", None)
+        return str(case.authority) if case is not None else str(obj.authority)
+
+    @admin.display(description=_("Stelle (jetzt)"))
+    def case_org_unit(self, obj: Submission) -> str:
+        case = getattr(obj, "case", None)
+        unit = case.org_unit if case is not None else obj.org_unit
+        return str(unit) if unit is not None else ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
+        return submissions_visible(request.user).select_related(*self.list_select_related)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_any(request.user, Perm.CASE_VIEW)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _submission_visible(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
-from amtsweg.access.permissions import can_view_case
 from amtsweg.api import api
 from amtsweg.cases.models import Case
+from amtsweg.cases.selectors import case_for_applicant, cases_visible
 from amtsweg.cases.services import TransitionNotAllowed, allowed_steps, case_transition
 from amtsweg.core.audit import request_source
 
@@ -70,12 +70,8 @@ def _case(request: HttpRequest, reference: str) -> Case | None:
     user = request.user if request.user.is_authenticated else None
     if user is None:
         return None
-    case = Case.objects.select_related("service").filter(reference=reference).first()
-    if case is None:
-        return None
-    if case.applicant_id == user.pk or can_view_case(user, case.authority_id, case.org_unit_id):
-        return case
-    return None
+    # The same selectors as the inbox and the applicant's pages: unit, authority and forwarding count.
+    return case_for_applicant(user, reference) or cases_visible(user).filter(reference=reference).first()
 
 
 def _out(request: HttpRequest, case: Case) -> dict[str, Any]:

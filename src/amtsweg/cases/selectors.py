@@ -13,6 +13,7 @@ from django.utils import timezone
 from amtsweg.access.permissions import Perm, case_scopes
 from amtsweg.cases import deadlines, states
 from amtsweg.cases.models import Case, CaseMessage, DecisionLetter
+from amtsweg.submissions.models import Submission
 from amtsweg.tenants.models import OrgUnit
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "letters_for_applicant",
     "messages_for_applicant",
     "soon_limit",
+    "submissions_visible",
     "units_below",
 ]
 
@@ -68,6 +70,15 @@ def cases_visible(actor: Any, perm: str = Perm.CASE_VIEW) -> QuerySet[Case]:
         # A unit belongs to one authority, so the unit alone keeps the town boundary.
         condition |= Q(org_unit_id__in=units, authority_id__in={a for a, _u in scopes})
     return queryset.filter(condition)
+
+
+def submissions_visible(actor: Any) -> QuerySet[Submission]:
+    """The submissions (applications with all answers) whose case ``actor`` may see: the same rule as the
+    inbox (:func:`cases_visible`), so a forwarded case's application moves with the case. Submissions without
+    a case are seen only by the system and verified superusers."""
+    if case_scopes(actor, Perm.CASE_VIEW) is None:
+        return Submission.objects.all()
+    return Submission.objects.filter(case__in=cases_visible(actor).values("pk"))
 
 
 def case_for_staff(actor: Any, reference: str) -> Case | None:
