@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "amtsweg.core.uploads.UploadLimitMiddleware",  # before CSRF: a too large upload gets a clear 413
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -519,6 +520,13 @@ AMTSWEG_UPLOAD_MAX_MB = int(
     env("AMTSWEG_UPLOAD_MAX_MB", "10", "Largest uploaded file (evidence in a form), in megabytes.")
 )
 AMTSWEG_UPLOAD_MAX_FILES = int(env("AMTSWEG_UPLOAD_MAX_FILES", "10", "Most files one application may carry."))
+# Sizes are enforced while the upload arrives (amtsweg.core.uploads), before anything is written to disk.
+FILE_UPLOAD_HANDLERS = [
+    "amtsweg.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = AMTSWEG_UPLOAD_MAX_FILES
 AMTSWEG_API_ANON_RATE = env(
     "AMTSWEG_API_ANON_RATE",
     "60/m",

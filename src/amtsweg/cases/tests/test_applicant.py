@@ -174,3 +174,17 @@ def test_decision_letter_download_only_after_it_was_sent(cw: CaseWorld, media: A
     response = client.get(_url(case, f"bescheid/{letter.pk}/"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_reply_with_a_too_large_file_is_stopped_with_a_german_413(
+    cw: CaseWorld, media: Any, settings: Any
+) -> None:
+    settings.AMTSWEG_UPLOAD_MAX_MB = 1
+    case = cw.case()
+    client = _client(cw.applicant)
+    big = upload("Nachweis.pdf", pdf_bytes() + b"0" * (3 * 1024 * 1024))
+    response = client.post(_url(case, "antworten/"), {"nachricht": "Anbei.", "dateien": [big]})
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.content.decode()
+    assert not CaseMessage.objects.filter(case=case, text="Anbei.").exists()
