@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from amtsweg.accounts.providers import saml
 from amtsweg.accounts.providers.base import provider_url
 from amtsweg.accounts.providers.models import ExternalIdentity
 from amtsweg.accounts.providers.testing import (
@@ -247,6 +248,17 @@ def saml_login_at_idp(client: Client, username: str, next_url: str = "") -> dict
     return hidden_fields(page)
 
 
+def cross_site_post(starter: Client) -> Client:
+    """The browser that started the login, as the IdP's cross-site POST reaches the ACS: without the Lax
+    session cookie, with the login's own ``SameSite=None`` cookie."""
+    browser = Client()
+    cookie = starter.cookies[saml.BROWSER_COOKIE]
+    assert cookie["httponly"]
+    assert cookie["path"] == provider_url("saml_acs")
+    browser.cookies[saml.BROWSER_COOKIE] = cookie.value
+    return browser
+
+
 @NEEDS_XMLSEC
 @pytest.mark.django_db
 @pytest.mark.parametrize(("username", "level"), [("eid-nutzer", "hoch"), ("elster-nutzer", "substanziell")])
@@ -255,8 +267,8 @@ def test_deutschlandid_login_records_mapped_trust_level(
 ) -> None:
     client = Client()
     form = saml_login_at_idp(client, username, next_url="/leistungen/")
-    # The IdP's page posts cross-site: a fresh client without our cookies, as a Lax cookie would not be sent.
-    browser_post = Client()
+    # The IdP's page posts cross-site: the Lax session cookie is not sent, the login's own cookie is.
+    browser_post = cross_site_post(client)
     response = browser_post.post(provider_url("saml_acs"), form)
 
     assert response.status_code == 302, response.content.decode()
@@ -269,8 +281,30 @@ def test_deutschlandid_login_records_mapped_trust_level(
     assert identity.user.first_name == SAML_USERS[username]["attributes"]["givenName"][0]
 
     # The same response cannot be used a second time.
-    replay = Client().post(provider_url("saml_acs"), form)
+    replay = cross_site_post(client).post(provider_url("saml_acs"), form)
     assert replay.status_code == 400
+
+
+@NEEDS_XMLSEC
+@pytest.mark.django_db
+@pytest.mark.parametrize("victim_started_own_login", [False, True])
+def test_login_csrf_an_attackers_response_does_not_log_in_another_browser(
+    saml_enabled: SamlIdpInfo, victim_started_own_login: bool
+) -> None:
+    """The attacker logs in at the IdP and lets the victim's browser post the answer (login CSRF)."""
+    attacker = Client()
+    form = saml_login_at_idp(attacker, "elster-nutzer")
+    victim = Client()
+    if victim_started_own_login:
+        assert victim.get(provider_url("saml_start")).status_code == 302
+    victim_post = cross_site_post(victim) if victim_started_own_login else Client()
+    response = victim_post.post(provider_url("saml_acs"), form)
+    assert response.status_code == 400
+    assert "nicht in diesem Browser begonnen" in response.content.decode()
+    assert "_auth_user_id" not in victim_post.session
+    assert not ExternalIdentity.objects.exists()
+    # The attacker's own browser could still finish the login it started.
+    assert cross_site_post(attacker).post(provider_url("saml_acs"), form).status_code == 302
 
 
 def tampered(saml_response: str) -> str:
@@ -282,8 +316,9 @@ def tampered(saml_response: str) -> str:
 @NEEDS_XMLSEC
 @pytest.mark.django_db
 def test_tampered_deutschlandid_response_is_refused(saml_enabled: SamlIdpInfo) -> None:
-    form = saml_login_at_idp(Client(), "elster-nutzer")
-    client = Client()
+    starter = Client()
+    form = saml_login_at_idp(starter, "elster-nutzer")
+    client = cross_site_post(starter)
     response = client.post(provider_url("saml_acs"), {**form, "SAMLResponse": tampered(form["SAMLResponse"])})
     assert response.status_code == 400
     assert "konnte nicht bestätigt werden" in response.content.decode()
@@ -294,8 +329,9 @@ def test_tampered_deutschlandid_response_is_refused(saml_enabled: SamlIdpInfo) -
 @NEEDS_XMLSEC
 @pytest.mark.django_db
 def test_unsigned_deutschlandid_response_is_refused(saml_enabled: SamlIdpInfo) -> None:
-    form = saml_login_at_idp(Client(), "unsigniert")
-    client = Client()
+    starter = Client()
+    form = saml_login_at_idp(starter, "unsigniert")
+    client = cross_site_post(starter)
     response = client.post(provider_url("saml_acs"), form)
     assert response.status_code == 400
     assert "nicht unterschrieben" in response.content.decode()
@@ -323,10 +359,11 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 @NEEDS_XMLSEC
 @pytest.mark.django_db
 def test_entity_expansion_in_deutschlandid_response_is_refused(saml_enabled: SamlIdpInfo) -> None:
-    form = saml_login_at_idp(Client(), "elster-nutzer")
+    starter = Client()
+    form = saml_login_at_idp(starter, "elster-nutzer")
     payload = base64.b64encode(BILLION_LAUGHS.encode()).decode()
     started = time.monotonic()
-    response = Client().post(provider_url("saml_acs"), {**form, "SAMLResponse": payload})
+    response = cross_site_post(starter).post(provider_url("saml_acs"), {**form, "SAMLResponse": payload})
     assert response.status_code == 400
     assert "konnte nicht bestätigt werden" in response.content.decode()
     assert time.monotonic() - started < 5  # refused before expanding a billion entities

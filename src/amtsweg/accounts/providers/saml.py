@@ -6,10 +6,18 @@ AuthnContextClassRef (STORK-QAA-Level-1…4, eIDAS levels) to the trust level th
 
 The ACS receives a cross-site POST, which does not carry the Lax session cookie; so the request id and the
 return address travel in a signed, short-lived RelayState, and each request id is accepted only once.
+
+Login CSRF: a signed RelayState alone would let an attacker start a login in their own browser and make a
+victim's browser post the attacker's response to the ACS (the victim is then logged into the attacker's
+account). So the login is bound to the browser that started it: ``start`` sets a random nonce in a cookie of
+its own (HttpOnly, only for the ACS path, ``SameSite=None; Secure`` over HTTPS so the IdP's cross-site POST
+carries it) and writes its hash into the signed RelayState; the ACS refuses a response whose RelayState does
+not match the nonce of the posting browser.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from typing import Any
@@ -18,6 +26,7 @@ from django.conf import settings as django_settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -45,6 +54,7 @@ logger = logging.getLogger(__name__)
 PROVIDER_ID = "deutschlandid"
 RELAY_SALT = "amtsweg.login_providers.saml.relay"
 RELAY_MAX_AGE = 15 * 60
+BROWSER_COOKIE = "amtsweg_saml_browser"
 #: The AuthnContextClassRef requested for a minimum trust level (BundID's STORK levels).
 REQUESTED_CONTEXT = {
     TrustLevel.BASIS: "STORK-QAA-Level-1",
@@ -137,7 +147,11 @@ def start(request: HttpRequest) -> HttpResponse:
     if not identity_providers:
         return login_error(request, _("Der Anmeldedienst ist nicht eingerichtet."), status=503)
     request_id = f"id-{secrets.token_hex(16)}"
-    relay = signing.dumps({"id": request_id, "next": next_url}, salt=RELAY_SALT)
+    # One nonce per browser (kept while it is valid, so two tabs may log in at the same time).
+    nonce = request.COOKIES.get(BROWSER_COOKIE, "")
+    if not (32 <= len(nonce) <= 64 and nonce.isalnum()):
+        nonce = secrets.token_hex(24)
+    relay = signing.dumps({"id": request_id, "next": next_url, "browser": _digest(nonce)}, salt=RELAY_SALT)
     _request_id, info = client.prepare_for_authenticate(
         entityid=identity_providers[0],
         relay_state=relay,
@@ -148,7 +162,32 @@ def start(request: HttpRequest) -> HttpResponse:
             comparison="minimum",
         ),
     )
-    return HttpResponseRedirect(dict(info["headers"])["Location"])
+    response = HttpResponseRedirect(dict(info["headers"])["Location"])
+    with translation.override("de"):
+        acs_path = provider_url("saml_acs")
+    secure = request.is_secure()
+    response.set_cookie(
+        BROWSER_COOKIE,
+        nonce,
+        max_age=RELAY_MAX_AGE,
+        path=acs_path,
+        secure=secure,
+        httponly=True,
+        # The IdP posts cross-site: only SameSite=None reaches the ACS there (and requires Secure).
+        samesite="None" if secure else "Lax",
+    )
+    return response
+
+
+def _digest(nonce: str) -> str:
+    return hashlib.sha256(f"amtsweg.saml.browser:{nonce}".encode()).hexdigest()
+
+
+def _same_browser(request: HttpRequest, relay: dict[str, Any]) -> bool:
+    """Was the login that ``relay`` belongs to started in the browser that posts the answer?"""
+    nonce = request.COOKIES.get(BROWSER_COOKIE, "")
+    expected = str(relay.get("browser") or "")
+    return bool(nonce and expected and constant_time_compare(_digest(nonce), expected))
 
 
 def _first(ava: dict[str, list[str]], names: tuple[str, ...]) -> str:
@@ -175,8 +214,17 @@ def acs(request: HttpRequest) -> HttpResponse:
         relay = signing.loads(request.POST.get("RelayState", ""), salt=RELAY_SALT, max_age=RELAY_MAX_AGE)
     except signing.BadSignature:
         return login_error(request, _refused())
-    if not saml_response:
+    if not saml_response or not isinstance(relay, dict):
         return login_error(request, _refused())
+    if not _same_browser(request, relay):
+        logger.warning("SAML-Antwort abgelehnt: Anmeldung wurde in einem anderen Browser begonnen")
+        return login_error(
+            request,
+            _(
+                "Die Anmeldung mit der DeutschlandID wurde nicht in diesem Browser begonnen. Bitte starten "
+                "Sie die Anmeldung hier erneut."
+            ),
+        )
     client = Saml2Client(config=sp_config(request))
     try:
         response = client.parse_authn_request_response(
