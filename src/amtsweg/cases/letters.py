@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from amtsweg.cases.models import Case, Decision, DecisionLetter, LetterTemplate, Status
 from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
 from amtsweg.core.pdf import pdf_render
+from amtsweg.forms.persons import person_from_data, version_person_groups
 from amtsweg.tenants.models import Authority, Location
 
 ALLOWED_TAGS = frozenset(
@@ -172,30 +173,27 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("sachbearbeitung.name", gettext_noop("Name der Sachbearbeiterin oder des Sachbearbeiters")),
     ("angaben", gettext_noop("die Angaben des Antrags nach Feldschlüssel, z. B. angaben.kind.vorname")),
 )
-_ADDRESS_KEYS = ("strasse", "plz", "ort")
 
 
 def _german_date(day: dt.date) -> str:
     return formats.date_format(day, "j. F Y")
 
 
+def letter_recipient(case: Case) -> tuple[str, list[str]]:
+    """Name and address lines of the person the letter goes to: the form's addressee group (the
+    applicant's unless the form names another one, see :mod:`amtsweg.forms.persons`)."""
+    submission = case.submission
+    version = submission.form_version
+    groups = version_person_groups(version)
+    person = person_from_data(version.spec(), submission.data, groups.addressee)
+    if groups.addressee == groups.applicant or not person.name:
+        return submission.applicant_name, person.address_lines
+    return person.name, person.address_lines
+
+
 def applicant_address(case: Case) -> list[str]:
-    """Street and town from the first group of the answers that has ``strasse``, ``plz`` and ``ort``."""
-
-    def walk(value: Any) -> list[str] | None:
-        if isinstance(value, dict):
-            if all(isinstance(value.get(k), str) and value.get(k) for k in _ADDRESS_KEYS):
-                return [value["strasse"], f"{value['plz']} {value['ort']}"]
-            for inner in value.values():
-                if found := walk(inner):
-                    return found
-        elif isinstance(value, list):
-            for inner in value:
-                if found := walk(inner):
-                    return found
-        return None
-
-    return walk(case.submission.data) or []
+    """Street and town of the letter's recipient (see :func:`letter_recipient`)."""
+    return letter_recipient(case)[1]
 
 
 def _actor_name(actor: Any) -> str:
@@ -287,6 +285,7 @@ def letterhead(authority: Authority) -> dict[str, str]:
 def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = None) -> bytes:
     """The letter as PDF (German, whatever language the request came in)."""
     today = today or timezone.localdate()
+    recipient_name, recipient_address = letter_recipient(case)
     with translation.override("de"):
         html = render_to_string(
             "cases/pdf/letter.html",
@@ -294,8 +293,8 @@ def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = No
                 "case": case,
                 "head": letterhead(case.authority),
                 "org_unit": case.org_unit,
-                "recipient_name": case.submission.applicant_name,
-                "recipient_address": applicant_address(case),
+                "recipient_name": recipient_name,
+                "recipient_address": recipient_address,
                 "date": _german_date(today),
                 "text": text,
                 "site_name": settings.AMTSWEG_SITE_NAME,

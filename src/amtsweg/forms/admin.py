@@ -1,4 +1,5 @@
-"""Forms in the staff admin: look at forms and versions, publish a version. Nothing is edited here.
+"""Forms in the staff admin: look at forms and versions, publish a version, and choose which group of a
+form holds the applicant and the addressee of letters. Nothing else is edited here.
 
 Versions come from imports (``amtsweg import-fim``, ``amtsweg import-form-definition``); a published
 version never changes. Publishing goes through :func:`amtsweg.forms.services.form_version_publish`
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -23,7 +25,9 @@ from amtsweg.access.permissions import Perm, can_edit_catalog
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.core.audit import request_source
 from amtsweg.forms.models import Form, FormVersion
-from amtsweg.forms.services import form_version_publish
+from amtsweg.forms.persons import person_groups
+from amtsweg.forms.services import form_person_groups_set, form_version_publish
+from amtsweg.forms.spec import FormSpec
 from amtsweg.forms.steps import steps_for
 
 RULE_KIND_LABELS = {
@@ -58,19 +62,84 @@ class FormVersionInline(_ReadOnly, ScopedInlineMixin, admin.TabularInline):
     verbose_name_plural = gettext_lazy("Versionen")
 
 
+def _group_choices(spec: FormSpec | None, default: str, default_label: str) -> list[tuple[str, str]]:
+    """The form's groups as choices ("Kind › Anschrift"); the empty choice names the default."""
+    if spec is None:
+        return [("", default_label)]
+    labels: dict[str, str] = {}
+    for path, group in spec.groups():
+        parent = labels.get(path.rpartition(".")[0], "")
+        labels[path] = f"{parent} › {group.label or group.name}" if parent else (group.label or group.name)
+    name = labels.get(default, _("das ganze Formular"))
+    return [("", f"{default_label}: {name}"), *labels.items()]
+
+
+class FormPersonsForm(django_forms.ModelForm):
+    applicant_group = django_forms.ChoiceField(
+        label=gettext_lazy("Gruppe der antragstellenden Person"),
+        required=False,
+        help_text=gettext_lazy(
+            "Aus dieser Gruppe kommen Name, Anschrift und E-Mail-Adresse des Vorgangs, der "
+            "Eingangsbestätigung und der Bescheide."
+        ),
+    )
+    addressee_group = django_forms.ChoiceField(
+        label=gettext_lazy("Gruppe der Empfängerin oder des Empfängers von Bescheiden"),
+        required=False,
+        help_text=gettext_lazy("Nur wenn Bescheide an eine andere Person gehen als an die antragstellende."),
+    )
+
+    class Meta:
+        model = Form
+        fields = ("applicant_group", "addressee_group")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form = self.instance
+        version = form.published_version() or form.versions.order_by("-created_at", "-pk").first()
+        spec = version.spec() if version is not None else None
+        declared = person_groups(spec) if spec is not None else None
+        self.fields["applicant_group"].choices = _group_choices(  # type: ignore[attr-defined]
+            spec, declared.applicant if declared else "", _("wie in der Formulardefinition")
+        )
+        self.fields["addressee_group"].choices = _group_choices(  # type: ignore[attr-defined]
+            spec, declared.addressee if declared else "", _("wie in der Formulardefinition")
+        )
+
+
 @admin.register(Form)
-class FormAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+class FormAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = Perm.CATALOG_EDIT
     authority_path = "owner"
+    form = FormPersonsForm
     list_display = ("title", "key", "service", "source", "owner", "published")
     list_filter = ("source", "owner")
     search_fields = ("title", "key", "service__name", "service__leika_key")
-    fields = ("title", "key", "service", "source", "owner", "created_at", "updated_at")
-    readonly_fields = fields
+    fieldsets = (
+        (None, {"fields": ("title", "key", "service", "source", "owner", "created_at", "updated_at")}),
+        (gettext_lazy("Antragstellende Person"), {"fields": ("applicant_group", "addressee_group")}),
+    )
+    readonly_fields = ("title", "key", "service", "source", "owner", "created_at", "updated_at")
     inlines = [FormVersionInline]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Form]:
         return super().get_queryset(request).select_related("owner", "service")
+
+    def save_model(self, request: HttpRequest, obj: Form, form: Any, change: bool) -> None:
+        stored = Form.objects.get(pk=obj.pk)
+        form_person_groups_set(
+            actor=request.user,
+            form=stored,
+            applicant_group=form.cleaned_data.get("applicant_group", ""),
+            addressee_group=form.cleaned_data.get("addressee_group", ""),
+            audit_source=request_source(request, "admin"),
+        )
 
     @admin.display(description=gettext_lazy("veröffentlichte Version"))
     def published(self, obj: Form) -> str:

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from amtsweg.forms.conditions import condition_errors
+from amtsweg.forms.persons import guess_applicant_group, is_group_path
 from amtsweg.forms.schema import pattern_ok
 from amtsweg.forms.spec import (
     DATATYPES,
@@ -54,6 +55,8 @@ _FORM_KEYS = {
     "fields",
     "rules",
     "steps",
+    "applicant",
+    "addressee",
 }
 _FIELD_KEYS = {
     "key",
@@ -256,6 +259,9 @@ def spec_problems(spec: FormSpec) -> list[Problem]:
                         % {"target": target, "group": group.label or group.key or _("Formular")},
                     )
                 )
+    for where, path in (("applicant", spec.applicant_group), ("addressee", spec.addressee_group)):
+        if path and not is_group_path(spec, path):
+            problems.append(Problem(where, _("Die Gruppe „%(group)s“ gibt es nicht.") % {"group": path}))
     root_keys = [child.key for child in spec.root.children]
     seen_steps: set[str] = set()
     placed: dict[str, str] = {}
@@ -422,7 +428,10 @@ class _Parser:
             leika_keys=tuple(leika),
             max_attachments=max_attachments,
             max_attachment_mb=max_mb,
+            addressee_group=self.text(data, "addressee", ""),
         )
+        # Who applies: as declared, else the group filled from the account or named for the applicant.
+        spec = replace(spec, applicant_group=self.text(data, "applicant", "") or guess_applicant_group(spec))
         return spec, service
 
     def leika(self, value: Any) -> list[str]:

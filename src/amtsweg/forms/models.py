@@ -37,6 +37,22 @@ class Form(TimeStampedModel):
         related_name="forms",
     )
     source = models.CharField(_("Herkunft"), max_length=20, choices=Source.choices)
+    # Set by the Fachadmin in the admin; they win over the version's definition (see forms.persons).
+    applicant_group = models.CharField(
+        _("Gruppe der antragstellenden Person"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Aus dieser Gruppe kommen Name, Anschrift und E-Mail-Adresse des Vorgangs. "
+            "Leer: wie in der Formulardefinition."
+        ),
+    )
+    addressee_group = models.CharField(
+        _("Gruppe der Empfängerin oder des Empfängers von Bescheiden"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Leer: Bescheide gehen an die antragstellende Person."),
+    )
 
     class Meta:
         verbose_name = _("Formular")

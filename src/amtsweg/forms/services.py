@@ -16,6 +16,7 @@ from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.catalog.models import Service
 from amtsweg.core.audit import audit_record
 from amtsweg.forms.models import Form, FormVersion
+from amtsweg.forms.persons import is_group_path
 from amtsweg.forms.schema import compile_json_schema
 from amtsweg.forms.spec import FormSpec
 from amtsweg.tenants.models import Authority
@@ -109,3 +110,39 @@ def form_version_publish(*, actor: Any, version: FormVersion, audit_source: str 
             source=audit_source,
         )
     return version
+
+
+def form_person_groups_set(
+    *, actor: Any, form: Form, applicant_group: str, addressee_group: str, audit_source: str = ""
+) -> Form:
+    """Set which group of the form holds the applicant and which the addressee of letters ("" = as in
+    the form definition). Each must be a group of the form's newest version; new submissions use it."""
+    require(can_edit_catalog(actor, form.owner))
+    version = form.published_version() or form.versions.order_by("-created_at", "-pk").first()
+    spec = version.spec() if version is not None else None
+    for label, path in ((_("antragstellende Person"), applicant_group), (_("Empfänger"), addressee_group)):
+        if path and (spec is None or not is_group_path(spec, path)):
+            raise ValidationError(
+                _("Die Gruppe „%(group)s“ (%(role)s) gibt es in diesem Formular nicht.")
+                % {"group": path, "role": label}
+            )
+    changes = {
+        field: [getattr(form, field), value]
+        for field, value in (("applicant_group", applicant_group), ("addressee_group", addressee_group))
+        if getattr(form, field) != value
+    }
+    if not changes:
+        return form
+    with transaction.atomic():
+        form.applicant_group = applicant_group
+        form.addressee_group = addressee_group
+        form.save(update_fields=["applicant_group", "addressee_group", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="form.person_groups_set",
+            obj=form,
+            changes=changes,
+            authority_id=form.owner_id,
+            source=audit_source,
+        )
+    return form

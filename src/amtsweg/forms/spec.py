@@ -179,6 +179,10 @@ class FormSpec:
     ] = ()  # services the schema is made for (FIM: stammdatenschema/bezug or leistung)
     max_attachments: int = 10
     max_attachment_mb: int = 10
+    # Paths of the groups that hold the person who applies and, where letters go to someone else, their
+    # addressee ("" = not declared; see amtsweg.forms.persons).
+    applicant_group: str = ""
+    addressee_group: str = ""
 
     # ---- serialisation --------------------------------------------------------------------------
 
@@ -230,6 +234,8 @@ class FormSpec:
             leika_keys=tuple(data.get("leika_keys", ())),
             max_attachments=data.get("max_attachments", 10),
             max_attachment_mb=data.get("max_attachment_mb", 10),
+            applicant_group=data.get("applicant_group", ""),
+            addressee_group=data.get("addressee_group", ""),
         )
 
     # ---- navigation -----------------------------------------------------------------------------

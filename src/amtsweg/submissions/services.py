@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +36,8 @@ from amtsweg.catalog.selectors import responsibility_resolve
 from amtsweg.core.audit import audit_record
 from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.models import FormVersion
-from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
+from amtsweg.forms.persons import version_applicant
+from amtsweg.forms.spec import FormSpec, GroupSpec
 from amtsweg.forms.validation import FieldError, prune_hidden, validate_version
 from amtsweg.submissions.hooks import submission_received_run
 from amtsweg.submissions.models import Attachment, Draft, Submission
@@ -48,7 +48,6 @@ from amtsweg.tenants.models import Authority, OrgUnit
 logger = logging.getLogger("amtsweg.submissions")
 
 REFERENCE_ATTEMPTS = 5
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class SubmissionInvalid(Exception):
@@ -103,52 +102,12 @@ def request_fingerprint(*, form_key: str, municipality: str, data: Any) -> str:
 
 # ---- applicant name and e-mail ------------------------------------------------------------------
 
-_FIRST_NAME = ("vorname", "vornamen", "rufname")
-_LAST_NAME = ("familienname", "nachname", "name")
-_EMAIL_KEYS = ("email", "e_mail", "emailadresse", "e_mail_adresse", "mail")
 
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower().replace("-", "_").replace("ä", "ae"))
-
-
-def _first_value(spec: FormSpec, data: Any, wanted: tuple[str, ...]) -> str:
-    """The first text value in form order whose field key or name is one of ``wanted`` (not repeating)."""
-    targets = {_norm(w) for w in wanted}
-
-    def walk(group: GroupSpec, instance: Any) -> str:
-        if not isinstance(instance, dict):
-            return ""
-        for child in group.children:
-            value = instance.get(child.key)
-            element = child.element
-            if isinstance(element, GroupSpec):
-                if not child.repeating and (found := walk(element, value)):
-                    return found
-            elif (
-                isinstance(element, FieldSpec)
-                and element.datatype == "text"
-                and isinstance(value, str)
-                and value.strip()
-                and (_norm(element.key) in targets or _norm(element.name) in targets)
-            ):
-                return value.strip()
-        return ""
-
-    return walk(spec.root, data)
-
-
-def applicant_from_data(spec: FormSpec, data: Any) -> tuple[str, str]:
-    """Name and e-mail address of the applicant as entered in the form (best effort, may be empty)."""
-    first = _first_value(spec, data, _FIRST_NAME)
-    last = _first_value(spec, data, _LAST_NAME[:2]) or _first_value(spec, data, _LAST_NAME[2:])
-    name = " ".join(part for part in (first, last) if part)
-    email = _first_value(spec, data, _EMAIL_KEYS)
-    return name[:300], (email if _EMAIL.match(email) and len(email) <= 254 else "")
-
-
-def _applicant(spec: FormSpec, data: Any, user: Any, fallback_email: str = "") -> _Applicant:
-    name, email = applicant_from_data(spec, data)
+def _applicant(version: FormVersion, data: Any, user: Any, fallback_email: str = "") -> _Applicant:
+    """Name and e-mail of the case: from the form's applicant group (the Fachadmin's setting, else the
+    definition, else the guess of :mod:`amtsweg.forms.persons`); a logged-in account's own win."""
+    person = version_applicant(version, data)
+    name, email = person.name, person.email
     if _is_account(user):
         name = (user.get_full_name() or "").strip() or name
         email = user.email or email
@@ -304,7 +263,6 @@ def submission_submit(*, draft: Draft, actor: Any, source: str = "", channel: st
     if draft.applicant_id is not None and (not _is_account(actor) or actor.pk != draft.applicant_id):
         raise PermissionDenied(_("Dieser Entwurf gehört zu einem anderen Konto."))
     version = draft.form_version
-    spec = version.spec()
     attachment_ids = {
         str(pk) for pk in Attachment.objects.filter(draft_id=draft.pk).values_list("pk", flat=True)
     }
@@ -314,7 +272,7 @@ def submission_submit(*, draft: Draft, actor: Any, source: str = "", channel: st
     submission, _created = _intake(
         form_version=version,
         data=data,
-        applicant=_applicant(spec, data, user, fallback_email=draft.email),
+        applicant=_applicant(version, data, user, fallback_email=draft.email),
         municipality=municipality,
         idempotency_key=draft_idempotency_key(draft.pk),
         channel=channel,
@@ -344,12 +302,11 @@ def submission_create(
     content (:class:`IdempotencyConflict` is for the caller to raise when it differs).
     """
     # No look-up first: a repeated key is rare and runs into the unique constraint (one query less).
-    spec = form_version.spec()
     data = _validated(form_version, data, set())
     return _intake(
         form_version=form_version,
         data=data,
-        applicant=_applicant(spec, data, applicant),
+        applicant=_applicant(form_version, data, applicant),
         municipality=municipality,
         idempotency_key=idempotency_key,
         channel=channel,

@@ -19,6 +19,7 @@ from lxml import etree
 from amtsweg.forms.fim.errors import FimImportError
 from amtsweg.forms.fim.genericode import CodeListFolder
 from amtsweg.forms.fim.resolve import RuleSite, build_rules
+from amtsweg.forms.persons import guess_applicant_group
 from amtsweg.forms.spec import (
     ChildSpec,
     CodeEntry,
@@ -266,7 +267,10 @@ class Builder:
         )
         rules, rule_warnings = build_rules(spec, self.rule_sites)
         self.warnings.extend(rule_warnings)
-        return BuildResult(spec=replace(spec, rules=tuple(rules)), warnings=self.warnings)
+        # The group of the person who applies ("Angaben zur antragstellenden Person", "Betriebsinhaber" …):
+        # FIM does not mark it, so it is guessed here and stored; the Fachadmin can change it in the admin.
+        spec = replace(spec, rules=tuple(rules), applicant_group=guess_applicant_group(spec))
+        return BuildResult(spec=spec, warnings=self.warnings)
 
     def fallback_version(self) -> str:
         created = self.text(self.child(self.root, "header"), "erstellungszeitpunkt")[:10]

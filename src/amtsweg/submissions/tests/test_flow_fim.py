@@ -99,3 +99,8 @@ def test_bewohnerparkausweis_through_all_steps(client: Client, setup: Setup) -> 
     submission = Submission.objects.get()
     assert submission.attachments.count() == 2
     assert submission.data["G05000496"]["F05000060"] == ["Erika", "Maria"]
+    # the applicant is the person of "Angaben zur antragstellenden Person", not the vehicle's holder
+    assert (submission.applicant_name, submission.applicant_email) == (
+        "Erika Maria Beispiel",
+        "erika@example.org",
+    )
