@@ -18,9 +18,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from amtsweg.access import permissions
 from amtsweg.access.roles import ROLE_DEFINITIONS
+from amtsweg.access.services import task_retry
 from amtsweg.access.testing import staff_create
 from amtsweg.cases.models import Case, RoutingRule
 from amtsweg.cases.services import routing_rule_save
@@ -53,6 +55,7 @@ OBJECTS = {
     ("Strategie", "einsehen"),
     ("Quick-Check-Bewertung", "abgeben"),
     ("Lösung oder Erfahrung", "teilen"),
+    ("Hintergrundaufgabe", "erneut ausführen"),
 }
 
 
@@ -202,6 +205,18 @@ def _check(actor: Any, cell: Cell, world: World) -> bool:
         return _check_strategy(actor, cell, authority)
     if kind == "Lösung oder Erfahrung":
         return permissions.can_share_knowledge(actor, authority)
+    if kind == "Hintergrundaufgabe":
+        # The task queue serves every authority at once: the same answer in every column.
+        by_function = permissions.can_manage_tasks(actor)
+        failed = DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="amtsweg.catalog.tasks.rebuild_search_index",
+            backend_name="default",
+            status="FAILED",
+        )
+        by_service = _write_allowed(lambda: task_retry(actor=actor, task=failed))
+        assert by_function == by_service, f"{cell}: Prüffunktion und task_retry widersprechen sich"
+        return by_function
     raise AssertionError(f"unbekannte Objektart {kind}")
 
 

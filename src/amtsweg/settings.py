@@ -197,6 +197,22 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Task recovery (amtsweg.core.task_recovery): workers report every lease/3 seconds that they are alive;
+# a task whose worker has been silent for a whole lease goes back on the queue.
+AMTSWEG_TASK_LEASE_SECONDS = int(
+    env(
+        "AMTSWEG_TASK_LEASE_SECONDS",
+        "60",
+        "Seconds without a heartbeat after which a worker counts as dead and its task is queued again.",
+    )
+)
+AMTSWEG_TASK_MAX_ATTEMPTS = int(
+    env(
+        "AMTSWEG_TASK_MAX_ATTEMPTS",
+        "5",
+        "Attempts of a background task (failures and dead workers) before it stays failed for the admin.",
+    )
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -84,3 +84,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The page of background tasks has its own module; importing it registers it on the admin site.
+from amtsweg.access import task_admin as task_admin  # noqa: E402

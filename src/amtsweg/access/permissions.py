@@ -207,6 +207,12 @@ def can_reset_second_factor(actor: Any, colleague: Any) -> bool:
     return has_permission(actor, Perm.SECOND_FACTOR_RESET, authority_id)
 
 
+def can_manage_tasks(actor: Any) -> bool:
+    """May ``actor`` see failed and stuck background tasks and start them again? Platform-wide only:
+    the task queue serves every authority at once."""
+    return has_permission(actor, Perm.TASKS_MANAGE, None)
+
+
 def can_use_admin(actor: Any) -> bool:
     """The Django admin: active staff with a verified second factor in this session."""
     check = getattr(actor, "is_verified", None)

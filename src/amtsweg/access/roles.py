@@ -29,6 +29,7 @@ class Perm:
     STRATEGY_MANAGE = "strategy.manage"  # steer the strategy: rounds, decisions, projects, budget, funding
     QUICKCHECK_RATE = "quickcheck.rate"  # rate in Quick-Check rounds on behalf of the own authority
     KNOWLEDGE_SHARE = "knowledge.share"  # offer solutions and lessons of the own authority, adopt others'
+    TASKS_MANAGE = "tasks.manage"  # see failed and stuck background tasks and start them again (platform)
 
 
 ALL_PERMISSIONS = frozenset(value for name, value in vars(Perm).items() if name.isupper())
@@ -105,10 +106,11 @@ ROLE_DEFINITIONS: tuple[RoleDefinition, ...] = (
         gettext_noop("Plattform-Admin"),
         gettext_noop(
             "Betreibt die Plattform für alle Behörden: Katalog, Organisationsdaten, Rollen, zweiter "
-            "Faktor, Prüfprotokoll. Sieht keine Fälle."
+            "Faktor, Prüfprotokoll, Hintergrundaufgaben. Sieht keine Fälle."
         ),
         frozenset(
             {
+                Perm.TASKS_MANAGE,
                 Perm.CATALOG_EDIT,
                 Perm.ORGANISATION_EDIT,
                 Perm.AUDIT_READ,

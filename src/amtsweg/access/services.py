@@ -10,8 +10,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amtsweg.access.models import RoleAssignment
-from amtsweg.access.permissions import can_manage_roles, can_reset_second_factor, grants_forget, require
+from amtsweg.access.permissions import (
+    can_manage_roles,
+    can_manage_tasks,
+    can_reset_second_factor,
+    grants_forget,
+    require,
+)
 from amtsweg.core.audit import audit_record
+from amtsweg.core.task_recovery import task_requeue, task_state
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
@@ -123,3 +130,24 @@ def second_factor_reset(*, actor: Any, colleague: Any, source: str = "") -> None
         authority_id=getattr(colleague, "authority_id", None),
         source=source,
     )
+
+
+# --- background tasks (the platform's operations; the mechanics live in core.task_recovery) --------------
+
+
+def task_retry(*, actor: Any, task: Any, source: str = "") -> bool:
+    """Start a failed or stuck background task again (Plattform-Admin). Returns ``False`` when the task
+    needs no retry (it succeeded meanwhile, or still runs on a live worker)."""
+    require(can_manage_tasks(actor))
+    with transaction.atomic():
+        state = task_state(task).code
+        if not task_requeue(task):
+            return False
+        audit_record(
+            actor=actor,
+            action="core.task.retried",
+            obj=task,
+            changes={"task": task.task_path, "state": state, "attempts": len(task.worker_ids or [])},
+            source=source,
+        )
+    return True

@@ -7,10 +7,15 @@
 * :func:`deadline_summary_task`: daily summary of overdue and soon-due cases to team leads (counts per
   org unit only).
 * :func:`retention_task`: daily retention run (:mod:`amtsweg.cases.retention`).
+
+Every task may run twice (retried, taken back from a dead worker, queued again by staff,
+:mod:`amtsweg.core.task_recovery`): each e-mail goes out through ``send_once`` with a key of the message,
+letter or (team lead, day), so it is sent once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from typing import Any
@@ -23,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from amtsweg.cases.guest import link_path
 from amtsweg.cases.models import CaseMessage, DecisionLetter
+from amtsweg.core.task_recovery import send_once
 
 logger = logging.getLogger("amtsweg.cases")
 
@@ -35,7 +41,7 @@ def _recipient(case: object) -> str:
     ) or submission.applicant_email
 
 
-def _notice(case: Any, to: str) -> None:
+def _notice(case: Any, to: str, *, key: str) -> bool:
     """ "Sie haben eine neue Nachricht" – with the way to read it: "Meine Anträge" for an account, else a
     personal access link (:mod:`amtsweg.cases.guest`)."""
     subject = _("Sie haben eine neue Nachricht")
@@ -60,7 +66,7 @@ def _notice(case: Any, to: str) -> None:
         + "\n\n"
         + _("Diese E-Mail wurde automatisch erstellt.")
     )
-    send_mail(subject, body, None, [to])
+    return send_once(key, lambda: send_mail(subject, body, None, [to]))
 
 
 @task()
@@ -75,8 +81,7 @@ def notify_applicant(message_id: int) -> str:
     to = _recipient(message.case)
     if not to:
         return "keine E-Mail-Adresse"
-    _notice(message.case, to)
-    return "gesendet"
+    return "gesendet" if _notice(message.case, to, key=f"case-message:{message.pk}") else "schon gesendet"
 
 
 @task()
@@ -91,13 +96,14 @@ def notify_applicant_letter(letter_id: str) -> str:
     to = _recipient(letter.case)
     if not to:
         return "keine E-Mail-Adresse"
-    _notice(letter.case, to)
-    return "gesendet"
+    return "gesendet" if _notice(letter.case, to, key=f"decision-letter:{letter.pk}") else "schon gesendet"
 
 
 def deadline_summary_send() -> int:
     """E-mail every team lead (role with ``case.assign``) the number of overdue and soon-due cases of the
-    units they lead. Only counts and unit names, no personal data. Returns the number of e-mails."""
+    units they lead. Only counts and unit names, no personal data. Returns the number of e-mails.
+
+    Once per team lead and day: a second run (the task retried or reclaimed) sends nothing again."""
     from amtsweg.access.models import RoleAssignment
     from amtsweg.access.roles import Perm
     from amtsweg.cases.selectors import cases_overdue, cases_soon_due, cases_visible
@@ -130,8 +136,9 @@ def deadline_summary_send() -> int:
             "lines": "\n".join(lines),
             "site": settings.AMTSWEG_SITE_NAME,
         }
-        send_mail(_("Fällige Vorgänge"), body, None, [lead.email])
-        sent += 1
+        key = f"deadline-summary:{today.isoformat()}:{lead.pk}"
+        if send_once(key, functools.partial(send_mail, _("Fällige Vorgänge"), body, None, [lead.email])):
+            sent += 1
     return sent
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 
 class TimeStampedModel(models.Model):
@@ -112,3 +113,56 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class TaskWorker(models.Model):
+    """A running ``amtsweg worker`` process, with the time it last said it is alive (its heartbeat).
+
+    A task stays ``RUNNING`` when its worker dies (``kill -9``, power loss, OOM); the other workers see
+    from this table that the worker's heartbeat stopped and put its task back on the queue
+    (:mod:`amtsweg.core.task_recovery`).
+    """
+
+    worker_id = models.CharField(_("Kennung"), max_length=64, unique=True)
+    host = models.CharField(_("Rechner"), max_length=200, blank=True)
+    pid = models.IntegerField(_("Prozess"), null=True, blank=True)
+    started_at = models.DateTimeField(_("gestartet am"))
+    last_seen_at = models.DateTimeField(_("zuletzt gemeldet"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Aufgaben-Worker")
+        verbose_name_plural = _("Aufgaben-Worker")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}, {self.pid})"
+
+
+class SentMark(models.Model):
+    """Proof that a message (an e-mail) went out, by a key such as ``case-message:42``.
+
+    Inserted in the transaction that hands the message to the mail server, so that a task that runs twice
+    (retried, reclaimed from a dead worker, queued again by staff) sends it once. Keys carry ids only,
+    no personal data.
+    """
+
+    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    sent_at = models.DateTimeField(_("gesendet am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Versandnachweis")
+        verbose_name_plural = _("Versandnachweise")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class BackgroundTask(DBTaskResult):
+    """django-tasks-db's task row under a German name, for the admin page of failed and stuck tasks."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Hintergrundaufgabe")
+        verbose_name_plural = _("Hintergrundaufgaben")
+
+    def __str__(self) -> str:
+        return f"{self.task_path.rsplit('.', 1)[-1]} ({self.pk})"

@@ -186,24 +186,64 @@ def test_demo_outbox_is_hidden_unless_switched_on(
     assert "So geht es weiter" in html
 
 
-@pytest.mark.django_db
-def test_a_transient_storage_error_schedules_a_later_attempt(
-    world: World, media: Path, settings: Any
+def test_a_transient_storage_error_is_retried_later_by_the_worker(
+    transactional_db: None, media: Path, settings: Any
 ) -> None:
+    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    submission = _submitted(world)
-    DBTaskResult.objects.all().delete()
+    submission = _submitted(build_world())
     blocked = media / "kein-ordner"
     blocked.write_text("Hier kann kein Ordner entstehen.")
     settings.MEDIA_ROOT = blocked  # the storage cannot write: an OSError, as with a full disk or S3 outage
 
-    with pytest.raises(OSError, match=r"kein-ordner|[Dd]irectory"):
-        render_receipt.call(str(submission.pk))
+    call_command("worker", "--batch", verbosity=0)
 
-    retry = DBTaskResult.objects.get()
-    assert retry.task_path == "amtsweg.submissions.tasks.render_receipt"
-    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
-    assert retry.run_after > submission.submitted_at
+    # The confirmation e-mail, which renders the receipt first.
+    task = DBTaskResult.objects.get(task_path="amtsweg.submissions.tasks.send_confirmation")
+    assert task.status == "READY"  # not given up: the next attempt waits
+    assert task.exception_class_path == "builtins.NotADirectoryError"
+    assert task.run_after > submission.submitted_at
     submission.refresh_from_db()
     assert not submission.receipt_pdf
+
+    settings.MEDIA_ROOT = media  # the storage is back, and the pause is over
+    DBTaskResult.objects.filter(pk=task.pk).update(run_after=submission.submitted_at)
+    call_command("worker", "--batch", verbosity=0)
+
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert len(task.worker_ids) == 2
+    submission.refresh_from_db()
+    assert submission.receipt_pdf
+    assert len(mail.outbox) == 1
+
+
+def test_a_receipt_whose_worker_was_killed_mid_run_is_made_by_the_next_worker(
+    transactional_db: None, media: Path, settings: Any
+) -> None:
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from amtsweg.core.models import TaskWorker
+
+    settings.AMTSWEG_TASK_LEASE_SECONDS = 60
+    submission = _submitted(build_world())
+    mail.outbox.clear()
+    # A worker claimed the confirmation and was killed (kill -9) two minutes ago: the row says RUNNING.
+    two_minutes_ago = timezone.now() - dt.timedelta(minutes=2)
+    TaskWorker.objects.create(worker_id="getoetet", started_at=two_minutes_ago, last_seen_at=two_minutes_ago)
+    DBTaskResult.objects.filter(task_path__startswith="amtsweg.submissions.tasks.").update(
+        status="RUNNING", started_at=two_minutes_ago, worker_ids=["getoetet"]
+    )
+
+    call_command("worker", "--batch", verbosity=0)
+
+    submission.refresh_from_db()
+    assert submission.receipt_pdf
+    assert submission.receipt_emailed_at is not None
+    assert len(mail.outbox) == 1
+    assert len(list((media / "receipts").rglob("*.pdf"))) == 1
