@@ -37,6 +37,7 @@ from amtsweg.accounts.forms import (
     ResetRequestForm,
     SetPasswordForm,
 )
+from amtsweg.accounts.hooks import account_notices
 from amtsweg.accounts.models import Membership, User
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -231,6 +232,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "profile": selectors.profile_of(user),
             "memberships": selectors.memberships_of(user),
             "acting_for": selectors.acting_for(request),
+            "notices": account_notices(user),
         },
     )
 

@@ -10,7 +10,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Vorgangsbearbeitung")
 
     def ready(self) -> None:
-        from amtsweg.cases.hooks import on_submission_received, submission_statuses
+        from amtsweg.accounts.hooks import account_notice_providers
+        from amtsweg.cases.hooks import account_notices_for, on_submission_received, submission_statuses
         from amtsweg.cases.tasks import deadline_summary_task, retention_task
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
         from amtsweg.submissions.hooks import submission_received_hooks, submission_status_providers
@@ -20,6 +21,8 @@ class CasesConfig(AppConfig):
             submission_received_hooks.register("cases")(on_submission_received)
         if "cases" not in submission_status_providers:
             submission_status_providers.register("cases")(submission_statuses)
+        if "cases" not in account_notice_providers:
+            account_notice_providers.register("cases")(account_notices_for)
         if "cases.deadline-summary" not in periodic_jobs:
             periodic_jobs.register("cases.deadline-summary")(
                 PeriodicJob(

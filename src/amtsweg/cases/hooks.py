@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from amtsweg.accounts.hooks import AccountNotice
 from amtsweg.cases import states
-from amtsweg.cases.models import Case, CaseMessage, Status
+from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, Status
+from amtsweg.cases.selectors import cases_of_applicant
 from amtsweg.submissions.hooks import SubmissionStatus
 
 if TYPE_CHECKING:
@@ -23,23 +28,48 @@ def on_submission_received(submission: Submission) -> None:
     case_create_for_submission(submission, new=True)
 
 
-def applicant_status(case: Case, unread: int = 0) -> SubmissionStatus:
-    """The plain-German status of ``case`` for the applicant."""
+def applicant_status(
+    case: Case,
+    unread: int = 0,
+    *,
+    answered: bool = False,
+    has_letter: bool = False,
+    today: datetime.date | None = None,
+) -> SubmissionStatus:
+    """The plain-German status of ``case`` for the applicant – only what is true: a Rückfrage the
+    applicant has answered (``answered``: the newest message is theirs) asks for nothing any more, a letter
+    is promised only when one was sent (``has_letter``), and a processing target in the past is called
+    a delay."""
+    today = today or timezone.localdate()
     next_step = str(states.APPLICANT_NEXT_STEPS.get(case.status, ""))
     deadline = None
     needs_action = False
-    if case.status == Status.RUECKFRAGE and case.reply_due:
+    delayed = False
+    if case.status == Status.RUECKFRAGE and answered:
+        next_step = _("Ihre Antwort ist eingegangen. Die zuständige Stelle prüft sie. Sie müssen nichts tun.")
+    elif case.status == Status.RUECKFRAGE and case.reply_due:
         deadline = case.reply_due
         next_step = _("Bitte beantworten Sie die Rückfrage bis %(date)s.") % {
             "date": date_format(case.reply_due, "d.m.Y")
         }
         needs_action = True
-    elif case.is_open and case.due_date:
+    if case.status == Status.ENTSCHIEDEN:
+        next_step = (
+            _("Über Ihren Antrag ist entschieden. Den Bescheid finden Sie auf der Seite des Antrags.")
+            if has_letter
+            else _(
+                "Über Ihren Antrag ist entschieden. Sobald der Bescheid versandt ist, finden Sie ihn hier."
+            )
+        )
+    if case.is_open and case.due_date and not needs_action and case.status != Status.ENTSCHIEDEN:
         deadline = case.due_date
+        delayed = case.due_date < today
     if unread:
         next_step = (next_step + " " if next_step else "") + _("Sie haben eine neue Nachricht.")
         needs_action = True
     label = str(states.APPLICANT_LABELS.get(case.status, case.get_status_display()))
+    if case.status == Status.RUECKFRAGE and answered:
+        label = _("Rückfrage beantwortet")
     if case.status == Status.ENTSCHIEDEN and case.decision:
         label = f"{label}: {case.get_decision_display()}"
     return SubmissionStatus(
@@ -48,15 +78,61 @@ def applicant_status(case: Case, unread: int = 0) -> SubmissionStatus:
         deadline=deadline,
         url=reverse("cases:applicant_case", args=[case.reference]),
         needs_action=needs_action,
+        delayed=delayed,
+    )
+
+
+def _with_facts(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate what :func:`applicant_status` needs: unread messages, who wrote last, a sent letter."""
+    newest = CaseMessage.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
+    return cases.annotate(
+        unread=Count(
+            "messages",
+            filter=Q(messages__direction=CaseMessage.Direction.TO_APPLICANT, messages__read_at__isnull=True),
+        ),
+        last_direction=Subquery(newest.values("direction")[:1]),
+        has_letter=Exists(
+            DecisionLetter.objects.filter(case=OuterRef("pk"), sent_at__isnull=False).exclude(pdf="")
+        ),
+    )
+
+
+def status_of(case: Case) -> SubmissionStatus:
+    """The applicant's status of one case (for its page)."""
+    facts = _with_facts(Case.objects.filter(pk=case.pk)).values("unread", "last_direction", "has_letter")[0]
+    return applicant_status(
+        case,
+        facts["unread"],
+        answered=facts["last_direction"] == CaseMessage.Direction.FROM_APPLICANT,
+        has_letter=facts["has_letter"],
     )
 
 
 def submission_statuses(submissions: list[Submission]) -> dict[str, SubmissionStatus]:
     ids = [s.pk for s in submissions]
-    cases = list(Case.objects.filter(submission_id__in=ids))
-    unread: dict[int, int] = {}
-    for case_id in CaseMessage.objects.filter(
-        case__in=cases, direction=CaseMessage.Direction.TO_APPLICANT, read_at__isnull=True
-    ).values_list("case_id", flat=True):
-        unread[case_id] = unread.get(case_id, 0) + 1
-    return {str(case.submission_id): applicant_status(case, unread.get(case.pk, 0)) for case in cases}
+    return {
+        str(case.submission_id): applicant_status(
+            case,
+            case.unread,  # type: ignore[attr-defined]
+            answered=case.last_direction == CaseMessage.Direction.FROM_APPLICANT,  # type: ignore[attr-defined]
+            has_letter=case.has_letter,  # type: ignore[attr-defined]
+        )
+        for case in _with_facts(Case.objects.filter(submission_id__in=ids))
+    }
+
+
+def account_notices_for(user: Any) -> list[AccountNotice]:
+    """ "Mein Konto": the applications of ``user`` that need them (new message, open Rückfrage)."""
+    notices = []
+    cases = _with_facts(cases_of_applicant(user)).select_related("submission__form_version__form")
+    for case in cases.order_by("-received_at"):
+        status = applicant_status(
+            case,
+            case.unread,  # type: ignore[attr-defined]
+            answered=case.last_direction == CaseMessage.Direction.FROM_APPLICANT,  # type: ignore[attr-defined]
+            has_letter=case.has_letter,  # type: ignore[attr-defined]
+        )
+        if status.needs_action:
+            title = f"{case.submission.form_version.form.title} ({case.reference})"
+            notices.append(AccountNotice(title=title, text=status.next_step, url=status.url))
+    return notices

@@ -30,7 +30,7 @@ from amtsweg.cases.guest import (
     session_case_ids,
     session_remember,
 )
-from amtsweg.cases.hooks import applicant_status
+from amtsweg.cases.hooks import status_of
 from amtsweg.cases.models import Case, CaseDocument, Status
 from amtsweg.cases.selectors import (
     case_for_applicant,
@@ -95,14 +95,15 @@ def _can_withdraw(actor: Any, case: Case) -> bool:
 def _page(
     request: HttpRequest, actor: Any, case: Case, *, error: str = "", text: str = "", status: int = 200
 ) -> HttpResponse:
+    status_now = status_of(case)
     context = {
         "case": case,
-        "status": applicant_status(case),
+        "status": status_now,
         "conversation": messages_for_applicant(case),
         "letters": letters_for_applicant(case),
         "can_reply": case.is_open,
         "can_withdraw": _can_withdraw(actor, case),
-        "needs_reply": case.status == Status.RUECKFRAGE,
+        "needs_reply": case.status == Status.RUECKFRAGE and status_now.needs_action,
         "error": error,
         "text": text,
         "max_files": MAX_MESSAGE_FILES,

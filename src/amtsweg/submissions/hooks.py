@@ -40,6 +40,7 @@ class SubmissionStatus:
     deadline: datetime.date | None = None
     url: str = ""  # the applicant's page for this submission (messages, decision), if any
     needs_action: bool = False
+    delayed: bool = False  # the expected completion date (``deadline``) has passed
 
 
 StatusProvider = Callable[[list["Submission"]], dict[str, SubmissionStatus]]

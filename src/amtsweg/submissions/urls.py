@@ -7,6 +7,7 @@ from amtsweg.submissions import views, views_receipt
 app_name = "submissions"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
     path("meine/", views.mine, name="mine"),
     path("fortsetzen/<str:token>/", views.resume, name="resume"),
     path("entwurf/<uuid:draft_id>/zusammenfassung/", views.summary, name="summary"),

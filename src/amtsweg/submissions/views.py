@@ -29,11 +29,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from amtsweg.access.login import client_ip
 from amtsweg.accounts.selectors import acting_for
 from amtsweg.forms.models import Form, FormVersion
+from amtsweg.forms.selectors import published_versions
 from amtsweg.forms.spec import FormSpec, StepSpec
 from amtsweg.submissions import drafts
 from amtsweg.submissions.forms import (
@@ -141,13 +142,22 @@ def _expired(request: HttpRequest, draft: Draft | None) -> HttpResponse:
 
 
 def _with_draft(view: Any) -> Any:
-    """Resolve ``draft_id`` to a draft the requester may open; expired drafts answer 410."""
+    """Resolve ``draft_id`` to a draft the requester may open; expired drafts answer 410, submitted ones
+    lead to their receipt."""
 
     def wrapped(request: HttpRequest, draft_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             draft = _draft_for(request, draft_id)
         except DraftExpired as expired:
             return _expired(request, expired.draft)
+        except Http404:
+            # The browser's Back button after submitting: the draft is gone, show the receipt instead.
+            from amtsweg.submissions.services import submission_for_draft
+
+            done = submission_for_draft(draft_id)
+            if done is not None and _may_see_submission(request, done, draft_id):
+                return redirect("submissions:receipt", done.pk)
+            raise
         response: HttpResponse = view(request, draft, *args, **kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response
@@ -174,6 +184,22 @@ def _redirect_to_incomplete(request: HttpRequest, draft: Draft, step: StepSpec) 
 
 
 # ---- start ---------------------------------------------------------------------------------------------
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """``/antrag/``: every form that can be filled in online, by title, with its service."""
+    versions = (
+        published_versions().select_related("form__service__owner").order_by("form__title", "-published_at")
+    )
+    seen: set[int] = set()
+    forms = []
+    for version in versions:
+        if version.form_id in seen:
+            continue
+        seen.add(version.form_id)
+        forms.append({"form": version.form, "description": version.spec().description})
+    return render(request, "submissions/index.html", {"forms": forms})
 
 
 def _published(form_key: str) -> tuple[Form, FormVersion]:
