@@ -97,26 +97,25 @@ def _with_facts(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def status_of(case: Case) -> SubmissionStatus:
-    """The applicant's status of one case (for its page)."""
-    facts = _with_facts(Case.objects.filter(pk=case.pk)).values("unread", "last_direction", "has_letter")[0]
+def _status(case: Case) -> SubmissionStatus:
+    """:func:`applicant_status` of a case annotated by :func:`_with_facts`."""
     return applicant_status(
         case,
-        facts["unread"],
-        answered=facts["last_direction"] == CaseMessage.Direction.FROM_APPLICANT,
-        has_letter=facts["has_letter"],
+        getattr(case, "unread", 0),
+        answered=getattr(case, "last_direction", "") == CaseMessage.Direction.FROM_APPLICANT,
+        has_letter=bool(getattr(case, "has_letter", False)),
     )
+
+
+def status_of(case: Case) -> SubmissionStatus:
+    """The applicant's status of one case (for its page)."""
+    return _status(_with_facts(Case.objects.filter(pk=case.pk)).get())
 
 
 def submission_statuses(submissions: list[Submission]) -> dict[str, SubmissionStatus]:
     ids = [s.pk for s in submissions]
     return {
-        str(case.submission_id): applicant_status(
-            case,
-            case.unread,  # type: ignore[attr-defined]
-            answered=case.last_direction == CaseMessage.Direction.FROM_APPLICANT,  # type: ignore[attr-defined]
-            has_letter=case.has_letter,  # type: ignore[attr-defined]
-        )
+        str(case.submission_id): _status(case)
         for case in _with_facts(Case.objects.filter(submission_id__in=ids))
     }
 
@@ -126,12 +125,7 @@ def account_notices_for(user: Any) -> list[AccountNotice]:
     notices = []
     cases = _with_facts(cases_of_applicant(user)).select_related("submission__form_version__form")
     for case in cases.order_by("-received_at"):
-        status = applicant_status(
-            case,
-            case.unread,  # type: ignore[attr-defined]
-            answered=case.last_direction == CaseMessage.Direction.FROM_APPLICANT,  # type: ignore[attr-defined]
-            has_letter=case.has_letter,  # type: ignore[attr-defined]
-        )
+        status = _status(case)
         if status.needs_action:
             title = f"{case.submission.form_version.form.title} ({case.reference})"
             notices.append(AccountNotice(title=title, text=status.next_step, url=status.url))
