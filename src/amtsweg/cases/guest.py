@@ -10,11 +10,17 @@ Opening the link stores the case in the browser session (never in the URL afterw
 page account holders see. For that session the visitor acts as :class:`GuestApplicant` – the applicant of
 that one case and nothing else: read the messages and letters, reply with files, withdraw while open. Cases
 that belong to an account are never opened by a link (their owner logs in), nor are anonymised ones.
+
+The link is checked again on every request of that session: the session is as valid as the link it came
+from. It ends when the link expires, and when the link is revoked: a newer link was sent (each notification
+raises ``Case.applicant_link_generation``) or a caseworker blocked the links of the case
+(``services.case_applicant_links_revoke``).
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -57,34 +63,86 @@ def link_max_age() -> datetime.timedelta:
 
 
 def link_token(case: Any) -> str:
-    return signing.dumps(case.pk, salt=SALT, compress=True)
+    """A token for ``case`` at its current link generation (with the time it was made)."""
+    return signing.dumps(
+        {"c": case.pk, "g": case.applicant_link_generation, "t": int(time.time())}, salt=SALT, compress=True
+    )
 
 
 def link_path(case: Any) -> str:
     return reverse("cases:applicant_link", args=[link_token(case)])
 
 
-def case_id_from_token(token: str) -> int:
-    """The case number in ``token``; raises :class:`LinkExpired` or :class:`LinkInvalid`."""
+@dataclass(frozen=True)
+class LinkGrant:
+    """What a genuine link grants: case ``case_id`` while the case is at ``generation``, until ``until``."""
+
+    case_id: int
+    generation: int
+    until: int  # seconds since the epoch
+
+    @property
+    def is_current(self) -> bool:
+        return time.time() < self.until
+
+
+def grant_from_token(token: str) -> LinkGrant:
+    """What ``token`` grants; raises :class:`LinkExpired` or :class:`LinkInvalid`."""
     try:
         value = signing.loads(token, salt=SALT, max_age=link_max_age())
     except signing.SignatureExpired as error:
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkInvalid from error
-    if not isinstance(value, int) or isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Links sent before links could be revoked: generation 0, issued at most max_age ago.
+        return LinkGrant(value, 0, int(time.time() + link_max_age().total_seconds()))
+    if not isinstance(value, dict):
         raise LinkInvalid
-    return value
+    case_id, generation, issued = value.get("c"), value.get("g"), value.get("t")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (case_id, generation, issued)):
+        raise LinkInvalid
+    until = int(issued + link_max_age().total_seconds())  # type: ignore[operator]
+    return LinkGrant(case_id, generation, until)  # type: ignore[arg-type]
 
 
-def session_remember(session: Any, case_id: int) -> None:
-    """Let this browser session act as the applicant of ``case_id`` (newest first, a few cases at most)."""
-    known = [pk for pk in session.get(SESSION_KEY, []) if pk != case_id]
-    session[SESSION_KEY] = [case_id, *known][:MAX_CASES_PER_SESSION]
+def case_id_from_token(token: str) -> int:
+    """The case number in ``token``; raises :class:`LinkExpired` or :class:`LinkInvalid`."""
+    return grant_from_token(token).case_id
+
+
+def session_remember(session: Any, grant: LinkGrant) -> None:
+    """Let this browser session act as the applicant of the grant's case (newest first, a few cases)."""
+    known = [entry for entry in session.get(SESSION_KEY, []) if not _entry_for(entry, grant.case_id)]
+    entry = {"case": grant.case_id, "generation": grant.generation, "until": grant.until}
+    session[SESSION_KEY] = [entry, *known][:MAX_CASES_PER_SESSION]
+
+
+def _entry_for(entry: Any, case_id: int) -> bool:
+    return isinstance(entry, dict) and entry.get("case") == case_id
+
+
+def session_grants(session: Any) -> list[LinkGrant]:
+    """The grants of this session that have not expired (expired ones are dropped from the session)."""
+    grants: list[LinkGrant] = []
+    stored = session.get(SESSION_KEY, [])
+    for entry in stored if isinstance(stored, list) else []:
+        if not isinstance(entry, dict):
+            continue  # the former format (bare case ids) carried no expiry: no longer accepted
+        values = (entry.get("case"), entry.get("generation"), entry.get("until"))
+        if all(isinstance(x, int) and not isinstance(x, bool) for x in values):
+            grant = LinkGrant(*values)  # type: ignore[arg-type]
+            if grant.is_current:
+                grants.append(grant)
+    if len(grants) != len(stored if isinstance(stored, list) else []):
+        session[SESSION_KEY] = [
+            {"case": g.case_id, "generation": g.generation, "until": g.until} for g in grants
+        ]
+    return grants
 
 
 def session_case_ids(session: Any) -> list[int]:
-    return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
+    return [grant.case_id for grant in session_grants(session)]
 
 
 def is_guest_of(actor: Any, case: Any) -> bool:

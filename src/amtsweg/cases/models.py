@@ -207,6 +207,9 @@ class Case(TimeStampedModel):
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     retention_until = models.DateField(_("aufzubewahren bis"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    # Access links for applicants without an account (cases.guest) carry this number; raising it revokes
+    # every link sent before and every browser session opened with one.
+    applicant_link_generation = models.PositiveIntegerField(_("Generation der Zugangslinks"), default=0)
 
     class Meta:
         verbose_name = _("Vorgang")

@@ -135,25 +135,45 @@ def case_for_applicant(user: Any, reference: str) -> Case | None:
     return cases_of_applicant(user).filter(reference=reference).first()
 
 
-def case_for_link_holder(case_ids: list[int], reference: str) -> Case | None:
-    """The case ``reference`` if this session opened its access link (a case without an account that is
-    not anonymised; see :mod:`amtsweg.cases.guest`), else ``None``."""
-    if not case_ids:
+def case_for_link_holder(grants: list[Any], reference: str) -> Case | None:
+    """The case ``reference`` if this session opened its access link and the link is still valid (not
+    expired, not revoked: same generation), a case without an account that is not anonymised; see
+    :mod:`amtsweg.cases.guest`. Else ``None``."""
+    generations = {grant.case_id: grant.generation for grant in grants}
+    if not generations:
         return None
-    return (
+    case = (
         Case.objects.filter(
-            pk__in=case_ids, reference=reference, applicant__isnull=True, anonymised_at__isnull=True
+            pk__in=generations, reference=reference, applicant__isnull=True, anonymised_at__isnull=True
         )
         .select_related("service", "authority", "org_unit")
         .first()
     )
+    if case is None or case.applicant_link_generation != generations[case.pk]:
+        return None
+    return case
 
 
-def case_openable_by_link(case_id: int) -> Case | None:
-    """The case an access link names, if it can be opened that way (no account, not anonymised)."""
+def case_openable_by_link(case_id: int, generation: int = 0) -> Case | None:
+    """The case an access link names, if it can be opened that way (no account, not anonymised, link of
+    the case's current generation)."""
+    return (
+        Case.objects.filter(
+            pk=case_id,
+            applicant__isnull=True,
+            anonymised_at__isnull=True,
+            applicant_link_generation=generation,
+        )
+        .only("pk", "reference")
+        .first()
+    )
+
+
+def case_link_generation(case_id: int) -> int | None:
+    """The current access-link generation of a case that can be opened by link at all, else ``None``."""
     return (
         Case.objects.filter(pk=case_id, applicant__isnull=True, anonymised_at__isnull=True)
-        .only("pk", "reference")
+        .values_list("applicant_link_generation", flat=True)
         .first()
     )
 

@@ -377,6 +377,51 @@ def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, s
     return forward
 
 
+# ---- access links for applicants without an account ---------------------------------------------
+
+
+def case_applicant_link_issue(*, case: Case) -> str:
+    """A fresh access link (path) for the applicant of ``case``; every link sent before stops working,
+    also in browser sessions opened with it (:mod:`amtsweg.cases.guest`). Called by the notification task."""
+    from amtsweg.cases.guest import link_path
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked.applicant_link_generation += 1
+        locked.save(update_fields=["applicant_link_generation", "updated_at"])
+        audit_record(
+            actor=None,
+            action="case.applicant_link.issued",
+            obj=locked,
+            changes={"generation": locked.applicant_link_generation},
+            authority_id=locked.authority_id,
+        )
+    case.applicant_link_generation = locked.applicant_link_generation
+    return link_path(locked)
+
+
+def case_applicant_links_revoke(*, actor: Any, case: Case, source: str = "") -> None:
+    """Block every access link of ``case`` sent so far (e.g. the applicant forwarded the e-mail by
+    mistake); browser sessions opened with one lose the case at their next request. The next message
+    sends a new link."""
+    require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    if case.applicant_id is not None:
+        raise ValidationError(_("Dieser Antrag gehört zu einem Konto; es gibt keine Zugangslinks."))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked.applicant_link_generation += 1
+        locked.save(update_fields=["applicant_link_generation", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="case.applicant_links.revoked",
+            obj=locked,
+            changes={"generation": locked.applicant_link_generation},
+            authority_id=locked.authority_id,
+            source=source,
+        )
+    case.applicant_link_generation = locked.applicant_link_generation
+
+
 # ---- notes, messages, documents ----------------------------------------------------------------
 
 

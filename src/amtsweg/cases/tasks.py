@@ -26,8 +26,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amtsweg.cases.guest import link_path
 from amtsweg.cases.models import CaseMessage, DecisionLetter
+from amtsweg.cases.services import case_applicant_link_issue
 from amtsweg.core.task_recovery import send_once
 
 logger = logging.getLogger("amtsweg.cases")
@@ -45,28 +45,33 @@ def _notice(case: Any, to: str, *, key: str) -> bool:
     """ "Sie haben eine neue Nachricht" – with the way to read it: "Meine Anträge" for an account, else a
     personal access link (:mod:`amtsweg.cases.guest`)."""
     subject = _("Sie haben eine neue Nachricht")
-    if case.applicant_id is None:
-        way = _(
-            "Über diesen persönlichen Link können Sie sie lesen und antworten "
-            "(er gilt %(days)s Tage, geben Sie ihn nicht weiter):\n%(link)s"
-        ) % {
-            "days": settings.AMTSWEG_APPLICANT_LINK_DAYS,
-            "link": settings.AMTSWEG_PUBLIC_URL + link_path(case),
-        }
-    else:
-        way = _("Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen.") % {
-            "site": settings.AMTSWEG_SITE_NAME
-        }
-    body = (
-        _("Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.")
-        + "\n"
-        + way
-        + "\n\n"
-        + _("Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.")
-        + "\n\n"
-        + _("Diese E-Mail wurde automatisch erstellt.")
-    )
-    return send_once(key, lambda: send_mail(subject, body, None, [to]))
+
+    def compose() -> str:
+        # Composed only when the mail really goes out (inside send_once's transaction): a new access link
+        # revokes the previous one, which must not happen for a mail that is skipped or fails.
+        if case.applicant_id is None:
+            way = _(
+                "Über diesen persönlichen Link können Sie sie lesen und antworten "
+                "(er gilt %(days)s Tage, geben Sie ihn nicht weiter):\n%(link)s"
+            ) % {
+                "days": settings.AMTSWEG_APPLICANT_LINK_DAYS,
+                "link": settings.AMTSWEG_PUBLIC_URL + case_applicant_link_issue(case=case),
+            }
+        else:
+            way = _(
+                "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen."
+            ) % {"site": settings.AMTSWEG_SITE_NAME}
+        return (
+            _("Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.")
+            + "\n"
+            + way
+            + "\n\n"
+            + _("Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.")
+            + "\n\n"
+            + _("Diese E-Mail wurde automatisch erstellt.")
+        )
+
+    return send_once(key, lambda: send_mail(subject, compose(), None, [to]))
 
 
 @task()

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("akte/<str:reference>/", views.case_detail, name="case"),
     path("akte/<str:reference>/vermerk/", views.case_note, name="case_note"),
     path("akte/<str:reference>/nachricht/", views.case_message, name="case_message"),
+    path("akte/<str:reference>/zugangslinks-sperren/", views.case_links_revoke, name="case_links_revoke"),
     path("akte/<str:reference>/zuweisung/", views.case_assign, name="case_assign"),
     path("akte/<str:reference>/weiterleiten/", views.case_forward, name="case_forward"),
     path("akte/<str:reference>/status/<slug:target>/", views.case_transition, name="case_transition"),

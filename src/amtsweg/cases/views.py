@@ -341,6 +341,26 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_case_view
 @require_POST
+def case_links_revoke(request: HttpRequest, reference: str) -> HttpResponse:
+    """Block the applicant's access links (applicants without an account)."""
+    case = _case_for(request, reference)
+    try:
+        services.case_applicant_links_revoke(actor=request.user, case=case, source="web")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Die bisherigen Zugangslinks sind gesperrt. Mit der nächsten Nachricht erhält die "
+                "antragstellende Person einen neuen Link."
+            ),
+        )
+    return redirect(_case_url(case))
+
+
+@staff_case_view
+@require_POST
 def case_message(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for(request, reference)
     form = MessageForm(request.POST)

@@ -26,8 +26,8 @@ from amtsweg.cases.guest import (
     GuestApplicant,
     LinkExpired,
     LinkInvalid,
-    case_id_from_token,
-    session_case_ids,
+    grant_from_token,
+    session_grants,
     session_remember,
 )
 from amtsweg.cases.hooks import status_of
@@ -35,6 +35,7 @@ from amtsweg.cases.models import Case, CaseDocument, Status
 from amtsweg.cases.selectors import (
     case_for_applicant,
     case_for_link_holder,
+    case_link_generation,
     case_openable_by_link,
     letters_for_applicant,
     messages_for_applicant,
@@ -54,16 +55,25 @@ class _LoginNeeded(Exception):
     pass
 
 
+class _LinkRevoked(Exception):
+    pass
+
+
 def _actor_and_case(request: HttpRequest, reference: str) -> tuple[Any, Case]:
     """Who acts on the page (the account or the link holder) and the case; 404 for a case of another."""
     if request.user.is_authenticated:
         case = case_for_applicant(request.user, reference)
         actor: Any = request.user
     else:
-        case_ids = session_case_ids(request.session)
-        if not case_ids:
+        # Checked on every request: an expired or revoked link no longer opens the case in this session.
+        grants = session_grants(request.session)
+        if not grants:
             raise _LoginNeeded
-        case = case_for_link_holder(case_ids, reference)
+        case = case_for_link_holder(grants, reference)
+        if case is None and any(
+            case_link_generation(grant.case_id) not in (None, grant.generation) for grant in grants
+        ):
+            raise _LinkRevoked
         actor = GuestApplicant(case.pk) if case is not None else None
     if case is None:
         raise Http404(_("Diesen Antrag gibt es nicht oder er gehört zu einem anderen Konto."))
@@ -83,6 +93,8 @@ def _applicant_page(view: ApplicantView) -> ApplicantView:
             actor, case = _actor_and_case(request, reference)
         except _LoginNeeded:
             return redirect_to_login(request.get_full_path())
+        except _LinkRevoked:
+            return _link_refused(request, _revoked_text(), status=410)
         return view(request, actor, case, **kwargs)
 
     return wrapper
@@ -117,16 +129,25 @@ def _page(
 def applicant_link(request: HttpRequest, token: str) -> HttpResponse:
     """Open a case with the access link from the e-mail (applicants without an account)."""
     try:
-        case_id = case_id_from_token(token)
+        grant = grant_from_token(token)
     except LinkExpired:
         return _link_refused(request, _("Dieser Link ist abgelaufen."), status=410)
     except LinkInvalid:
         return _link_refused(request, _("Dieser Link ist ungültig oder unvollständig."), status=404)
-    case = case_openable_by_link(case_id)
+    case = case_openable_by_link(grant.case_id, grant.generation)
     if case is None:
+        current = case_link_generation(grant.case_id)
+        if current is not None and current > grant.generation:
+            return _link_refused(request, _revoked_text(), status=410)
         return _link_refused(request, _("Dieser Link ist ungültig oder unvollständig."), status=404)
-    session_remember(request.session, case.pk)
+    session_remember(request.session, grant)
     return redirect("cases:applicant_case", case.reference)
+
+
+def _revoked_text() -> str:
+    return _(
+        "Dieser Link gilt nicht mehr: Es wurde ein neuerer Link verschickt oder der Link wurde gesperrt."
+    )
 
 
 def _link_refused(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:

@@ -159,3 +159,69 @@ def test_a_case_with_an_account_or_anonymised_cannot_be_opened_by_link(cw: CaseW
     case = cw.case(applicant=None)
     Case.objects.filter(pk=case.pk).update(anonymised_at=timezone.now())
     assert Client().get(guest.link_path(case)).status_code == 404
+
+
+def _case_page(client: Client, case: Case) -> int:
+    return int(client.get(f"/vorgaenge/mein/{case.reference}/").status_code)
+
+
+@pytest.mark.django_db
+def test_the_session_ends_when_the_link_expires(cw: CaseWorld, run_tasks: Any, settings: Any) -> None:
+    """The session was valid for ever once the link had been opened."""
+    case = cw.case(applicant=None)
+    client = Client()
+    client.get(_link_from_notice(cw, case, run_tasks))
+    assert _case_page(client, case) == 200
+    later = time.time() + settings.AMTSWEG_APPLICANT_LINK_DAYS * 86400 + 60
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(guest, "time", SimpleNamespace(time=lambda: later))
+        response = client.get(f"/vorgaenge/mein/{case.reference}/")
+    assert response.status_code == 302
+    assert "/konto/anmelden/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_newer_link_revokes_the_older_one_and_its_session(cw: CaseWorld, run_tasks: Any) -> None:
+    case = cw.case(applicant=None)
+    first = _link_from_notice(cw, case, run_tasks, "Erste Rückfrage.")
+    old_browser = Client()
+    old_browser.get(first)
+    assert _case_page(old_browser, case) == 200
+
+    second = _link_from_notice(cw, case, run_tasks, "Zweite Rückfrage.")
+    assert second != first
+    revoked = old_browser.get(f"/vorgaenge/mein/{case.reference}/")
+    assert revoked.status_code == 410  # the session of the old link no longer counts
+    assert "Dieser Link gilt nicht mehr" in revoked.content.decode()
+    refused = Client().get(first)
+    assert refused.status_code == 410
+    assert "Dieser Link gilt nicht mehr" in refused.content.decode()
+    new_browser = Client()
+    new_browser.get(second)
+    assert _case_page(new_browser, case) == 200
+
+
+@pytest.mark.django_db
+def test_the_caseworker_blocks_the_links_of_a_case(cw: CaseWorld, run_tasks: Any) -> None:
+    from amtsweg.access.testing import login_verified
+
+    case = cw.case(applicant=None)
+    link = _link_from_notice(cw, case, run_tasks)
+    applicant = Client()
+    applicant.get(link)
+    assert _case_page(applicant, case) == 200
+
+    # A caseworker of another town cannot, the responsible one can.
+    stranger = login_verified(Client(), cw.stranger)
+    assert stranger.post(f"/vorgaenge/akte/{case.reference}/zugangslinks-sperren/").status_code == 404
+    assert _case_page(applicant, case) == 200
+    staff = login_verified(Client(), cw.caseworker)
+    page = staff.get(f"/vorgaenge/akte/{case.reference}/").content.decode()
+    assert "Zugangslinks der antragstellenden Person sperren" in page
+    blocked = staff.post(f"/vorgaenge/akte/{case.reference}/zugangslinks-sperren/", follow=True)
+    assert "Die bisherigen Zugangslinks sind gesperrt." in blocked.content.decode()
+
+    assert _case_page(applicant, case) == 410
+    assert Client().get(link).status_code == 410
+    entry = AuditEntry.objects.filter(action="case.applicant_links.revoked").get()
+    assert entry.object_id == str(case.pk)
