@@ -6,12 +6,13 @@ PY := $(BIN)/python
 AMTSWEG := $(BIN)/amtsweg
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint types unit bench install assets clean messages help
+.PHONY: demo test lint types unit bench chaos install assets clean messages help
 
 help:
 	@echo "make demo   – installiert alles, lädt die Demodaten und startet Amtsweg auf http://127.0.0.1:8000"
 	@echo "make test   – Lint, Typen, Unit-, Integrations- und Browser-Tests"
 	@echo "make bench  – Lastmessungen (schreibt docs/performance.md)"
+	@echo "make chaos  – kill -9 von Web- und Aufgaben-Workern unter Last: nichts Bestätigtes geht verloren (PostgreSQL)"
 	@echo "make lint   – ruff format/check und Migrationsprüfung"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -54,6 +55,10 @@ bench: install assets
 	$(PY) benchmarks/intake.py
 	$(PY) benchmarks/search.py
 	BENCH_INBOX_DATABASE_URL=$${BENCH_INBOX_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/amtsweg_inbox_bench} $(PY) benchmarks/inbox.py
+
+# Needs PostgreSQL; CHAOS_DATABASE_URL names the throw-away database (default amtsweg_chaos), CHAOS_ARGS=--short for CI.
+chaos: install
+	$(PY) benchmarks/chaos.py $(CHAOS_ARGS)
 
 messages: install
 	cd src/amtsweg && ../../$(AMTSWEG) makemessages -l en --no-obsolete --ignore='*/tests/*' \

@@ -36,14 +36,14 @@ def amtsweg_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "amtsweg.cli"]
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the benchmark database. Refuses names without "bench": it deletes data."""
+def recreate_database(url: str, marker: str = "bench") -> None:
+    """Drop and create the benchmark database. Refuses names without ``marker``: it deletes data."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if parts.scheme not in {"postgres", "postgresql"} or not name:
-        fail(f"BENCH_DATABASE_URL muss eine PostgreSQL-Datenbank nennen, nicht {url!r}.")
-    if "bench" not in name:
-        fail(f"Die Datenbank {name!r} wird gelöscht; ihr Name muss darum „bench“ enthalten.")
+        fail(f"Die Datenbankadresse muss eine PostgreSQL-Datenbank nennen, nicht {url!r}.")
+    if marker not in name:
+        fail(f"Die Datenbank {name!r} wird gelöscht; ihr Name muss darum „{marker}“ enthalten.")
     admin_url = parts._replace(path="/postgres").geturl()
     try:
         with psycopg.connect(admin_url, autocommit=True) as connection:
