@@ -1,5 +1,5 @@
-"""Admin for the configuration of case management (routing rules, case settings, letter templates), and the
-read-only list of applications (submissions) scoped like the inbox.
+"""Admin for the configuration of case management (routing rules, case settings, letter templates, legal
+remedies), and the read-only list of applications (submissions) scoped like the inbox.
 
 Cases themselves are not edited here: they are worked on in the back office (``/vorgaenge/``), where every
 status change goes through ``case_transition``. Saving and deleting go through the services.
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from amtsweg.access.permissions import Perm, has_any
 from amtsweg.access.scoping import ScopedAdminMixin
 from amtsweg.cases import services
-from amtsweg.cases.models import LetterTemplate, RoutingRule, ServiceCaseSettings
+from amtsweg.cases.models import LegalRemedy, LetterTemplate, RoutingRule, ServiceCaseSettings
 from amtsweg.cases.selectors import submissions_visible
 from amtsweg.core.audit import request_source
 from amtsweg.submissions.models import Attachment, Submission
@@ -178,3 +178,27 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LegalRemedy)
+class LegalRemedyAdmin(_ServiceSavedAdmin):
+    """The data of the Rechtsbehelfsbelehrung: per authority, for one service or for all of them."""
+
+    authority_path = "authority"
+    scoped_foreign_keys = {"authority": "pk", "service": "owner"}
+    list_display = ("authority", "service", "kind", "body_name", "court_name")
+    list_filter = ("authority", "kind")
+    search_fields = ("service__name", "body_name", "court_name")
+    autocomplete_fields = ("service",)
+    fieldsets = (
+        (None, {"fields": ("authority", "service", "kind")}),
+        (
+            _("Stelle, bei der der Rechtsbehelf einzulegen ist"),
+            {"fields": ("body_name", "body_street", "body_postcode", "body_city")},
+        ),
+        (
+            _("Nur beim Widerspruch: Gericht für eine spätere Klage"),
+            {"fields": ("court_name", "court_street", "court_postcode", "court_city")},
+        ),
+        (None, {"fields": ("note",)}),
+    )

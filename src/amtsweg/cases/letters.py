@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateSyntaxError
@@ -32,7 +33,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from amtsweg.cases.models import Case, Decision, DecisionLetter, LetterTemplate, Status
+from amtsweg.cases.models import Case, Decision, DecisionLetter, LegalRemedy, LetterTemplate, Status
 from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
 from amtsweg.core.pdf import pdf_render
 from amtsweg.forms.persons import person_from_data, version_person_groups
@@ -82,12 +83,19 @@ MAX_TEMPLATE_CHARS = 20_000
 _ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=True, debug=False)
 
 
-class LetterTemplateError(ValueError):
-    """The letter template cannot be used; ``message`` says why, in German."""
+class LetterTemplateError(ValidationError):
+    """The letter cannot be written (template broken, data missing); ``message`` says why, in German.
+
+    A :class:`ValidationError`, so that every entry point shows it as bad input (4xx), never as a 500.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class LegalRemedyMissing(LetterTemplateError):
+    """The service has no :class:`LegalRemedy` at the deciding authority: no letter without it."""
 
 
 def letter_template_check(source: str) -> None:
@@ -150,13 +158,7 @@ DEFAULT_BODY = gettext_lazy(
     "über Ihren Antrag „{{ leistung }}“ vom {{ eingangsdatum }} (Aktenzeichen {{ aktenzeichen }}) "
     "wurde entschieden: Der Antrag wird {{ entscheidung }}.\n\n"
     "{% if begruendung %}Begründung:\n{{ begruendung }}\n\n{% endif %}"
-    "Mit freundlichen Grüßen\nIm Auftrag\n{{ sachbearbeitung.name }}\n{{ stelle.name }}"
-)
-DEFAULT_LEGAL_REMEDIES = gettext_lazy(
-    "Gegen diesen Bescheid können Sie innerhalb eines Monats nach seiner Bekanntgabe Klage erheben. "
-    "Die Klage ist schriftlich oder zur Niederschrift bei der Urkundsbeamtin oder dem Urkundsbeamten "
-    "der Geschäftsstelle bei dem Verwaltungsgericht zu erheben, in dessen Bezirk die Behörde ihren "
-    "Sitz hat."
+    "Mit freundlichen Grüßen\nIm Auftrag\n\n{{ sachbearbeitung.name }}\n{{ sachbearbeitung.stelle }}"
 )
 # The placeholders a template may use, with an explanation (shown where templates are edited).
 PLACEHOLDERS: tuple[tuple[str, str], ...] = (
@@ -170,7 +172,14 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("antragsteller.anschrift", gettext_noop("Anschrift, wenn das Formular sie erfragt")),
     ("behoerde.name", gettext_noop("Name der Behörde")),
     ("stelle.name", gettext_noop("Name der Organisationseinheit")),
-    ("sachbearbeitung.name", gettext_noop("Name der Sachbearbeiterin oder des Sachbearbeiters")),
+    ("sachbearbeitung.name", gettext_noop("Vor- und Nachname der Sachbearbeiterin oder des Sachbearbeiters")),
+    (
+        "sachbearbeitung.stelle",
+        gettext_noop("Organisationseinheit der Sachbearbeiterin oder des Sachbearbeiters"),
+    ),
+    ("rechtsbehelf.art", gettext_noop("Klage oder Widerspruch (aus den Rechtsbehelfen der Leistung)")),
+    ("rechtsbehelf.stelle", gettext_noop("Gericht oder Behörde, bei der der Rechtsbehelf einzulegen ist")),
+    ("rechtsbehelf.anschrift", gettext_noop("deren Anschrift")),
     ("angaben", gettext_noop("die Angaben des Antrags nach Feldschlüssel, z. B. angaben.kind.vorname")),
 )
 
@@ -197,13 +206,109 @@ def applicant_address(case: Case) -> list[str]:
 
 
 def _actor_name(actor: Any) -> str:
-    if actor is None:
+    """First and last name of the caseworker; the login name only for an account without a name."""
+    if actor is None or not hasattr(actor, "get_username"):
         return ""
-    return str(actor.get_full_name() or actor.get_username())
+    return " ".join(str(actor.get_full_name() or "").split()) or str(actor.get_username())
+
+
+def _actor_unit(actor: Any, case: Case) -> str:
+    """The caseworker's org unit in the case's authority: the case's unit (or the unit above it) when
+    they belong to it, else their first unit there, else the case's unit."""
+    units = []
+    if actor is not None and hasattr(actor, "org_units") and actor.pk is not None:
+        units = list(actor.org_units.filter(authority_id=case.authority_id).order_by("name"))
+    unit = case.org_unit
+    while unit is not None:
+        if unit in units:
+            return str(unit.name)
+        unit = unit.parent
+    if units:
+        return str(units[0].name)
+    return case.org_unit.name if case.org_unit else ""
+
+
+def legal_remedy_lookup(*, authority_id: int, service_id: int | None) -> LegalRemedy | None:
+    """The legal remedy against a decision of the authority on the service: the service's own entry,
+    else the authority's entry for all services; ``None`` when there is neither."""
+    remedies = LegalRemedy.objects.filter(authority_id=authority_id).filter(
+        Q(service_id=service_id) | Q(service__isnull=True)
+    )
+    return min(remedies, key=lambda r: r.service_id is None, default=None)
+
+
+def legal_remedy_for(case: Case) -> LegalRemedy | None:
+    return legal_remedy_lookup(authority_id=case.authority_id, service_id=case.service_id)
+
+
+def _address(name: str, street: str, postcode: str, city: str) -> str:
+    return "\n".join(part for part in (name, street, f"{postcode} {city}".strip()) if part)
+
+
+def legal_remedy_text(remedy: LegalRemedy) -> str:
+    """The Rechtsbehelfsbelehrung in plain German, written from the data of ``remedy``."""
+    body = _address(remedy.body_name, remedy.body_street, remedy.body_postcode, remedy.body_city)
+    if remedy.kind == LegalRemedy.Kind.WIDERSPRUCH:
+        court = _address(remedy.court_name, remedy.court_street, remedy.court_postcode, remedy.court_city)
+        parts = [
+            _(
+                "Gegen diesen Bescheid können Sie innerhalb eines Monats, nachdem er Ihnen bekannt gegeben "
+                "wurde, Widerspruch einlegen. Legen Sie den Widerspruch schriftlich oder zur Niederschrift "
+                "ein bei:"
+            ),
+            body,
+            _(
+                "Der Widerspruch kann auch elektronisch eingelegt werden, soweit die Behörde dafür einen "
+                "Zugang eröffnet hat; eine einfache E-Mail genügt dafür nicht."
+            ),
+            _(
+                "Hilft die Behörde Ihrem Widerspruch nicht ab, erhalten Sie einen Widerspruchsbescheid. "
+                "Gegen ihn können Sie Klage erheben bei:"
+            ),
+            court,
+            _("Die Frist und die Form der Klage nennt Ihnen der Widerspruchsbescheid."),
+        ]
+    else:
+        parts = [
+            _(
+                "Gegen diesen Bescheid können Sie innerhalb eines Monats, nachdem er Ihnen bekannt gegeben "
+                "wurde, Klage erheben. Erheben Sie die Klage schriftlich oder zur Niederschrift der "
+                "Urkundsbeamtin oder des Urkundsbeamten der Geschäftsstelle bei:"
+            ),
+            body,
+            _(
+                "Die Klage kann auch als elektronisches Dokument nach § 55a der Verwaltungsgerichtsordnung "
+                "(VwGO) erhoben werden; eine einfache E-Mail genügt dafür nicht."
+            ),
+        ]
+    if remedy.note.strip():
+        parts.append(remedy.note.strip())
+    return "\n\n".join(parts)
+
+
+def _remedy_required(case: Case) -> LegalRemedy:
+    remedy = legal_remedy_for(case)
+    if remedy is None:
+        service = case.service.name if case.service else case.submission.form_version.form.title
+        raise LegalRemedyMissing(
+            _(
+                "Für „%(service)s“ ist bei %(authority)s keine Rechtsbehelfsbelehrung hinterlegt. "
+                "Ohne sie kann kein Bescheid erstellt werden; die Entscheidung ist nicht gespeichert. "
+                "Bitte wenden Sie sich an die Fachadministration (Verwaltung → Rechtsbehelfe)."
+            )
+            % {"service": service, "authority": case.authority.name}
+        )
+    return remedy
 
 
 def letter_placeholders(
-    *, case: Case, decision: str, reasons: str, actor: Any, today: dt.date | None = None
+    *,
+    case: Case,
+    decision: str,
+    reasons: str,
+    actor: Any,
+    remedy: LegalRemedy | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The values a letter template can use: plain data only (see :data:`PLACEHOLDERS`)."""
     submission = case.submission
@@ -225,7 +330,14 @@ def letter_placeholders(
         },
         "behoerde": {"name": authority.name, "ort": authority.city},
         "stelle": {"name": case.org_unit.name if case.org_unit else ""},
-        "sachbearbeitung": {"name": _actor_name(actor)},
+        "sachbearbeitung": {"name": _actor_name(actor), "stelle": _actor_unit(actor, case)},
+        "rechtsbehelf": {
+            "art": remedy.get_kind_display() if remedy else "",
+            "stelle": remedy.body_name if remedy else "",
+            "anschrift": (
+                _address("", remedy.body_street, remedy.body_postcode, remedy.body_city) if remedy else ""
+            ),
+        },
         "angaben": submission.data if isinstance(submission.data, dict) else {},
     }
 
@@ -251,16 +363,21 @@ class LetterText:
 def letter_text(
     *, case: Case, template: LetterTemplate | None, decision: str, reasons: str, actor: Any
 ) -> LetterText:
-    """Subject, text and Rechtsbehelfsbelehrung of the letter; raises :class:`LetterTemplateError`."""
-    values = letter_placeholders(case=case, decision=decision, reasons=reasons, actor=actor)
-    subject_source = template.subject if template else str(DEFAULT_SUBJECT)
-    body_source = template.body if template else str(DEFAULT_BODY)
-    remedies = (template.legal_remedies if template else "") or str(DEFAULT_LEGAL_REMEDIES)
-    return LetterText(
-        subject=" ".join(letter_text_render(subject_source, values).split())[:300],
-        body=letter_text_render(body_source, values),
-        legal_remedies=letter_text_render(remedies, values),
-    )
+    """Subject, text and Rechtsbehelfsbelehrung of the letter (German, whatever language the request
+    came in); raises :class:`LetterTemplateError`, and :class:`LegalRemedyMissing` when the service has
+    no legal remedy data."""
+    remedy = _remedy_required(case)
+    with translation.override("de"):
+        values = letter_placeholders(
+            case=case, decision=decision, reasons=reasons, actor=actor, remedy=remedy
+        )
+        subject_source = template.subject if template else str(DEFAULT_SUBJECT)
+        body_source = template.body if template else str(DEFAULT_BODY)
+        return LetterText(
+            subject=" ".join(letter_text_render(subject_source, values).split())[:300],
+            body=letter_text_render(body_source, values),
+            legal_remedies=legal_remedy_text(remedy),
+        )
 
 
 def letterhead(authority: Authority) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from amtsweg.catalog.models import Service
 from amtsweg.core.models import TimeStampedModel
 from amtsweg.submissions.models import Submission
-from amtsweg.tenants.models import Authority, OrgUnit
+from amtsweg.tenants.models import Authority, OrgUnit, postcode_validator
 
 
 class Status(models.TextChoices):
@@ -423,9 +424,10 @@ class Forward(models.Model):
 class LetterTemplate(TimeStampedModel):
     """Text of a decision letter, per service or as the authority's default (``service`` empty).
 
-    ``subject``, ``body`` and ``legal_remedies`` use the sandboxed template language of
-    :mod:`amtsweg.cases.letters`, e.g. ``{{ aktenzeichen }}``, ``{{ leistung }}``, ``{{ entscheidung }}``
-    (``letters.PLACEHOLDERS`` lists them all).
+    ``subject`` and ``body`` use the sandboxed template language of :mod:`amtsweg.cases.letters`,
+    e.g. ``{{ aktenzeichen }}``, ``{{ leistung }}``, ``{{ entscheidung }}`` (``letters.PLACEHOLDERS``
+    lists them all). The Rechtsbehelfsbelehrung is not part of a template: it comes from the
+    :class:`LegalRemedy` of the service, so that no template can leave it out or name the wrong court.
     """
 
     authority = models.ForeignKey(
@@ -450,7 +452,6 @@ class LetterTemplate(TimeStampedModel):
     name = models.CharField(_("Bezeichnung"), max_length=200)
     subject = models.CharField(_("Betreff"), max_length=300)
     body = models.TextField(_("Text mit Platzhaltern"))
-    legal_remedies = models.TextField(_("Rechtsbehelfsbelehrung"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -460,6 +461,114 @@ class LetterTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from amtsweg.cases.letters import LetterTemplateError, letter_template_check
+
+        errors: dict[str, list[str]] = {}
+        for field in ("subject", "body"):
+            try:
+                letter_template_check(getattr(self, field))
+            except LetterTemplateError as error:
+                errors[field] = [str(error.message)]
+        if errors:
+            raise ValidationError(errors)
+
+
+class LegalRemedy(TimeStampedModel):
+    """Which legal remedy (Rechtsbehelf) a decision of ``authority`` on ``service`` allows, and which body
+    receives it. The Rechtsbehelfsbelehrung of every decision letter is written from this data
+    (:func:`amtsweg.cases.letters.legal_remedy_text`); without it no decision letter can be issued.
+
+    In NRW most decisions are challenged directly by a suit (Klage) at the Verwaltungsgericht (the
+    Widerspruch is largely abolished, § 110 JustG NRW); social-law decisions (SGB II/XII, Bildung und
+    Teilhabe, Elterngeld) first by a Widerspruch to the authority, then by a suit at the Sozialgericht.
+    """
+
+    class Kind(models.TextChoices):
+        KLAGE = "klage", _("Klage")
+        WIDERSPRUCH = "widerspruch", _("Widerspruch")
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("Behörde, die den Bescheid erlässt"),
+        on_delete=models.CASCADE,
+        related_name="legal_remedies",
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("Leistung"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="legal_remedies",
+        help_text=_("Leer: für alle Leistungen der Behörde, die keine eigene Angabe haben."),
+    )
+    kind = models.CharField(_("Rechtsbehelf"), max_length=20, choices=Kind.choices, default=Kind.KLAGE)
+    body_name = models.CharField(
+        _("Stelle, bei der er einzulegen ist"),
+        max_length=200,
+        help_text=_(
+            "Bei einer Klage das Gericht, z. B. „Verwaltungsgericht Münster“; beim Widerspruch die Behörde."
+        ),
+    )
+    body_street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    body_postcode = models.CharField(_("PLZ"), max_length=5, validators=[postcode_validator])
+    body_city = models.CharField(_("Ort"), max_length=100)
+    court_name = models.CharField(
+        _("Gericht nach dem Widerspruch"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Nur beim Widerspruch: das Gericht für eine spätere Klage, z. B. „Sozialgericht Münster“."
+        ),
+    )
+    court_street = models.CharField(_("Straße und Hausnummer des Gerichts"), max_length=200, blank=True)
+    court_postcode = models.CharField(
+        _("PLZ des Gerichts"), max_length=5, blank=True, validators=[postcode_validator]
+    )
+    court_city = models.CharField(_("Ort des Gerichts"), max_length=100, blank=True)
+    note = models.TextField(
+        _("Zusätzlicher Hinweis"),
+        blank=True,
+        help_text=_(
+            "Erscheint am Ende der Rechtsbehelfsbelehrung, z. B. ein Hinweis auf den elektronischen Zugang."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Rechtsbehelf")
+        verbose_name_plural = _("Rechtsbehelfe")
+        ordering = ["authority", "service", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "service"],
+                name="legal_remedy_one_per_service",
+                violation_error_message=_(
+                    "Für diese Leistung gibt es bei dieser Behörde schon einen Rechtsbehelf."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=models.Q(service__isnull=True),
+                name="legal_remedy_one_default",
+                violation_error_message=_("Diese Behörde hat schon einen Rechtsbehelf für alle Leistungen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.body_name}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.kind == self.Kind.WIDERSPRUCH:
+            for field in ("court_name", "court_street", "court_postcode", "court_city"):
+                if not getattr(self, field).strip():
+                    errors.setdefault(field, []).append(
+                        str(_("Beim Widerspruch nennen Sie auch das Gericht für eine spätere Klage."))
+                    )
+        if errors:
+            raise ValidationError(errors)
 
 
 class DecisionLetter(TimeStampedModel):

@@ -40,6 +40,7 @@ from amtsweg.cases.models import (
     Decision,
     DecisionLetter,
     Forward,
+    LegalRemedy,
     LetterTemplate,
     RoutingRule,
     ServiceCaseSettings,
@@ -746,9 +747,12 @@ def routing_rule_delete(*, actor: Any, rule: RoutingRule, source: str = "") -> N
     rules_memo_clear()
 
 
-def case_config_save(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, source: str = "") -> Any:
-    """Save case settings of a service (owned by the service's authority) or a letter template."""
-    authority_id = obj.authority_id if isinstance(obj, LetterTemplate) else obj.service.owner_id
+def case_config_save(
+    *, actor: Any, obj: ServiceCaseSettings | LetterTemplate | LegalRemedy, source: str = ""
+) -> Any:
+    """Save case settings of a service (owned by the service's authority), a letter template or a legal
+    remedy (owned by their authority); the model's ``clean`` checks templates and remedies."""
+    authority_id = obj.authority_id if isinstance(obj, LetterTemplate | LegalRemedy) else obj.service.owner_id
     require(can_manage_routing(actor, authority_id), _("Sie dürfen diese Einstellungen nicht ändern."))
     with transaction.atomic():
         obj.full_clean()
@@ -764,8 +768,10 @@ def case_config_save(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, s
     return obj
 
 
-def case_config_delete(*, actor: Any, obj: ServiceCaseSettings | LetterTemplate, source: str = "") -> None:
-    authority_id = obj.authority_id if isinstance(obj, LetterTemplate) else obj.service.owner_id
+def case_config_delete(
+    *, actor: Any, obj: ServiceCaseSettings | LetterTemplate | LegalRemedy, source: str = ""
+) -> None:
+    authority_id = obj.authority_id if isinstance(obj, LetterTemplate | LegalRemedy) else obj.service.owner_id
     require(can_manage_routing(actor, authority_id), _("Sie dürfen diese Einstellungen nicht ändern."))
     with transaction.atomic():
         audit_record(

@@ -46,6 +46,7 @@ from amtsweg.demo.forms import forms_load
 from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
 from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
+from amtsweg.demo.remedies import legal_remedies_load
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
 from amtsweg.demo.strategy import load_strategy_demo
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
@@ -110,6 +111,8 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
         forms = forms_load(stdout)
         say(_("Digitalisierungsstrategie …"))
         stats.created.update(load_strategy_demo())
+        say(_("Rechtsbehelfe …"))
+        stats.created["legal_remedies"] = legal_remedies_load(list(authorities.values()))
         say(_("Vorgänge …"))
         stats.created.update(load_cases_demo())
         say(_("Suchindex …"))

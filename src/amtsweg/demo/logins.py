@@ -39,21 +39,30 @@ class DemoLogin:
     role: str = ""  # role code; empty for the superuser
     org_unit: str = ""  # function slug of the org unit, empty: the whole authority
     superuser: bool = False
+    name: tuple[str, str] = ("", "")  # first and last name (invented): staff appear by name, not by login
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", gettext_noop("Superuser: darf alles in der Verwaltung"), KREIS, superuser=True),
+    DemoLogin(
+        "admin",
+        gettext_noop("Superuser: darf alles in der Verwaltung"),
+        KREIS,
+        superuser=True,
+        name=("Andreas", "Hölscher"),
+    ),
     DemoLogin(
         "fachadmin",
         gettext_noop("Fachadministration Kreis Coesfeld: Leistungen, Zuständigkeiten, Organisation"),
         KREIS,
         "fachadministration",
+        name=("Friederike", "Brüning"),
     ),
     DemoLogin(
         "fachadmin-duelmen",
         gettext_noop("Fachadministration Stadt Dülmen: nur die Daten der Stadt Dülmen"),
         DUELMEN,
         "fachadministration",
+        name=("Frank", "Wiesmann"),
     ),
     DemoLogin(
         "sb-jugendamt",
@@ -61,6 +70,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         KREIS,
         "sachbearbeitung",
         "jugendamt",
+        name=("Sabine", "Kötter"),
     ),
     DemoLogin(
         "tl-jugendamt",
@@ -68,6 +78,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         KREIS,
         "teamleitung",
         "jugendamt",
+        name=("Thomas", "Overbeck"),
     ),
     DemoLogin(
         "sb-duelmen",
@@ -75,15 +86,29 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         DUELMEN,
         "sachbearbeitung",
         "buergerbuero",
+        name=("Stefanie", "Große-Kleimann"),
     ),
-    DemoLogin("digital", gettext_noop("Digitalisierungsteam des Kreises"), KREIS, "digitalisierungsteam"),
+    DemoLogin(
+        "digital",
+        gettext_noop("Digitalisierungsteam des Kreises"),
+        KREIS,
+        "digitalisierungsteam",
+        name=("Dana", "Schürmann"),
+    ),
     DemoLogin(
         "strategie-duelmen",
         gettext_noop("Strategie-Beteiligung der Stadt Dülmen: bewertet im Quick-Check"),
         DUELMEN,
         "strategie-beteiligung",
+        name=("Stefan", "Lütke-Wöstmann"),
     ),
-    DemoLogin("pruefung", gettext_noop("Auditor des Kreises: liest das Prüfprotokoll"), KREIS, "auditor"),
+    DemoLogin(
+        "pruefung",
+        gettext_noop("Auditor des Kreises: liest das Prüfprotokoll"),
+        KREIS,
+        "auditor",
+        name=("Petra", "Hüsing"),
+    ),
 )
 
 
@@ -117,12 +142,17 @@ def demo_logins_ensure() -> Counter[str]:
         user = manager.filter(**{user_model.USERNAME_FIELD: login.username}).first()
         if user is None:
             email = f"{login.username}@amtsweg.example"
-            staff = {"kind": "personal", "authority": authority}
+            first, last = login.name
+            staff = {"kind": "personal", "authority": authority, "first_name": first, "last_name": last}
             if login.superuser:
                 user = manager.create_superuser(login.username, email, DEMO_PASSWORD, **staff)
             else:
                 user = manager.create_user(login.username, email, DEMO_PASSWORD, is_staff=True, **staff)
             counts["users_created"] += 1
+        elif not (user.first_name or user.last_name) and any(login.name):
+            user.first_name, user.last_name = login.name  # logins of an older demo had no name
+            user.save(update_fields=["first_name", "last_name"])
+            counts["users_named"] += 1
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
             counts["devices_created"] += 1

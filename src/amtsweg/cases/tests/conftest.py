@@ -10,7 +10,7 @@ import pytest
 
 from amtsweg.access.testing import staff_create
 from amtsweg.accounts.models import User
-from amtsweg.cases.models import Case
+from amtsweg.cases.models import Case, LegalRemedy
 from amtsweg.catalog.tests.factories import MunicipalityFactory, OrgUnitFactory
 from amtsweg.submissions.services import submission_create
 from amtsweg.submissions.tests.test_intake_fixtures import World, build_world, valid_data
@@ -62,6 +62,15 @@ def cw(db: None) -> CaseWorld:
     other_unit = OrgUnitFactory(authority=other, name="Steueramt", function="steuern")
     applicant = User.objects.create_user(
         "buergerin", "buergerin@example.org", "ein-langes-passwort-1", first_name="Berta", last_name="Bürger"
+    )
+    # Without a legal remedy no decision letter can be issued (cases.letters): a suit at the court.
+    LegalRemedy.objects.create(
+        authority=base.town,
+        kind=LegalRemedy.Kind.KLAGE,
+        body_name="Verwaltungsgericht Münster",
+        body_street="Piusallee 38",
+        body_postcode="48147",
+        body_city="Münster",
     )
     return CaseWorld(
         base=base,

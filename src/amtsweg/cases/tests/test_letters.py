@@ -7,6 +7,7 @@ import io
 import pytest
 
 from amtsweg.cases.letters import (
+    LegalRemedyMissing,
     LetterTemplateError,
     letter_issue,
     letter_pdf_bytes,
@@ -14,7 +15,7 @@ from amtsweg.cases.letters import (
     letter_text,
     letter_text_render,
 )
-from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, LetterTemplate, Status
+from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, LegalRemedy, LetterTemplate, Status
 from amtsweg.cases.services import case_transition
 from amtsweg.cases.tests.conftest import CaseWorld
 from amtsweg.testing import pdf_accessibility_problems
@@ -80,7 +81,6 @@ def test_letter_pdf_has_letterhead_reference_umlauts_decision_and_legal_remedies
             "Sehr geehrte/r {{ antragsteller.name }},\n\nIhr Antrag wird {{ entscheidung }}.\n\n"
             "{{ begruendung }}"
         ),
-        legal_remedies="Gegen diesen Bescheid können Sie innerhalb eines Monats Klage erheben (Prüfhinweis).",
     )
     text = letter_text(
         case=case,
@@ -99,7 +99,10 @@ def test_letter_pdf_has_letterhead_reference_umlauts_decision_and_legal_remedies
     assert "bewilligt" in content
     assert "Größe des Hundes geprüft." in content
     assert "Rechtsbehelfsbelehrung" in content
-    assert "Prüfhinweis" in content
+    assert "Klage" in content
+    assert "Verwaltungsgericht Münster" in content
+    assert "Piusallee 38" in content
+    assert "48147 Münster" in content
 
 
 @pytest.mark.django_db
@@ -146,3 +149,85 @@ def test_issue_refuses_a_case_that_cannot_be_decided_now(cw: CaseWorld) -> None:
     assert not DecisionLetter.objects.filter(case=case).exists()
     assert not CaseMessage.objects.filter(case=case).exists()
     assert Case.objects.get(pk=case.pk).status == Status.EINGEGANGEN
+
+
+# ---- who signs, and the legal remedy ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_letter_is_signed_with_the_caseworkers_full_name_and_unit_not_the_login(cw: CaseWorld) -> None:
+    cw.caseworker.first_name, cw.caseworker.last_name = "Erika", "Möller"
+    cw.caseworker.save()
+    case = cw.case()
+    text = letter_text(case=case, template=None, decision="bewilligt", reasons="", actor=cw.caseworker)
+    assert text.body.endswith("Erika Möller\nSteueramt")
+    content = _pdf_text(letter_pdf_bytes(case=case, text=text))
+    assert "Erika Möller" in content
+    assert "sb-steuern" not in content
+
+
+@pytest.mark.django_db
+def test_the_login_name_signs_only_an_account_without_a_name(cw: CaseWorld) -> None:
+    case = cw.case()
+    text = letter_text(case=case, template=None, decision="bewilligt", reasons="", actor=cw.caseworker)
+    assert text.body.endswith("sb-steuern\nSteueramt")
+
+
+@pytest.mark.django_db
+def test_a_social_law_service_names_the_widerspruch_and_then_the_sozialgericht(cw: CaseWorld) -> None:
+    case = cw.case()
+    authority = case.authority
+    LegalRemedy.objects.create(
+        authority=authority,
+        service=case.service,
+        kind=LegalRemedy.Kind.WIDERSPRUCH,
+        body_name="Stadt Dülmen – Sozialamt",
+        body_street="Markt 1",
+        body_postcode="48249",
+        body_city="Dülmen",
+        court_name="Sozialgericht Münster",
+        court_street="Alter Steinweg 45",
+        court_postcode="48143",
+        court_city="Münster",
+    )
+    text = letter_text(case=case, template=None, decision="abgelehnt", reasons="", actor=cw.caseworker)
+    assert "Widerspruch" in text.legal_remedies
+    assert "Stadt Dülmen – Sozialamt\nMarkt 1\n48249 Dülmen" in text.legal_remedies
+    assert "Sozialgericht Münster\nAlter Steinweg 45\n48143 Münster" in text.legal_remedies
+    assert "Verwaltungsgericht" not in text.legal_remedies  # the service's own entry wins
+    content = _pdf_text(letter_pdf_bytes(case=case, text=text))
+    assert "Widerspruch" in content
+    assert "Sozialgericht Münster" in content
+
+
+@pytest.mark.django_db
+def test_a_widerspruch_without_the_court_for_a_later_suit_is_refused() -> None:
+    from django.core.exceptions import ValidationError
+
+    from amtsweg.catalog.tests.factories import MunicipalityFactory
+
+    remedy = LegalRemedy(
+        authority=MunicipalityFactory(),
+        kind=LegalRemedy.Kind.WIDERSPRUCH,
+        body_name="Stadt",
+        body_street="Markt 1",
+        body_postcode="48249",
+        body_city="Dülmen",
+    )
+    with pytest.raises(ValidationError) as raised:
+        remedy.full_clean()
+    assert "Gericht für eine spätere Klage" in str(raised.value.message_dict["court_name"])
+
+
+@pytest.mark.django_db
+def test_without_legal_remedy_data_no_letter_and_no_decision(cw: CaseWorld) -> None:
+    cw.caseworker.is_verified = lambda: True
+    LegalRemedy.objects.all().delete()
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    with pytest.raises(LegalRemedyMissing) as raised:
+        letter_issue(actor=cw.caseworker, case=case, decision="bewilligt")
+    assert "keine Rechtsbehelfsbelehrung hinterlegt" in raised.value.message
+    case.refresh_from_db()
+    assert (case.status, case.decision) == (Status.IN_PRUEFUNG, "")
+    assert not DecisionLetter.objects.filter(case=case).exists()

@@ -173,3 +173,71 @@ def test_a_later_ozg_import_updates_instead_of_duplicating() -> None:
     assert Lebenslage.objects.count() == len(_rows("lebenslagen.csv"))
     assert Lebenslage.objects.get(code="55").services.filter(external_id="coe-wohnsitz-anmelden").exists()
     assert LeikaEntry.objects.filter(key="99115005104000").exists()
+
+
+# --- letters: who signs, which legal remedy ------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_staff_logins_have_a_name() -> None:
+    from django.contrib.auth import get_user_model
+
+    from amtsweg.demo.logins import DEMO_LOGINS
+
+    users = get_user_model()._default_manager.filter(username__in=[login.username for login in DEMO_LOGINS])
+    assert len(users) == len(DEMO_LOGINS)
+    assert [u.username for u in users if not (u.first_name and u.last_name)] == []
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_demo_form_can_issue_a_letter_with_the_right_legal_remedy() -> None:
+    from amtsweg.cases.letters import legal_remedy_lookup
+    from amtsweg.cases.models import LegalRemedy
+    from amtsweg.forms.models import FormVersion
+
+    versions = FormVersion.objects.filter(status="veroeffentlicht").select_related("form__service")
+    services = {v.form.service for v in versions}
+    assert len(services) >= 5
+    deciding = list(Authority.objects.filter(slug__in=[KREIS.slug, *(m.slug for m in MUNICIPALITIES)]))
+    assert len(deciding) == 12
+    missing = [
+        (authority.slug, service.name if service else "ohne Leistung")
+        for authority in deciding
+        for service in services
+        if legal_remedy_lookup(authority_id=authority.pk, service_id=service.pk if service else None) is None
+    ]
+    assert missing == []
+    kita = Service.objects.get(external_id="coe-kita-platz")
+    kreis = Authority.objects.get(slug=KREIS.slug)
+    suit = legal_remedy_lookup(authority_id=kreis.pk, service_id=kita.pk)
+    assert suit is not None
+    assert (suit.kind, suit.body_name, suit.body_street) == (
+        "klage",
+        "Verwaltungsgericht Münster",
+        "Piusallee 38",
+    )
+    but = Service.objects.get(external_id="coe-bildung-teilhabe")
+    objection = legal_remedy_lookup(authority_id=kreis.pk, service_id=but.pk)
+    assert objection is not None
+    assert (objection.kind, objection.body_name) == (LegalRemedy.Kind.WIDERSPRUCH, "Kreis Coesfeld")
+    assert objection.court_name == "Sozialgericht Münster"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_a_demo_caseworker_signs_a_kita_letter_with_name_unit_and_the_court() -> None:
+    from amtsweg.cases.letters import letter_issue
+    from amtsweg.cases.models import Case, Status
+
+    case = Case.objects.filter(
+        submission__form_version__form__key="kita-platz",
+        status=Status.IN_PRUEFUNG,
+        assignee__username="sb-jugendamt",
+    ).first()
+    assert case is not None
+    caseworker = case.assignee
+    caseworker.is_verified = lambda: True  # type: ignore[union-attr]
+    letter = letter_issue(actor=caseworker, case=case, decision="bewilligt", reasons="Platz frei.")
+    assert "Sabine Kötter\nJugendamt" in letter.body
+    assert "sb-jugendamt" not in letter.body
+    assert "Verwaltungsgericht Münster\nPiusallee 38\n48147 Münster" in letter.body
