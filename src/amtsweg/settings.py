@@ -7,6 +7,7 @@ every one of them and ``tests/test_configuration.py`` fails when a variable is u
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "amtsweg.core.uploads.UploadLimitMiddleware",  # before CSRF: a too large upload gets a clear 413
     "django.middleware.csrf.CsrfViewMiddleware",
+    "amtsweg.core.middleware.HostileInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -470,6 +472,22 @@ AMTSWEG_LOGIN_MAX_FAILURES_IP = int(
     env("AMTSWEG_LOGIN_MAX_FAILURES_IP", "30", "Failed logins per IP address within the window.")
 )
 
+# --- clients behind a reverse proxy: per-client limits and the audit (issue 12, docs/operations.md) ---
+AMTSWEG_TRUSTED_PROXIES = env_list(
+    "AMTSWEG_TRUSTED_PROXIES",
+    "",
+    "Reverse proxies whose X-Forwarded-For is believed: IP addresses or networks (CIDR), `unix` for a "
+    "Unix socket. Empty: X-Forwarded-For is ignored and every limit counts REMOTE_ADDR.",
+)
+for _proxy in AMTSWEG_TRUSTED_PROXIES:
+    if _proxy != "unix":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError as _error:
+            raise ValueError(
+                f"AMTSWEG_TRUSTED_PROXIES: {_proxy!r} is neither an IP address nor a network"
+            ) from _error
+
 # --- access: staff, roles, two-factor authentication (issue 3) ---
 # Authenticator apps show this name next to the code (django-otp puts it into the QR code).
 OTP_TOTP_ISSUER = "Amtsweg"
@@ -546,8 +564,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = AMTSWEG_UPLOAD_MAX_FILES
 AMTSWEG_API_ANON_RATE = env(
     "AMTSWEG_API_ANON_RATE",
     "60/m",
-    "Submissions per client address and gunicorn worker through the API without login (n/s, n/m, n/h); "
-    "empty: no limit.",
+    "Submissions per client address through the API without login (n/s, n/m, n/h), counted in the "
+    "database for all processes together; empty: no limit.",
 )
 
 # --- strategy cockpit: reminders of funding deadlines ---

@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from amtsweg.core.audit import audit_record
+from amtsweg.core.clients import client_address
 
 STAFF_KIND = "personal"
 PENDING_SESSION_KEY = "amtsweg_second_factor_pending"
@@ -38,7 +39,8 @@ def safe_next(request: HttpRequest, value: str | None, default: str = "") -> str
 
 
 def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's address, trusted proxies considered (:func:`amtsweg.core.clients.client_address`)."""
+    return client_address(request)
 
 
 def login_complete(request: HttpRequest, user: Any, *, backend: str = MODEL_BACKEND) -> None:

@@ -26,10 +26,11 @@ from amtsweg.access import services, twofactor
 from amtsweg.access.forms import CodeForm, ResetForm, SetupCodeForm
 from amtsweg.access.permissions import Perm, has_any
 from amtsweg.core.audit import audit_record
+from amtsweg.core.clients import client_address
 
 
 def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 def _verified_staff(request: HttpRequest) -> bool:

@@ -105,6 +105,12 @@ class LoginAttempt(models.Model):
         RESET_IP = "reset-ip", _("Passwort vergessen (IP-Adresse)")
         RESUME_ADDRESS = "fortsetzen-adresse", _("Link zum Fortsetzen (E-Mail-Adresse)")
         RESUME_IP = "fortsetzen-ip", _("Link zum Fortsetzen (IP-Adresse)")
+        API_ANONYMOUS = "api-anonym", _("Anträge über die API ohne Anmeldung (IP-Adresse)")
+        REGISTER_ADDRESS = "registrieren-adresse", _("Registrierung (E-Mail-Adresse)")
+        REGISTER_IP = "registrieren-ip", _("Registrierung (IP-Adresse)")
+        VERIFY_ACCOUNT = "bestaetigen-konto", _("Bestätigungslink erneut (Konto)")
+        CONFIRMATION_ADDRESS = "eingang-adresse", _("Eingangsbestätigung ohne Konto (E-Mail-Adresse)")
+        CONFIRMATION_IP = "eingang-ip", _("Eingangsbestätigung ohne Konto (IP-Adresse)")
 
     scope = models.CharField(_("Bereich"), max_length=20, choices=Scope.choices)
     key = models.CharField(_("Schlüssel"), max_length=64)

@@ -157,8 +157,8 @@ def _reset_rules(email: str, ip: str) -> list[ThrottleRule]:
     ]
 
 
-def _throttled(rules: list[ThrottleRule]) -> bool:
-    since = _window_start()
+def _throttled(rules: list[ThrottleRule], since: Any = None) -> bool:
+    since = since or _window_start()
     return any(
         LoginAttempt.objects.filter(
             scope=rule.scope, key=_attempt_key(rule.value), attempted_at__gte=since
@@ -169,10 +169,17 @@ def _throttled(rules: list[ThrottleRule]) -> bool:
     )
 
 
+def _longest_window() -> timedelta:
+    api = rate_parse(settings.AMTSWEG_API_ANON_RATE)
+    return max(
+        timedelta(minutes=settings.AMTSWEG_LOGIN_WINDOW_MINUTES), timedelta(seconds=api[1] if api else 0)
+    )
+
+
 def _attempts_record(rules: list[ThrottleRule]) -> None:
     now = timezone.now()
-    # Old rows are no use to anyone; the table stays as small as the window.
-    LoginAttempt.objects.filter(attempted_at__lt=_window_start()).delete()
+    # Old rows are no use to anyone; the table stays as small as the longest window.
+    LoginAttempt.objects.filter(attempted_at__lt=now - _longest_window()).delete()
     LoginAttempt.objects.bulk_create(
         LoginAttempt(scope=rule.scope, key=_attempt_key(rule.value), attempted_at=now)
         for rule in rules
@@ -192,6 +199,38 @@ def resume_link_allowance_take(*, email: str, ip: str) -> bool:
         return False
     _attempts_record(rules)
     return True
+
+
+def rate_parse(rate: str) -> tuple[int, int] | None:
+    """``"60/m"`` → (60, 60): requests and seconds; ``None`` for an empty rate (no limit)."""
+    if not rate.strip():
+        return None
+    count, _slash, period = rate.strip().partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(period.strip()[:1].lower())
+    if not count.strip().isdecimal() or seconds is None:
+        raise ValueError(f"Rate {rate!r}: erwartet wird z. B. 60/m")
+    return int(count), seconds
+
+
+def client_allowance_take(*, scope: str, value: str, limit: int, seconds: int) -> int:
+    """Count one request of ``value`` (a client address) in ``scope``; 0 when it is within ``limit`` per
+    ``seconds``, else the seconds until the next one is allowed (nothing recorded then).
+
+    The count lives in the database, so every app server process shares it (check, then record: two
+    requests at the same instant may both pass the last free place – a limit, not a ledger)."""
+    since = timezone.now() - timedelta(seconds=seconds)
+    rule = ThrottleRule(scope, value or "unbekannt", limit)
+    if _throttled([rule], since):
+        oldest = (
+            LoginAttempt.objects.filter(scope=scope, key=_attempt_key(rule.value), attempted_at__gte=since)
+            .order_by("attempted_at")
+            .values_list("attempted_at", flat=True)
+            .first()
+        )
+        wait = (oldest + timedelta(seconds=seconds) - timezone.now()).total_seconds() if oldest else seconds
+        return max(1, int(wait) + 1)
+    _attempts_record([rule])
+    return 0
 
 
 def _throttle_message() -> str:

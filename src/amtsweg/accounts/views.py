@@ -39,6 +39,7 @@ from amtsweg.accounts.forms import (
 )
 from amtsweg.accounts.hooks import account_notices
 from amtsweg.accounts.models import Membership, User
+from amtsweg.core.text import is_index
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -456,7 +457,7 @@ def acting_for_choose(request: HttpRequest) -> HttpResponse:
         request.session.pop(ACTING_FOR_SESSION_KEY, None)
         messages.success(request, _("Sie handeln jetzt in eigenem Namen."))
         return redirect("accounts:overview")
-    membership = selectors.organisation_for_member(user, int(value)) if value.isdigit() else None
+    membership = selectors.organisation_for_member(user, int(value)) if is_index(value) else None
     if membership is None:
         messages.error(request, _("Bitte wählen Sie eine Organisation, bei der Sie Mitglied sind."))
         return redirect("accounts:overview")

@@ -26,6 +26,7 @@ from amtsweg.cases.models import Case
 from amtsweg.cases.selectors import case_for_applicant, cases_visible
 from amtsweg.cases.services import TransitionNotAllowed, allowed_steps, case_transition
 from amtsweg.core.audit import request_source
+from amtsweg.core.safeinput import json_loads
 
 router = Router(tags=["Vorgänge"])
 
@@ -119,7 +120,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
             403, _("CSRF-Prüfung fehlgeschlagen. Bitte senden Sie das CSRF-Token mit (X-CSRFToken).")
         )
     try:
-        body = json.loads(request.body or b"{}")
+        body = json_loads(request.body or b"{}")
         payload = TransitionIn(**body) if isinstance(body, dict) else None
     except (ValueError, TypeError):
         payload = None

@@ -125,5 +125,7 @@ def audit_verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
 
 def request_source(request: Any, channel: str) -> str:
     """Where a write came from, for the audit trail: the channel and the client address."""
-    address = str(getattr(request, "META", {}).get("REMOTE_ADDR", "") or "")
+    from amtsweg.core.clients import client_address
+
+    address = client_address(request)
     return f"{channel} {address}".strip()

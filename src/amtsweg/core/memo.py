@@ -21,6 +21,9 @@ from collections.abc import Callable, Hashable
 from django.core.cache import cache
 
 _GENERATION_KEY = "amtsweg.memo.generation"
+# Keys longer than this are not kept: memo keys come from requests (a form key, an AGS), and a memo must
+# not hold every distinct long value a client sends.
+MAX_KEY_CHARS = 200
 _memos: list[TTLMemo[object]] = []
 
 
@@ -29,11 +32,20 @@ def memo_generation() -> str:
     return str(cache.get_or_set(_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None))
 
 
+def _key_chars(key: Hashable) -> int:
+    if isinstance(key, str | bytes):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_key_chars(part) for part in key)
+    return 0
+
+
 class TTLMemo[V]:
     """``memo.get(key, load)``: ``load()``'s result for ``key``, reused for ``seconds`` in this process.
 
     ``None`` results are kept too (an unknown AGS stays unknown for the same time). The memo never grows
-    beyond ``max_entries`` keys: when full it starts over. Safe for threads (a race loads twice, which is
+    beyond ``max_entries`` keys: when full it starts over; a key longer than ``MAX_KEY_CHARS`` characters
+    is loaded every time and never kept. Safe for threads (a race loads twice, which is
     harmless for read-only facts).
     """
 
@@ -46,6 +58,8 @@ class TTLMemo[V]:
         _memos.append(self)  # type: ignore[arg-type]
 
     def get(self, key: Hashable, load: Callable[[], V]) -> V:
+        if _key_chars(key) > MAX_KEY_CHARS:
+            return load()
         full_key = (memo_generation(), key)
         now = time.monotonic()
         entry = self._entries.get(full_key)

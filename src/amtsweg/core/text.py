@@ -23,3 +23,12 @@ def tokens(text: str) -> list[str]:
 def slugify_de(text: str, max_length: int = 80) -> str:
     slug = "-".join(tokens(text))
     return slug[:max_length].strip("-") or "eintrag"
+
+
+def is_index(text: str) -> bool:
+    """True for a plain ASCII number of at most 9 digits (a list position or id from a request).
+
+    ``str.isdigit`` is also true for ``"²"`` or ``"٣"``, which ``int()`` refuses, and for numbers with
+    thousands of digits, which ``int()`` refuses as well – both came in as 500s (issue 12).
+    """
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from amtsweg.core.text import is_index
 from amtsweg.forms.conditions import evaluate, holds, is_filled
 from amtsweg.forms.schema import compile_json_schema
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec, RuleSpec
@@ -291,7 +292,7 @@ def _coerce_group(
 def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
-    if isinstance(value, dict) and all(isinstance(k, str) and k.isdigit() for k in value):
+    if isinstance(value, dict) and all(isinstance(k, str) and is_index(k) for k in value):
         return [value[k] for k in sorted(value, key=int)]
     if value is None or value == "":
         return []

@@ -27,12 +27,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.throttling import AnonRateThrottle
 from ninja.utils import check_csrf
 
 from amtsweg.api import api
 from amtsweg.core.audit import request_source
+from amtsweg.core.clients import client_address
 from amtsweg.core.memo import TTLMemo
+from amtsweg.core.safeinput import JsonRejected, json_loads
 from amtsweg.forms.models import FormVersion
 from amtsweg.submissions.models import Submission
 from amtsweg.submissions.services import SubmissionInvalid, submission_create
@@ -41,6 +42,10 @@ from amtsweg.tenants.models import Authority
 router = Router(tags=["Anträge"])
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")
+# Only well-formed values reach the per-process memos: a memo keyed by whatever a client sends would
+# keep every distinct (say 1 MB) value in memory.
+FORM_KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+AGS_PATTERN = re.compile(r"^[0-9]{8}$")
 CACHE_SECONDS = 10.0
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -86,6 +91,8 @@ def published_version(form_key: str) -> FormVersion | None:
     A version never changes once published, so the cached instance (and its parsed spec and compiled
     validator) stay valid; a newly published version is used at most ``CACHE_SECONDS`` later.
     """
+    if not FORM_KEY_PATTERN.fullmatch(form_key):
+        return None
 
     def load() -> FormVersion | None:
         version = (
@@ -102,6 +109,9 @@ def published_version(form_key: str) -> FormVersion | None:
 
 
 def municipality_by_ags(ags: str) -> Authority | None:
+    if not AGS_PATTERN.fullmatch(ags):
+        return None
+
     def load() -> Authority | None:
         found = Authority.objects.filter(ags=ags).first()
         return found if found is not None and found.is_municipality else None
@@ -140,21 +150,19 @@ def _invalid(errors: list[tuple[str, str]]) -> HttpResponse:
     )
 
 
-class _AnonymousThrottle(AnonRateThrottle):
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            return None
-        return super().get_cache_key(request)
-
-
 def _throttled(request: HttpRequest) -> HttpResponse | None:
-    rate = settings.AMTSWEG_API_ANON_RATE
-    if not rate:
+    """The anonymous limit per client address, counted in the database for all processes together."""
+    from amtsweg.accounts.models import LoginAttempt
+    from amtsweg.accounts.services import client_allowance_take, rate_parse
+
+    rate = rate_parse(settings.AMTSWEG_API_ANON_RATE)
+    if rate is None or request.user.is_authenticated:
         return None
-    throttle = _AnonymousThrottle(rate)
-    if throttle.allow_request(request):
+    wait = client_allowance_take(
+        scope=LoginAttempt.Scope.API_ANONYMOUS, value=client_address(request), limit=rate[0], seconds=rate[1]
+    )
+    if not wait:
         return None
-    wait = int(throttle.wait() or 1)
     return _error(
         429,
         _("Zu viele Anträge in kurzer Zeit. Bitte versuchen Sie es in %(seconds)s Sekunden erneut.")
@@ -193,9 +201,9 @@ def _parse_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[tuple
     if len(request.body) > MAX_BODY_BYTES:
         return None, [("", _("Die Anfrage ist zu groß (höchstens 1 MB)."))]
     try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None, [("", _("Der Inhalt der Anfrage ist kein gültiges JSON."))]
+        body = json_loads(request.body, max_bytes=MAX_BODY_BYTES)
+    except JsonRejected as rejected:
+        return None, [("", rejected.message)]
     errors: list[tuple[str, str]] = []
     if not isinstance(body, dict):
         return None, [("", _("Erwartet wird ein JSON-Objekt mit „municipality“ und „data“."))]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from amtsweg.catalog.forms import kern_widgets
 from amtsweg.catalog.selectors import municipalities
+from amtsweg.core.text import is_index
 from amtsweg.forms.conditions import is_filled
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 
@@ -204,7 +205,7 @@ class StepReader:
 
     def _count(self, path: str, child: ChildSpec, previous: Any) -> int:
         posted = self.post.get(f"{path}.{COUNT_SUFFIX}", "")
-        if posted.isdigit():
+        if is_index(posted):
             return min(int(posted), upper_bound(child))
         return len(previous) if isinstance(previous, list) else child.min
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from amtsweg.core.text import is_index
 from amtsweg.forms.spec import FormSpec, GroupSpec, StepSpec
 from amtsweg.submissions.forms import Attached, display, widget_for
 
@@ -13,7 +14,7 @@ from amtsweg.submissions.forms import Attached, display, widget_for
 def get_at(data: Any, path: str) -> Any:
     value = data
     for part in path.split("."):
-        if isinstance(value, list) and part.isdigit():
+        if isinstance(value, list) and is_index(part):
             index = int(part)
             value = value[index] if index < len(value) else None
         elif isinstance(value, dict):
@@ -28,7 +29,7 @@ def set_at(data: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     container: Any = data
     for part, following in pairwise(parts):
-        if isinstance(container, list) and part.isdigit():
+        if isinstance(container, list) and is_index(part):
             index = int(part)
             if index >= len(container):
                 return
@@ -40,7 +41,7 @@ def set_at(data: dict[str, Any], path: str, value: Any) -> None:
             return
         nxt = container.get(part)
         if not isinstance(nxt, dict | list):
-            nxt = [] if following.isdigit() else {}
+            nxt = [] if is_index(following) else {}
             container[part] = nxt
         container = nxt
     last = parts[-1]

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from amtsweg.access.login import client_ip
 from amtsweg.accounts.selectors import acting_for
+from amtsweg.core.text import is_index
 from amtsweg.forms.models import Form, FormVersion
 from amtsweg.forms.selectors import published_versions
 from amtsweg.forms.spec import FormSpec, StepSpec
@@ -418,7 +419,7 @@ def _step_post(request: HttpRequest, draft: Draft, steps: list[StepSpec], index:
         path, _sep, position = action.removeprefix("remove:").rpartition(".")
         items = get_at(data, path)
         child = spec.element_at(_spec_path(path))
-        in_range = isinstance(items, list) and position.isdigit() and int(position) < len(items)
+        in_range = isinstance(items, list) and is_index(position) and int(position) < len(items)
         if in_range and (child is None or len(items) > child.min):
             items.pop(int(position))  # its uploads go below, with the unreferenced ones
             set_at(data, path, items)

@@ -17,6 +17,7 @@ from amtsweg.accounts.providers.base import TrustLevel
 from amtsweg.accounts.providers.models import ExternalIdentity
 from amtsweg.accounts.providers.trust import set_trust_level
 from amtsweg.core.audit import audit_record
+from amtsweg.core.clients import client_address
 
 
 class ExternalLoginError(Exception):
@@ -92,7 +93,7 @@ def external_identity_login(
             action="login_provider.linked" if created else "login_provider.login",
             obj=identity,
             changes={"provider": provider, "vertrauensniveau": level.value},
-            source=request.META.get("REMOTE_ADDR", ""),
+            source=client_address(request),
         )
     # The session is tied to the first configured backend; every Django backend loads users by id.
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])

@@ -183,3 +183,12 @@ def test_a_member_may_leave_on_their_own(client: Client) -> None:
     response = client.post(reverse("accounts:member_remove", args=[org.pk, member.pk]))
     assert response["Location"] == reverse("accounts:overview")
     assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000])
+def test_superscript_or_endless_digits_as_organisation_are_explained_not_a_500(value: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(citizen())
+    response = client.post(reverse("accounts:acting_for"), {"organisation": value}, follow=True)
+    assert response.status_code == 200
+    assert "bei der Sie Mitglied sind" in response.content.decode()

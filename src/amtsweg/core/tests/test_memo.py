@@ -55,3 +55,14 @@ def test_a_full_memo_starts_over_instead_of_growing(clock: list[float]) -> None:
         values.get(number, lambda: 0)
         assert len(values) <= 3
     assert values.get(9, lambda: 1) == 0  # the newest entries are kept
+
+
+def test_long_keys_from_a_request_are_loaded_but_never_kept(clock: list[float]) -> None:
+    # A client sent a distinct 1 MB value each time; the memo must not keep them (issue 12).
+    values = TTLMemo[None]("Test", seconds=10)
+    for number in range(5):
+        values.get(str(number) * 1_000_000, lambda: None)
+        values.get(("x", str(number) * 1_000), lambda: None)
+    assert len(values) == 0
+    values.get("05558016", lambda: None)
+    assert len(values) == 1

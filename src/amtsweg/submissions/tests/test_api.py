@@ -180,3 +180,50 @@ def test_a_newly_published_version_is_used_and_old_submissions_keep_theirs(world
     assert _post(Client(), _body(), key="neu").status_code == 201
     versions = dict(Submission.objects.values_list("idempotency_key", "form_version__version"))
     assert versions == {"api:anonym:alt": "1.0", "api:anonym:neu": "2.0"}
+
+
+# ---- hostile input (issue 12) ---------------------------------------------------------------------
+
+
+def test_json_nested_100000_levels_deep_is_a_422(world: World) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    response = Client().post(
+        URL,
+        data='{"municipality": "05558016", "data": ' + deep + "}",
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="tief",
+    )
+    assert response.status_code == 422
+    assert "zu tief verschachtelt" in response.json()["errors"][0]["message"]
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", ["Jürgen\x00", "\ud800", "\udfff Jürgen"])
+def test_nul_or_lone_surrogates_in_a_field_or_the_municipality_are_a_422(world: World, bad: str) -> None:
+    data = valid_data()
+    data["antragsteller"]["vorname"] = bad
+    in_field = _post(Client(), {"municipality": "05558016", "data": data}, key="feld")
+    in_municipality = _post(Client(), {"municipality": bad, "data": valid_data()}, key="gemeinde")
+    for response in (in_field, in_municipality):
+        assert response.status_code == 422, response.content
+        assert "Steuerzeichen" in response.json()["errors"][0]["message"]
+    assert Submission.objects.count() == 0
+
+
+def test_a_text_plain_body_is_refused(world: World) -> None:
+    # Without this a foreign web page could submit through a visitor's browser (no CORS preflight).
+    response = Client().post(
+        URL, data=json.dumps(_body()), content_type="text/plain", HTTP_IDEMPOTENCY_KEY="einfach"
+    )
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert Submission.objects.count() == 0
+
+
+def test_distinct_long_municipality_values_are_not_kept_in_memory(world: World) -> None:
+    from amtsweg.submissions import api as submissions_api
+
+    for number in range(5):
+        response = _post(Client(), {"municipality": str(number) * 100_000, "data": {}}, key=f"lang-{number}")
+        assert response.status_code == 422
+    assert len(submissions_api._municipalities) == 0
