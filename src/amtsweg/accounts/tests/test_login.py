@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from amtsweg.access.login import PENDING_SESSION_KEY
 from amtsweg.accounts.models import LoginAttempt, User
 from amtsweg.accounts.tests.helpers import PASSWORD, citizen, last_link
+from amtsweg.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,25 @@ def test_staff_login_with_the_real_urls_goes_to_the_access_apps_second_factor(cl
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("access:otp_verify"))
     assert SESSION_KEY not in client.session
+
+
+def test_behind_the_proxy_wrong_passwords_of_one_client_do_not_lock_out_another(
+    settings: SettingsWrapper,
+) -> None:
+    # Behind nginx every request came from 127.0.0.1: 30 wrong passwords from anyone locked every login.
+    settings.AMTSWEG_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.AMTSWEG_LOGIN_MAX_FAILURES_IP = 3
+    user = citizen()
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for number in range(3):
+        attacker.post("/konto/anmelden/", {"identifier": f"p{number}@example.org", "password": "falsch-1"})
+    assert (
+        attacker.post("/konto/anmelden/", {"identifier": user.email, "password": PASSWORD}).status_code == 429
+    )
+
+    citizen_client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    response = citizen_client.post("/konto/anmelden/", {"identifier": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    # The audit names the client, not the proxy.
+    entry = AuditEntry.objects.filter(action="accounts.user.logged_in").latest("id")
+    assert entry.source == "203.0.113.5"
