@@ -31,5 +31,6 @@ urlpatterns = [
     ),
 ]
 
+handler403 = "amtsweg.portal.views.permission_denied"
 handler404 = "amtsweg.portal.views.page_not_found"
 handler500 = "amtsweg.portal.views.server_error"

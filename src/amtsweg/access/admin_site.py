@@ -14,8 +14,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -34,12 +33,12 @@ class StaffAdminSite(admin.AdminSite):
         return can_use_admin(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        index = reverse("admin:index", current_app=self.name)
-        target = request.GET.get(REDIRECT_FIELD_NAME) or index
-        if not url_has_allowed_host_and_scheme(
+        # Without a page asked for, the login decides by role where staff land (inbox, cockpit, admin).
+        target = request.GET.get(REDIRECT_FIELD_NAME) or ""
+        if target and not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            target = index
+            target = ""
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return super().login(request, extra_context)  # redirects to the index
@@ -47,4 +46,6 @@ class StaffAdminSite(admin.AdminSite):
             raise PermissionDenied(
                 _("Die Verwaltung ist nur für Beschäftigte mit zweitem Faktor zugänglich.")
             )
+        if not target:
+            return redirect(resolve_url(settings.LOGIN_URL))
         return redirect_to_login(target, resolve_url(settings.LOGIN_URL))

@@ -27,6 +27,7 @@ from amtsweg.access.login import (
     safe_next as accounts_safe_next,
 )
 from amtsweg.access.models import STAFF_KIND
+from amtsweg.access.permissions import Perm, has_any
 
 ATTEMPTS_KEY = "amtsweg_access_attempts"
 SETUP_DEVICE_KEY = "amtsweg_access_setup_device"
@@ -48,9 +49,21 @@ def needs_second_factor(user: Any) -> bool:
     return bool(getattr(user, "kind", None) == STAFF_KIND or getattr(user, "is_superuser", False))
 
 
-def safe_next(request: HttpRequest, target: str | None) -> str:
-    """``target`` if it points to this site, else the admin start page."""
-    return accounts_safe_next(request, target, default=reverse("admin:index"))
+def staff_start_url(user: Any) -> str:
+    """Where a staff member lands after the login when no page was asked for: caseworkers in their
+    inbox, the digital team in the strategy cockpit, everyone else (Fachadmin, auditor, superuser) in the
+    admin. The pages are found by name; ``access`` imports none of those apps."""
+    if user is not None and not getattr(user, "is_superuser", False):
+        if has_any(user, Perm.CASE_VIEW):
+            return reverse("cases:inbox")
+        if has_any(user, Perm.STRATEGY_VIEW):
+            return reverse("strategy:home")
+    return reverse("admin:index")
+
+
+def safe_next(request: HttpRequest, target: str | None, user: Any = None) -> str:
+    """``target`` if it points to this site, else the start page of ``user`` (:func:`staff_start_url`)."""
+    return accounts_safe_next(request, target, default=staff_start_url(user))
 
 
 def pending_login(request: HttpRequest) -> Any:

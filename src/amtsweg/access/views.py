@@ -43,10 +43,6 @@ def _restart(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "access/otp_restart.html", {"message": message}, status=400)
 
 
-def _next(request: HttpRequest) -> str:
-    return twofactor.safe_next(request, request.POST.get("next") or request.GET.get("next"))
-
-
 def _with_next(url_name: str, next_url: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
@@ -58,7 +54,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     user = twofactor.pending_login(request)
     if user is None:
         return _restart(request, _("Die Anmeldung ist abgelaufen oder wurde nicht begonnen."))
-    next_url = _next(request)
+    next_url = twofactor.safe_next(request, request.POST.get("next") or request.GET.get("next"), user)
     if not django_otp.user_has_device(user):
         return redirect(_with_next("access:otp_setup", next_url))
     form = CodeForm(request.POST or None)
@@ -114,7 +110,6 @@ def _qr_svg(device: TOTPDevice) -> str:
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: right after the password step (no factor yet) or later, logged in."""
-    next_url = _next(request)
     forced = not _verified_staff(request)
     if not forced:
         user: Any = request.user
@@ -122,9 +117,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         user = twofactor.pending_login(request)
         if user is None:
             return _restart(request, _("Die Anmeldung ist abgelaufen oder wurde nicht begonnen."))
-        if django_otp.user_has_device(user):
-            # Whoever has a factor must use it; setting up another one needs a reset by a colleague.
-            return redirect(_with_next("access:otp_verify", next_url))
+    next_url = twofactor.safe_next(request, request.POST.get("next") or request.GET.get("next"), user)
+    if forced and django_otp.user_has_device(user):
+        # Whoever has a factor must use it; setting up another one needs a reset by a colleague.
+        return redirect(_with_next("access:otp_verify", next_url))
     device = TOTPDevice.objects.filter(
         pk=request.session.get(twofactor.SETUP_DEVICE_KEY), user=user, confirmed=False
     ).first()
@@ -175,7 +171,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         )
         return redirect("access:recovery_codes")
     codes = request.session.pop(twofactor.RECOVERY_CODES_KEY, None)
-    next_url = twofactor.safe_next(request, request.session.pop(twofactor.NEXT_KEY, None))
+    next_url = twofactor.safe_next(request, request.session.pop(twofactor.NEXT_KEY, None), request.user)
     return render(request, "access/recovery_codes.html", {"codes": codes, "next_url": next_url})
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from amtsweg.access.permissions import Perm, case_scopes
 from amtsweg.cases import deadlines, states
-from amtsweg.cases.models import Case, CaseMessage, DecisionLetter
+from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, Status
 from amtsweg.submissions.models import Submission
 from amtsweg.tenants.models import OrgUnit
 
@@ -24,6 +24,7 @@ __all__ = [
     "cases_overdue",
     "cases_soon_due",
     "cases_visible",
+    "cases_with_unread_reply",
     "deadline_flags",
     "letters_for_applicant",
     "messages_for_applicant",
@@ -111,14 +112,27 @@ def cases_soon_due(queryset: QuerySet[Case], today: datetime.date | None = None)
 
 
 def deadline_flags(case: Case, today: datetime.date | None = None) -> dict[str, bool]:
-    """``overdue`` / ``soon_due`` / ``fiction_soon`` for one case (for the inbox and the case page)."""
+    """Flags of one case for the inbox and the case page, each next to the date it refers to:
+    ``overdue`` (processing target passed), ``reply_overdue`` (the applicant's reply deadline passed),
+    ``soon_due``, ``fiction_soon``. Only cases still being worked on (eingegangen, in Prüfung, Rückfrage)
+    can be overdue; a decided, closed or withdrawn case never is."""
     today = today or timezone.localdate()
-    if not case.is_open:
-        return {"overdue": False, "soon_due": False, "fiction_soon": False}
-    overdue = bool((case.due_date and case.due_date < today) or (case.reply_due and case.reply_due < today))
+    if case.status not in states.OPEN:
+        return {"overdue": False, "reply_overdue": False, "soon_due": False, "fiction_soon": False}
+    overdue = bool(case.due_date and case.due_date < today)
+    reply_overdue = bool(case.status == Status.RUECKFRAGE and case.reply_due and case.reply_due < today)
     soon = bool(not overdue and case.due_date and case.due_date <= soon_limit(today))
     fiction = bool(case.fiction_due and case.fiction_due <= deadlines.add_working_days(today, 10))
-    return {"overdue": overdue, "soon_due": soon, "fiction_soon": fiction}
+    return {"overdue": overdue, "reply_overdue": reply_overdue, "soon_due": soon, "fiction_soon": fiction}
+
+
+def cases_with_unread_reply(case_ids: list[int]) -> set[int]:
+    """The cases among ``case_ids`` with a message from the applicant that no caseworker has opened yet."""
+    return set(
+        CaseMessage.objects.filter(
+            case_id__in=case_ids, direction=CaseMessage.Direction.FROM_APPLICANT, read_at__isnull=True
+        ).values_list("case_id", flat=True)
+    )
 
 
 # ---- the applicant's side ------------------------------------------------------------------------------

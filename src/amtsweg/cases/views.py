@@ -116,7 +116,11 @@ def _inbox(request: HttpRequest, *, mine: bool) -> HttpResponse:
     may_assign = has_any(user, Perm.CASE_ASSIGN)
     params = filters.params()
     here = reverse("cases:mine" if mine else "cases:inbox")
-    rows = [(case, selectors.deadline_flags(case, today)) for case in page.cases]
+    unread = selectors.cases_with_unread_reply([case.pk for case in page.cases])
+    rows = [
+        (case, selectors.deadline_flags(case, today) | {"unread_reply": case.pk in unread})
+        for case in page.cases
+    ]
     context = {
         "form": form,
         "page": page,
