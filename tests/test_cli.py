@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -76,6 +77,9 @@ def test_worker_rejects_nonsense_options() -> None:
         call_command("worker", "--max-tasks", "0")
 
 
+SECRET = "eyJjIjoxfQ:1vGeheim:Zugangslink-Geheimnis-123"
+
+
 def test_serve_runs_gunicorn_with_access_log(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "AMTSWEG_DATA_DIR": str(tmp_path), "STATIC_MANIFEST": "false"}
@@ -98,11 +102,16 @@ def test_serve_runs_gunicorn_with_access_log(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.2)
         assert body == "ok"
+        # An e-mail link with its secret in the path: the access log must not show the secret.
+        with contextlib.suppress(OSError):  # 404 for a forged link: only the log line matters here
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/vorgaenge/zugang/{SECRET}/", timeout=10)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert "gunicorn" in output
     assert '"GET /health/ HTTP/1.1" 200' in output
+    assert '"GET /vorgaenge/zugang/[entfernt]/ HTTP/1.1"' in output
+    assert SECRET not in output
 
 
 def test_serve_refuses_without_collected_static_files(tmp_path: Path) -> None:

@@ -374,14 +374,20 @@ LOGGING = {
             ],
         },
     },
+    # Secrets of e-mail links (tokens in URL paths) never reach a log line (amtsweg.core.logredact).
+    "filters": {"redact_tokens": {"()": "amtsweg.core.logredact.RedactTokensFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Django's request and development-server logs name the path ("Not Found: /konto/…").
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "amtsweg": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False},
         "django_tasks_db": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False},
     },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +53,45 @@ def _citizen(request: HttpRequest) -> User:
     return user
 
 
+# Links from e-mails carry a token in the path. Opening one stores the token in the session and redirects to
+# the same page with this placeholder, so the token appears in at most one request line (which the access log
+# redacts, see amtsweg.core.logredact), never in the page's address, the browser history or a Referer.
+LINK_PLACEHOLDER = "-"
+TokenView = Callable[[HttpRequest, str], HttpResponse]
+
+
+def _token_from_session(url_name: str) -> Callable[[TokenView], TokenView]:
+    key = f"amtsweg.link.{url_name}"
+
+    def decorate(view: TokenView) -> TokenView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+            if token != LINK_PLACEHOLDER:
+                if request.method in ("GET", "HEAD"):
+                    request.session[key] = token
+                    return redirect(f"accounts:{url_name}", LINK_PLACEHOLDER)
+                return view(request, token)
+            stored = request.session.get(key)
+            if not isinstance(stored, str) or not stored:
+                return _link_error(
+                    request,
+                    services.LinkInvalid(
+                        _(
+                            "Dieser Link ist ungültig oder wurde schon verwendet. Bitte öffnen Sie den Link "
+                            "aus der E-Mail noch einmal."
+                        )
+                    ),
+                )
+            response = view(request, stored)
+            if request.method == "POST" and response.status_code in (301, 302, 303):
+                request.session.pop(key, None)  # used: the next visit needs the e-mail again
+            return response
+
+        return wrapper
+
+    return decorate
+
+
 def _link_error(request: HttpRequest, error: services.AccountError) -> HttpResponse:
     return render(
         request,
@@ -93,6 +134,7 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
+@_token_from_session("verify")
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that open links do not use them up."""
     try:
@@ -107,7 +149,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
             raise services.LinkInvalid(_("Dieser Link ist ungültig oder wurde schon verwendet."))
     except services.AccountError as error:
         return _link_error(request, error)
-    return render(request, "accounts/verify.html", {"token": token})
+    return render(request, "accounts/verify.html")
 
 
 # --- login and logout ----------------------------------------------------------------------------
@@ -202,6 +244,7 @@ def reset_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(GET_POST)
+@_token_from_session("reset_confirm")
 def reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user, _extra = services.link_token_read(services.PURPOSE_RESET, token)
@@ -278,6 +321,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
+@_token_from_session("email_confirm")
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
@@ -287,7 +331,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         _user, new_email = services.link_token_read(services.PURPOSE_EMAIL_CHANGE, token)
     except services.AccountError as error:
         return _link_error(request, error)
-    return render(request, "accounts/email_confirm.html", {"token": token, "new_email": new_email})
+    return render(request, "accounts/email_confirm.html", {"new_email": new_email})
 
 
 @login_required
@@ -428,13 +472,14 @@ def member_admin(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
+@_token_from_session("invitation")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_read(token)
     except services.AccountError as error:
         return _link_error(request, error)
     if not request.user.is_authenticated:
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "token": token})
+        return render(request, "accounts/invitation.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             membership = services.invitation_accept(actor=request.user, token=token)
@@ -444,7 +489,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, _("Sie sind jetzt Mitglied von „%(name)s“.") % {"name": membership.organisation.name}
         )
         return redirect("accounts:organisation", pk=membership.organisation_id)
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "token": token})
+    return render(request, "accounts/invitation.html", {"invitation": invitation})
 
 
 @login_required

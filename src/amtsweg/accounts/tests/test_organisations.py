@@ -50,7 +50,8 @@ def test_admin_invites_a_member_who_joins_once_by_the_link(client: Client) -> No
 
     member = citizen("max@example.org", first_name="Max")
     guest = Client()
-    assert "Anmelden" in guest.get(link).content.decode()  # not logged in: asked to log in first
+    # Not logged in: asked to log in first (the token moved into the session: /konto/einladung/-/).
+    assert "Anmelden" in guest.get(link, follow=True).content.decode()
     guest.force_login(member)
     assert guest.post(link).status_code == 302
     joined = Membership.objects.get(user=member, organisation=org)

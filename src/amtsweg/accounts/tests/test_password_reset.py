@@ -23,9 +23,18 @@ def test_reset_link_sets_a_new_password_once(client: Client) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:reset_sent")
     link = last_link(user.email)
-    assert client.get(link).status_code == 200
-    done = client.post(link, {"password1": NEW, "password2": NEW})
+    # The token leaves the address at once: the page works from the session under a token-free address.
+    opened = client.get(link)
+    assert opened.status_code == 302
+    assert opened["Location"] == "/konto/passwort-neu/-/"
+    page = client.get(opened["Location"])
+    assert page.status_code == 200
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert token not in page.content.decode()
+    done = client.post(opened["Location"], {"password1": NEW, "password2": NEW})
     assert done.status_code == 302
+    # Used: the token-free address no longer works in this session.
+    assert client.get(opened["Location"]).status_code == 400
     user.refresh_from_db()
     assert user.check_password(NEW)
     assert SESSION_KEY not in client.session  # log in with the new password, not by the link

@@ -36,8 +36,9 @@ def test_registration_sends_a_link_that_confirms_the_address_once(client: Client
     assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in mail.outbox[0].subject
 
     link = last_link("erika.beispiel@example.org")
-    page = client.get(link)
+    page = client.get(link, follow=True)  # the token moves into the session: /konto/bestaetigen/-/
     assert page.status_code == 200
+    assert page.redirect_chain == [("/konto/bestaetigen/-/", 302)]
     assert "E-Mail-Adresse bestätigen" in page.content.decode()
     # Opening the link (as mail scanners do) confirms nothing yet.
     user.refresh_from_db()

@@ -112,6 +112,8 @@ class Command(BaseCommand):
             "max_requests_jitter": options["max_requests"] // 10,
             "accesslog": None if options["no_access_log"] else "-",
             "errorlog": "-",
+            # Tokens of e-mail links are replaced by "[entfernt]" in the access log.
+            "logger_class": "amtsweg.core.logredact.GunicornLogger",
             "proc_name": "amtsweg",
             # Load Django once in the master; workers share its memory pages.
             "preload_app": True,
