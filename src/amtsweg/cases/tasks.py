@@ -1,8 +1,9 @@
 """Background work of case management, run by ``amtsweg worker``.
 
 * :func:`notify_applicant` / :func:`notify_applicant_letter`: "Sie haben eine neue Nachricht" to the
-  applicant – no personal data, no content, no reference number in the e-mail; the applicant reads it
-  after logging in, or – without an account – through the personal access link in the e-mail.
+  applicant – it names the case (reference) and the service, so that the applicant knows which
+  application it is about, but carries no personal data (no names, no answers) and no content; the
+  applicant reads it after logging in, or – without an account – through the personal access link.
   Enqueued in the transaction that stores the message (decision 0002).
 * :func:`deadline_summary_task`: daily summary of overdue and soon-due cases to team leads (counts per
   org unit only).
@@ -41,10 +42,15 @@ def _recipient(case: object) -> str:
     ) or submission.applicant_email
 
 
-def _notice(case: Any, to: str, *, key: str) -> bool:
-    """ "Sie haben eine neue Nachricht" – with the way to read it: "Meine Anträge" for an account, else a
-    personal access link (:mod:`amtsweg.cases.guest`)."""
+def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
+    """ "Sie haben eine neue Nachricht" – which application (reference and service), what arrived (a message
+    or the decision letter) and the way to read it: "Meine Anträge" for an account, else a personal access
+    link (:mod:`amtsweg.cases.guest`). Never a name, an answer or the content."""
     subject = _("Sie haben eine neue Nachricht")
+    which = {
+        "service": case.service.name if case.service else case.submission.form_version.form.title,
+        "reference": case.reference,
+    }
 
     def compose() -> str:
         # Composed only when the mail really goes out (inside send_once's transaction): a new access link
@@ -61,8 +67,18 @@ def _notice(case: Any, to: str, *, key: str) -> bool:
             way = _(
                 "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen."
             ) % {"site": settings.AMTSWEG_SITE_NAME}
+        if letter:
+            what = _(
+                "Guten Tag,\n\nüber Ihren Antrag „%(service)s“ (Aktenzeichen %(reference)s) ist entschieden; "
+                "der Bescheid liegt für Sie bereit."
+            )
+        else:
+            what = _(
+                "Guten Tag,\n\nzu Ihrem Antrag „%(service)s“ (Aktenzeichen %(reference)s) gibt es eine neue "
+                "Nachricht der zuständigen Stelle."
+            )
         return (
-            _("Guten Tag,\n\nzu Ihrem Antrag gibt es eine neue Nachricht der zuständigen Stelle.")
+            what % which
             + "\n"
             + way
             + "\n\n"
@@ -77,7 +93,7 @@ def _notice(case: Any, to: str, *, key: str) -> bool:
 @task()
 def notify_applicant(message_id: int) -> str:
     message = (
-        CaseMessage.objects.select_related("case__submission", "case__applicant")
+        CaseMessage.objects.select_related("case__submission", "case__applicant", "case__service")
         .filter(pk=message_id)
         .first()
     )
@@ -92,7 +108,7 @@ def notify_applicant(message_id: int) -> str:
 @task()
 def notify_applicant_letter(letter_id: str) -> str:
     letter = (
-        DecisionLetter.objects.select_related("case__submission", "case__applicant")
+        DecisionLetter.objects.select_related("case__submission", "case__applicant", "case__service")
         .filter(pk=letter_id)
         .first()
     )
@@ -101,7 +117,8 @@ def notify_applicant_letter(letter_id: str) -> str:
     to = _recipient(letter.case)
     if not to:
         return "keine E-Mail-Adresse"
-    return "gesendet" if _notice(letter.case, to, key=f"decision-letter:{letter.pk}") else "schon gesendet"
+    sent = _notice(letter.case, to, key=f"decision-letter:{letter.pk}", letter=True)
+    return "gesendet" if sent else "schon gesendet"
 
 
 def deadline_summary_send() -> int:

@@ -92,11 +92,33 @@ def test_message_from_the_caseworker_is_mailed_without_personal_data_and_shown(
     assert len(notices) == 1
     assert notices[0].to == ["buergerin@example.org"]
     body = notices[0].body
-    for secret in ("Bello", case.reference, "Berta", "Bürger", "Hundesteuer"):
+    # Which application: reference and service. Never a name, an answer or the message itself.
+    assert f"„Hundesteuer anmelden“ (Aktenzeichen {case.reference})" in body
+    for secret in ("Bello", "Berta", "Bürger", "Nachweis"):
         assert secret not in body
     page = _client(cw.applicant).get(_url(case)).content.decode()
     assert "Bitte senden Sie den Nachweis über Bello." in page
     assert CaseMessage.objects.get(case=case).read_at is not None  # opened: read
+
+
+@pytest.mark.django_db
+def test_the_letter_notice_names_case_and_service_but_no_personal_data(cw: CaseWorld, run_tasks: Any) -> None:
+    from amtsweg.cases.letters import letter_issue
+
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    mail.outbox.clear()
+    letter_issue(actor=cw.caseworker, case=case, decision="abgelehnt", reasons="Bello ist zu groß.")
+    run_tasks()
+    (notice,) = [m for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
+    assert notice.to == ["buergerin@example.org"]
+    assert f"über Ihren Antrag „Hundesteuer anmelden“ (Aktenzeichen {case.reference}) ist entschieden" in (
+        notice.body
+    )
+    for secret in ("Bello", "Berta", "Bürger", "abgelehnt", "zu groß"):
+        assert secret not in notice.body
+    assert not notice.attachments
 
 
 @pytest.mark.django_db

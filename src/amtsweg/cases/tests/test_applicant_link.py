@@ -50,7 +50,8 @@ def test_the_notice_carries_a_personal_link_without_personal_data(cw: CaseWorld,
     body = next(m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht")
     assert LINK.search(body)
     assert "Meine Anträge" not in body  # nothing to log in to
-    for secret in ("Bello", case.reference, "Jürgen", "Müller", "Hundesteuer", str(case.pk) + "/"):
+    assert f"„Hundesteuer anmelden“ (Aktenzeichen {case.reference})" in body  # which application
+    for secret in ("Bello", "Jürgen", "Müller", "Nachweis", str(case.pk) + "/"):
         assert secret not in body
 
 
