@@ -213,6 +213,10 @@ class EmailChangeForm(KernForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # An account of DeutschlandID or OIDC has no password: a recent login proves the person
+            # (checked by services.email_change_request).
+            del self.fields["password"]
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -227,6 +231,9 @@ class EmailChangeForm(KernForm):
         return email
 
 
+CONFIRM_DELETE_WORD = "LÖSCHEN"
+
+
 class DeleteAccountForm(KernForm):
     password = forms.CharField(
         label=_("Ihr Passwort zur Bestätigung"),
@@ -234,6 +241,22 @@ class DeleteAccountForm(KernForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Bitte geben Sie zur Bestätigung Ihr Passwort ein.")},
     )
+    confirm = forms.CharField(
+        label=_("Geben Sie zur Bestätigung LÖSCHEN ein"),
+        max_length=20,
+        error_messages={"required": _("Bitte geben Sie zur Bestätigung LÖSCHEN ein.")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Accounts of DeutschlandID or OIDC have no password: they confirm by typing and by a recent login.
+        del self.fields["confirm" if user.has_usable_password() else "password"]
+
+    def clean_confirm(self) -> str:
+        value = str(self.cleaned_data["confirm"]).strip()
+        if value.upper() not in {CONFIRM_DELETE_WORD, "LOESCHEN"}:
+            raise ValidationError(_("Bitte geben Sie zur Bestätigung LÖSCHEN ein."))
+        return value
 
 
 class OrganisationForm(forms.ModelForm):

@@ -416,6 +416,8 @@ def email_change_request(*, actor: Any, user: User, new_email: str, absolute: Ab
     the person changing sees the same answer either way.
     """
     _require_self(actor, user)
+    if not user.has_usable_password():
+        require_recent_login(user)
     new_email = new_email.strip()
     if _user_by_email(new_email) is not None:
         _send("email_taken", new_email, {})
@@ -458,16 +460,38 @@ def organisations_blocking_deletion(user: User) -> list[Organisation]:
     return blocking
 
 
+RECENT_LOGIN_MINUTES = 10
+
+
+def require_recent_login(user: User) -> None:
+    """Accounts of an external login (DeutschlandID, OIDC) have no password to ask for: instead, the last
+    login must be at most ``RECENT_LOGIN_MINUTES`` ago before the e-mail address changes or the account
+    is deleted."""
+    if user.last_login is None or timezone.now() - user.last_login > timedelta(minutes=RECENT_LOGIN_MINUTES):
+        raise AccountError(
+            _(
+                "Bitte melden Sie sich zur Sicherheit ab und erneut an (zum Beispiel mit der DeutschlandID) "
+                "und wiederholen Sie diesen Schritt innerhalb von %(minutes)d Minuten."
+            )
+            % {"minutes": RECENT_LOGIN_MINUTES}
+        )
+
+
 @transaction.atomic
-def account_delete(*, actor: Any, user: User, password: str) -> None:
-    """Delete an account: personal data, memberships and login go; an anonymous row stays.
+def account_delete(*, actor: Any, user: User, password: str | None) -> None:
+    """Delete an account: personal data, memberships, external identities and login go; an anonymous row
+    stays.
 
     The row stays (without name, address, e-mail address or password) because audit entries point at
     it and the audit chain must not change. Organisations whose only member this was are deleted too.
+    Accounts with a password confirm with it; accounts of an external login by a recent login.
     """
     _require_self(actor, user)
-    if not user.check_password(password):
-        raise AccountError(_("Das Passwort stimmt nicht. Ihr Konto wurde nicht gelöscht."))
+    if user.has_usable_password():
+        if not user.check_password(password or ""):
+            raise AccountError(_("Das Passwort stimmt nicht. Ihr Konto wurde nicht gelöscht."))
+    else:
+        require_recent_login(user)
     blocking = organisations_blocking_deletion(user)
     if blocking:
         raise AccountError(
@@ -485,6 +509,9 @@ def account_delete(*, actor: Any, user: User, password: str) -> None:
             org.delete()
     if user.email:
         Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    # The link to the DeutschlandID/OIDC identity goes too: a new login there starts a new, empty account.
+    for identity in user.external_identities.all():
+        identity.delete()
     user.username = f"geloescht-{secrets.token_hex(8)}"
     user.first_name = user.last_name = user.email = ""
     user.street = user.postcode = user.city = ""

@@ -305,17 +305,24 @@ def email_change(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
     form = EmailChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.email_change_request(
-            actor=user, user=user, new_email=form.cleaned_data["email"], absolute=request.build_absolute_uri
-        )
-        messages.success(
-            request,
-            _(
-                "Wir haben einen Link an die neue Adresse geschickt. Bis Sie ihn öffnen, gilt Ihre "
-                "bisherige Adresse."
-            ),
-        )
-        return redirect("accounts:overview")
+        try:
+            services.email_change_request(
+                actor=user,
+                user=user,
+                new_email=form.cleaned_data["email"],
+                absolute=request.build_absolute_uri,
+            )
+        except services.AccountError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Wir haben einen Link an die neue Adresse geschickt. Bis Sie ihn öffnen, gilt Ihre "
+                    "bisherige Adresse."
+                ),
+            )
+            return redirect("accounts:overview")
     status = 400 if form.is_bound else 200
     return render(request, "accounts/email_change.html", {"form": form}, status=status)
 
@@ -339,12 +346,13 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(GET_POST)
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_delete(actor=user, user=user, password=form.cleaned_data["password"])
+            services.account_delete(actor=user, user=user, password=form.cleaned_data.get("password"))
         except services.AccountError as error:
-            form.add_error("password" if "Passwort" in error.message else None, error.message)
+            on_password = "password" in form.fields and "Passwort" in error.message
+            form.add_error("password" if on_password else None, error.message)
         else:
             logout(request)
             messages.success(request, _("Ihr Konto ist gelöscht. Auf Wiedersehen!"))

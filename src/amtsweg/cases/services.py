@@ -371,7 +371,9 @@ def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, s
             actor=actor,
             action="case.forwarded",
             obj=case,
-            changes={**changes, "reason": reason},
+            # The reason is free text about the person; it stays in the Forward row and the case history,
+            # which the retention anonymises. The audit trail is kept for good and gets only the facts.
+            changes=changes,
             authority_id=changes["from_authority"],
             source=source,
         )

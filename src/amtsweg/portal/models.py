@@ -29,4 +29,8 @@ class AccessibilityFeedback(TimeStampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y} – {self.message[:60]}"
+        # Also the label in the audit trail, which is kept for good: no words of the reporter here.
+        return _("Rückmeldung %(number)s vom %(date)s") % {
+            "number": self.pk or "neu",
+            "date": f"{self.created_at:%d.%m.%Y}" if self.created_at else "",
+        }

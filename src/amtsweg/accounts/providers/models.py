@@ -34,7 +34,9 @@ class ExternalIdentity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider}: {self.subject}"
+        # Also the label in the audit trail, which is kept for good: the subject (SAML NameID, OIDC sub) is a
+        # personal identifier and stays out of it.
+        return f"{self.provider}: konto-{self.user_id}"
 
 
 class AnsweredSamlRequest(models.Model):
