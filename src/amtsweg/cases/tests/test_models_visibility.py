@@ -75,7 +75,16 @@ def test_overdue_and_soon_due(cw: CaseWorld, settings: Any) -> None:
     assert set(cases_overdue(visible, today)) == {overdue, reply_late}
     assert set(cases_soon_due(visible, today)) == {soon}
     soon.refresh_from_db()
-    assert deadline_flags(soon, today) == {"overdue": False, "soon_due": True, "fiction_soon": False}
+    assert deadline_flags(soon, today) == {
+        "overdue": False,
+        "reply_overdue": False,
+        "soon_due": True,
+        "fiction_soon": False,
+    }
+    reply_late.refresh_from_db()
+    # the reply deadline passed, not the processing target: each flag names its own date
+    assert deadline_flags(reply_late, today)["reply_overdue"]
+    assert not deadline_flags(reply_late, today)["overdue"]
 
 
 @pytest.mark.django_db
