@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amtsweg.api import api
 from amtsweg.cases import api as cases_api  # noqa: F401 - registers its router
+from amtsweg.core import converters  # noqa: F401 - registers <id:…>
 from amtsweg.portal.views import health
 from amtsweg.submissions import api as submissions_api  # noqa: F401 - registers its router
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from amtsweg.core.safeinput import forbidden_characters_message, text_is_safe
+
+logger = logging.getLogger("amtsweg.security")
 
 API_PREFIX = "/api/"
 JSON_TYPES = ("application/json",)
@@ -59,6 +64,15 @@ class HostileInputMiddleware:
                 _("Bitte senden Sie den Inhalt als JSON mit dem Kopf „Content-Type: application/json“."),
             )
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A record that does not exist, or an id beyond any database integer (SQLite raises
+        # OverflowError), is a 404 – also in views we do not write (django-otp's admin pages do
+        # ``Model.objects.get(pk=…)``).
+        if isinstance(exception, ObjectDoesNotExist | OverflowError):
+            logger.warning("404 statt 500 für %s: %r", request.path, exception)
+            return response_for_exception(request, Http404(str(exception)))
+        return None
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], *args: Any
