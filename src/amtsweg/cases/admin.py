@@ -88,6 +88,29 @@ class LetterTemplateAdmin(_ServiceSavedAdmin):
     search_fields = ("name", "subject")
     autocomplete_fields = ("service",)
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        from django.utils.html import format_html, format_html_join
+        from django.utils.translation import gettext
+
+        from amtsweg.cases.letters import PLACEHOLDERS
+
+        placeholders = format_html(
+            "{}<ul>{}</ul>{}",
+            gettext("Platzhalter für Betreff und Text:"),
+            format_html_join(
+                "", "<li><code>{{{{ {} }}}}</code> – {}</li>", ((k, gettext(t)) for k, t in PLACEHOLDERS)
+            ),
+            gettext(
+                "Erlaubt sind außerdem if, for und einfache Filter wie upper oder default. Die "
+                "Rechtsbehelfsbelehrung gehört nicht in die Vorlage: Sie kommt aus den Rechtsbehelfen "
+                "der Leistung."
+            ),
+        )
+        return (
+            (None, {"fields": ("authority", "service", "decision", "name", "is_active")}),
+            (gettext("Bescheidtext"), {"fields": ("subject", "body"), "description": placeholders}),
+        )
+
 
 # ---- applications (submissions) ------------------------------------------------------------------
 # Registered here, not in the submissions app: who may see an application is decided by its case (unit,

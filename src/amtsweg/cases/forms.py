@@ -162,11 +162,14 @@ class TransitionForm(forms.Form):
         needs_text: bool,
         needs_decision: bool,
         templates: list[tuple[int, str]],
+        confirm: bool = True,
         **kwargs: Any,
     ) -> None:
+        """``confirm``: the confirmation box is required (sending the letter; not for its preview)."""
         super().__init__(*args, **kwargs)
         self.needs_text = needs_text
         self.needs_decision = needs_decision
+        self.confirm = confirm
         if not needs_text:
             del self.fields["text"]
         if not needs_decision:
@@ -183,7 +186,7 @@ class TransitionForm(forms.Form):
         if self.needs_decision:
             if not data.get("entscheidung"):
                 self.add_error("entscheidung", _("Bitte wählen Sie die Entscheidung."))
-            if not data.get("bestaetigt"):
+            if self.confirm and not data.get("bestaetigt"):
                 self.add_error("bestaetigt", _("Bitte bestätigen Sie die Entscheidung."))
         return data
 

@@ -399,8 +399,11 @@ def letterhead(authority: Authority) -> dict[str, str]:
     return values
 
 
-def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = None) -> bytes:
-    """The letter as PDF (German, whatever language the request came in)."""
+def letter_pdf_bytes(
+    *, case: Case, text: LetterText, today: dt.date | None = None, preview: bool = False
+) -> bytes:
+    """The letter as PDF (German, whatever language the request came in); ``preview`` marks every page
+    as a preview that has not been sent."""
     today = today or timezone.localdate()
     recipient_name, recipient_address = letter_recipient(case)
     with translation.override("de"):
@@ -415,6 +418,7 @@ def letter_pdf_bytes(*, case: Case, text: LetterText, today: dt.date | None = No
                 "date": _german_date(today),
                 "text": text,
                 "site_name": settings.AMTSWEG_SITE_NAME,
+                "preview": preview,
             },
         )
     return pdf_render(html)

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from amtsweg.access.permissions import Perm, can_assign_cases, can_view_case, can_work_case, has_any
 from amtsweg.access.twofactor import needs_second_factor
 from amtsweg.cases import inbox as inbox_selectors
-from amtsweg.cases import selectors, services, states
+from amtsweg.cases import selectors, services, states, views_letters
 from amtsweg.cases.forms import (
     AssignForm,
     BulkAssignForm,
@@ -431,8 +431,16 @@ def case_transition(request: HttpRequest, reference: str, target: str) -> HttpRe
         needs_text=step.needs_text,
         needs_decision=step.needs_decision,
         templates=[(t.pk, t.name) for t in templates],
+        confirm=views_letters.action(request) == views_letters.SEND,
     )
     simple = not (step.needs_text or step.needs_decision)
+    if step.needs_decision and request.method == "POST":
+        # A decision is sent only after its letter was previewed and confirmed (views_letters).
+        preview = views_letters.decision_preview(
+            request, case=case, step=step, form=form, templates=templates
+        )
+        if preview is not None:
+            return preview
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

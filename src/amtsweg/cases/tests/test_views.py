@@ -137,13 +137,20 @@ def test_decision_issues_a_letter_the_caseworker_can_open(cw: CaseWorld) -> None
     case = cw.case()
     client = _client(cw.caseworker)
     client.post(_url(case, "status/in_pruefung/"))
-    unconfirmed = client.post(_url(case, "status/entschieden/"), {"entscheidung": "bewilligt"})
+    decision = {"entscheidung": "bewilligt", "begruendung": "Alle Voraussetzungen liegen vor."}
+    preview = client.post(_url(case, "status/entschieden/"), {**decision, "aktion": "vorschau"})
+    assert preview.status_code == 200
+    fingerprint = re.search(r'name="vorschau" value="(\w+)"', _text(preview))
+    assert fingerprint
+    unconfirmed = client.post(
+        _url(case, "status/entschieden/"), {**decision, "aktion": "senden", "vorschau": fingerprint.group(1)}
+    )
     assert unconfirmed.status_code == 400
     assert "Bitte bestätigen Sie die Entscheidung." in _text(unconfirmed)
     assert not DecisionLetter.objects.filter(case=case).exists()
     done = client.post(
         _url(case, "status/entschieden/"),
-        {"entscheidung": "bewilligt", "begruendung": "Alle Voraussetzungen liegen vor.", "bestaetigt": "on"},
+        {**decision, "aktion": "senden", "vorschau": fingerprint.group(1), "bestaetigt": "on"},
     )
     assert done.status_code == 302
     case.refresh_from_db()

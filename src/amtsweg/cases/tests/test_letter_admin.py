@@ -1,4 +1,4 @@
-"""The Fachadministration keeps the legal remedies of its own authority in the admin, nobody else's."""
+"""The Fachadministration keeps the letter templates and legal remedies of its own authority in the admin."""
 
 from __future__ import annotations
 
@@ -77,3 +77,24 @@ def test_a_caseworker_cannot_open_the_legal_remedies(
     login_verified(client, staff_create("sb-duelmen", duelmen, "sachbearbeitung"))
     response = client.get(reverse("admin:cases_legalremedy_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_fachadmin_sees_the_placeholders_and_a_broken_template_is_refused_in_german(
+    client: Client, towns: tuple[Authority, Authority]
+) -> None:
+    from amtsweg.cases.models import LetterTemplate
+
+    _kreis, duelmen = towns
+    login_verified(client, staff_create("fachadmin-duelmen", duelmen, "fachadministration"))
+    add_url = reverse("admin:cases_lettertemplate_add")
+    form = client.get(add_url).content.decode()
+    assert "{{ sachbearbeitung.name }}" in form
+    assert "{{ aktenzeichen }}" in form
+    data = {"authority": duelmen.pk, "service": "", "decision": "", "name": "Standard", "is_active": "on"}
+    refused = client.post(add_url, {**data, "subject": "Bescheid", "body": "{% load evil %}"})
+    assert refused.status_code == 200
+    assert "„load“ ist in Bescheidvorlagen nicht erlaubt" in refused.content.decode()
+    assert not LetterTemplate.objects.exists()
+    saved = client.post(add_url, {**data, "subject": "Bescheid {{ aktenzeichen }}", "body": "Guten Tag."})
+    assert saved.status_code == 302
+    assert LetterTemplate.objects.get().authority == duelmen
