@@ -39,6 +39,7 @@ import re
 import shlex
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -48,7 +49,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import psycopg
 
@@ -60,8 +61,10 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/amtsweg_chaos"
 SETUP = """
 import json
 from amtsweg.submissions.tests.test_intake_fixtures import FORM_KEY, build_world, valid_data
-world = build_world()
-print("CHAOS-SETUP " + json.dumps({"form": FORM_KEY, "municipality": world.town.ags, "data": valid_data()}))
+from amtsweg.tenants.models import Authority
+if not Authority.objects.filter(ags="05558016").exists():  # a second run in the same database reuses it
+    build_world()
+print("CHAOS-SETUP " + json.dumps({"form": FORM_KEY, "municipality": "05558016", "data": valid_data()}))
 """
 
 
@@ -70,7 +73,7 @@ def pending_tasks(url: str) -> int:
     row = harness.query_one(
         url, "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
     )
-    return int(row[0]) if row else -1
+    return int(str(row[0])) if row else -1
 
 
 def database_report(url: str, acks: dict[str, str]) -> dict[str, Any]:
@@ -81,7 +84,7 @@ def database_report(url: str, acks: dict[str, str]) -> dict[str, Any]:
             " (SELECT count(*) FROM cases_case c WHERE c.submission_id = s.id)"
             " FROM submissions_submission s"
         ).fetchall()
-        tasks = dict(
+        tasks: dict[str, int] = dict(
             connection.execute(
                 "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
             ).fetchall()
@@ -170,14 +173,23 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def open_connection(parts: SplitResult, source: tuple[str, int] | None = None) -> http.client.HTTPConnection:
+    """HTTP or HTTPS (the local layout's nginx has a self-signed certificate: not verified)."""
+    host = parts.hostname or "127.0.0.1"
+    if parts.scheme == "https":
+        context = ssl._create_unverified_context()  # noqa: S323 - our own local test certificate
+        return http.client.HTTPSConnection(
+            host, parts.port or 443, timeout=30, source_address=source, context=context
+        )
+    return http.client.HTTPConnection(host, parts.port or 80, timeout=30, source_address=source)
+
+
 def wait_for_health(base_url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     parts = urlsplit(base_url)
     while time.monotonic() < deadline:
         try:
-            connection = http.client.HTTPConnection(
-                parts.hostname or "127.0.0.1", parts.port or 80, timeout=2
-            )
+            connection = open_connection(parts)
             connection.request("GET", "/health/")
             if connection.getresponse().status == 200:
                 return
@@ -194,7 +206,8 @@ def wait_for_health(base_url: str, seconds: float = 60) -> None:
 class Load:
     base_url: str
     path: str
-    body: bytes
+    municipality: str
+    data: dict[str, Any]
     deadline: float
     acks: dict[str, str] = field(default_factory=dict)  # key -> reference
     retries: Counter[str] = field(default_factory=Counter)  # what made a client send again
@@ -203,24 +216,28 @@ class Load:
 
     def client(self, number: int) -> None:
         parts = urlsplit(self.base_url)
-        host, port = parts.hostname or "127.0.0.1", parts.port or 80
-        source = (f"127.0.1.{number % 250 + 1}", 0) if host == "127.0.0.1" else None
+        source = (f"127.0.1.{number % 250 + 1}", 0) if parts.hostname == "127.0.0.1" else None
         while time.monotonic() < self.deadline:
             key = f"chaos-{uuid.uuid4()}"
-            reference = self._submit(host, port, source, key)
+            reference = self._submit(parts, source, key)
             with self.lock:
                 if reference is None:
                     self.abandoned.append(key)
                 else:
                     self.acks[key] = reference
 
-    def _submit(self, host: str, port: int, source: tuple[str, int] | None, key: str) -> str | None:
+    def _submit(self, parts: SplitResult, source: tuple[str, int] | None, key: str) -> str | None:
         headers = {"Content-Type": "application/json", "Idempotency-Key": key, "Accept-Language": "de"}
+        # Each application its own address: no per-address limit on confirmation e-mails interferes.
+        applicant = {**self.data["antragsteller"], "email": f"{key}@example.org"}
+        body = json.dumps(
+            {"municipality": self.municipality, "data": {**self.data, "antragsteller": applicant}}
+        )
         give_up = time.monotonic() + 90
         while time.monotonic() < give_up:
             try:
-                connection = http.client.HTTPConnection(host, port, timeout=30, source_address=source)
-                connection.request("POST", self.path, body=self.body, headers=headers)
+                connection = open_connection(parts, source)
+                connection.request("POST", self.path, body=body.encode(), headers=headers)
                 response = connection.getresponse()
                 content = response.read()
                 connection.close()
@@ -248,6 +265,17 @@ class Load:
 # ---- chaos --------------------------------------------------------------------------------------------
 
 
+def kill_from_pidfiles(pidfiles: list[Path]) -> bool:
+    """``kill -9`` the process group of the first process of ``pidfiles`` that is alive."""
+    for pidfile in pidfiles:
+        try:
+            os.killpg(os.getpgid(int(pidfile.read_text().strip())), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False
+
+
 @dataclass
 class Chaos:
     server: Managed | None
@@ -273,9 +301,7 @@ class Chaos:
             time.sleep(1)
             self.server.start()
             return
-        if self.app_pids:
-            pid = int(self.app_pids[0].read_text().strip())
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        if kill_from_pidfiles(self.app_pids[:1]):
             self.events["ein App-Server hinter nginx (kill -9)"] += 1
 
     def kill_task_worker(self) -> None:
@@ -286,9 +312,7 @@ class Chaos:
             self.events["Aufgaben-Worker (kill -9)"] += 1
             worker.start()
             return
-        if self.worker_pids:
-            pid = int(random.choice(self.worker_pids).read_text().strip())
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        if kill_from_pidfiles(random.sample(self.worker_pids, len(self.worker_pids))):
             self.events["Aufgaben-Worker (kill -9)"] += 1
             self.restart_missing()
 
@@ -354,7 +378,6 @@ def main() -> None:
     else:
         env.setdefault("DATABASE_URL", args.database_url)
     setup = json.loads(shell(env, SETUP, "CHAOS-SETUP"))
-    body = json.dumps({"municipality": setup["municipality"], "data": setup["data"]}).encode()
     path = f"/api/v1/formulare/{setup['form']}/antraege"
 
     server: Managed | None = None
@@ -387,7 +410,7 @@ def main() -> None:
         log(f"Last: {clients_count} Clients für {duration:.0f} s gegen {base_url}{path}, dabei kill -9")
 
         started = time.monotonic()
-        load = Load(base_url, path, body, started + duration)
+        load = Load(base_url, path, setup["municipality"], setup["data"], started + duration)
         clients = [threading.Thread(target=load.client, args=(n,)) for n in range(clients_count)]
         for thread in clients:
             thread.start()
@@ -403,18 +426,18 @@ def main() -> None:
         )
         log("Eingriffe: " + ", ".join(f"{what} ×{n}" for what, n in chaos.events.items()))
 
-        drain_deadline = time.monotonic() + (60 if args.short else 120)
-        pending = -1
-        while time.monotonic() < drain_deadline:
+        # Wait while the workers make progress; give up when nothing moved for a while.
+        stall_limit = 45.0 if args.short else 90.0
+        pending, best, last_progress = -1, None, time.monotonic()
+        while time.monotonic() - last_progress < stall_limit:
             pending = pending_tasks(env["DATABASE_URL"])
             if pending == 0:
                 break
+            if best is None or pending < best:
+                best, last_progress = pending, time.monotonic()
             time.sleep(2)
-        log(
-            f"Warteschlange leer nach {time.monotonic() - started - duration:.0f} s"
-            if pending == 0
-            else f"Noch {pending} Aufgaben offen"
-        )
+        waited = time.monotonic() - started - duration
+        log(f"Warteschlange leer nach {waited:.0f} s" if pending == 0 else f"Noch {pending} Aufgaben offen")
         report = database_report(env["DATABASE_URL"], load.acks)
         audit = subprocess.run(
             [*harness.amtsweg_command(), "verify-audit"], env=env, capture_output=True, text=True, check=False

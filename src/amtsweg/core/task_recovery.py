@@ -41,6 +41,7 @@ logger = logging.getLogger("amtsweg.tasks")
 RETRY_DELAYS = (30, 120, 600, 1800)  # seconds before the 2nd, 3rd, 4th, 5th… attempt
 STUCK_AFTER = dt.timedelta(hours=1)  # a task running this long with a live worker is shown as stuck
 WORKER_LOST = "amtsweg.core.task_recovery.WorkerLost"
+FORGET_WORKERS_AFTER = dt.timedelta(days=1)  # a dead worker stays listed in the admin this long
 
 
 class WorkerLost(Exception):
@@ -108,6 +109,8 @@ def tasks_reclaim(*, now: dt.datetime | None = None) -> list[str]:
     """
     now = now or timezone.now()
     cutoff = now - lease()
+    # Workers killed long ago are forgotten (their tasks were taken back a lease after they died).
+    TaskWorker.objects.filter(last_seen_at__lt=now - FORGET_WORKERS_AFTER).delete()
     alive = live_worker_ids(now)
     reclaimed: list[str] = []
     candidates = DBTaskResult.objects.running().filter(started_at__lt=cutoff).only("id", "worker_ids")

@@ -175,3 +175,10 @@ def test_tasks_status_reports_failed_and_stuck_tasks_with_exit_code_1(settings: 
     call_command("tasks-status", "--reclaim", stdout=out)  # back on the queue: nothing is stuck any more
     assert "wieder eingereiht" in out.getvalue()
     assert "1 wartet auf neuen Versuch" in out.getvalue()
+
+
+def test_workers_dead_for_a_day_are_forgotten(settings: Any) -> None:
+    _worker("gestern", seen_minutes_ago=25 * 60)
+    _worker("vorhin", seen_minutes_ago=5)
+    call_command("worker", "--batch", verbosity=0)
+    assert list(TaskWorker.objects.values_list("worker_id", flat=True)) == ["vorhin"]
