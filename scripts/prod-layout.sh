@@ -54,6 +54,8 @@ export STATIC_ROOT=$PROD_DIR/static
 # E-mails as files instead of SMTP, so the layout runs without a mail server.
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
 export AMTSWEG_MAIL_DIR=$PROD_DIR/mail
+# nginx connects from this machine; it passes the client address on in X-Forwarded-For.
+export AMTSWEG_TRUSTED_PROXIES=127.0.0.1
 # The load test sends every request from this machine; production keeps the limit.
 export AMTSWEG_API_ANON_RATE=
 export AMTSWEG_TASK_LEASE_SECONDS=10
