@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from amtsweg.testing import DatabaseSnapshot, demo_snapshot_build
+
 
 @pytest.fixture
 def run_tasks(transactional_db: None) -> Callable[[], None]:
@@ -22,6 +24,29 @@ def run_tasks(transactional_db: None) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup: None, django_db_blocker: Any) -> DatabaseSnapshot:
+    """The Kreis Coesfeld demo (with its search index), loaded once per test process and kept as a snapshot.
+
+    Building it leaves the database as it found it. ``demo_snapshot.restore()`` puts the demo back in a
+    fraction of a second; ``demo_snapshot.counts`` is what ``load_demo`` returned. Tests use it through
+    ``demo_db`` (or, in the browser, ``portal_data``) rather than loading the demo themselves.
+    """
+    with django_db_blocker.unblock():
+        return demo_snapshot_build()
+
+
+@pytest.fixture
+def demo_db(demo_snapshot: DatabaseSnapshot, db: None) -> dict[str, int]:
+    """The loaded demo for this test; in a test's transaction it is rolled back with the test.
+
+    With ``transactional_db`` (or ``live_server``) it is committed and flushed afterwards like any data.
+    Returns the counts of ``load_demo``.
+    """
+    demo_snapshot.restore()
+    return demo_snapshot.counts
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
 """Test support, loaded as a pytest plugin (``-p amtsweg.testing`` in pyproject.toml).
 
-Importing it sets the test environment before pytest-django configures Django, and it offers the
-single helper through which tests find the public reference data in ``../shared/data``.
+Importing it sets the test environment before pytest-django configures Django. It offers the single
+helper through which tests find the public reference data in ``../shared/data``, the database
+snapshot through which tests get the loaded demo without loading it (``demo_snapshot``/``demo_db`` in
+the root conftest), and it lets a flush empty PostgreSQL tables with ``DELETE`` (see ``pytest_configure``).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -16,6 +19,36 @@ os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Tests serve static files through the finders; an empty folder keeps whitenoise from warning.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="amtsweg-test-static-"))
+
+
+def pytest_configure(config: Any) -> None:
+    """After a test with a committed database, the flush empties every table: on PostgreSQL Django does
+    that with one ``TRUNCATE`` of all ~100 tables, which creates new files for every table and index and
+    costs seconds, while ``DELETE`` of the few rows a test leaves costs milliseconds. Tests flush by
+    ``DELETE`` therefore (the foreign keys are all deferred, so the order does not matter); a flush that
+    resets the sequences keeps Django's ``TRUNCATE … RESTART IDENTITY``."""
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no PostgreSQL driver: SQLite flushes by DELETE anyway
+        return
+    truncate = DatabaseOperations.sql_flush
+    if getattr(truncate, "amtsweg_delete", False):
+        return
+
+    def sql_flush(
+        self: DatabaseOperations,
+        style: Any,
+        tables: Any,
+        *,
+        reset_sequences: bool = False,
+        allow_cascade: bool = False,
+    ) -> list[str]:
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608 – table names
+
+    sql_flush.amtsweg_delete = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign,assignment]
 
 
 def shared_data(*parts: str) -> Path:
@@ -66,3 +99,147 @@ def pdf_accessibility_problems(pdf: bytes, *, title: str = "") -> list[str]:
     if not doc_title.strip() or (title and title not in doc_title):
         problems.append(f"Titel fehlt oder falsch: {doc_title!r}")
     return problems
+
+
+class DatabaseSnapshot:
+    """The rows of every table at one moment, kept in the test database itself and put back on request.
+
+    Loading the Kreis Coesfeld demo takes tens of seconds; :meth:`restore` empties every table and
+    copies the snapshot's rows back (one ``DELETE`` and one ``INSERT … SELECT`` per table) in a
+    fraction of a second. On PostgreSQL the copies live in a schema of their own
+    (``amtsweg_snapshot_<name>``), on SQLite in a database file attached to the connection; Django's
+    introspection sees neither, so a flush leaves them alone. The restore runs in a transaction – or in
+    a savepoint of the test's own transaction, and then it is rolled back with the test. Ids, sequences
+    and the audit chain come back exactly as they were taken.
+    """
+
+    def __init__(self, name: str, tables: list[str], counts: dict[str, int]) -> None:
+        self.name = name
+        self.tables = tables
+        self.filled: list[str] = []
+        self.counts = counts
+
+    @property
+    def _store(self) -> str:
+        return f"amtsweg_snapshot_{self.name}"
+
+    @staticmethod
+    def _sql(cursor: Any, template: str, **tables: str) -> None:
+        """Run ``template`` with the quoted table names (from Django's introspection, never user input)."""
+        from django.db import connection
+
+        quoted = {
+            key: ".".join(map(connection.ops.quote_name, name.split("."))) for key, name in tables.items()
+        }
+        cursor.execute(template.format(**quoted))
+
+    @classmethod
+    def take(cls, name: str, *, counts: dict[str, int] | None = None) -> DatabaseSnapshot:
+        """Copy every table of the default database (committed at once; not inside a transaction)."""
+        from django.db import connection, transaction
+
+        if connection.in_atomic_block:
+            raise RuntimeError(
+                "Ein Datenbank-Schnappschuss braucht festgeschriebene Daten (keine Transaktion)."
+            )
+        tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        snapshot = cls(name, tables, dict(counts or {}))
+        store = snapshot._store
+        sqlite = connection.vendor == "sqlite"
+        with connection.cursor() as cursor:
+            if sqlite:
+                snapshot._attach(cursor, fresh=True)
+            else:
+                cls._sql(cursor, "DROP SCHEMA IF EXISTS {store} CASCADE", store=store)
+                cls._sql(cursor, "CREATE SCHEMA {store}", store=store)
+            create = "CREATE TABLE {copy} AS SELECT * FROM {table}"
+            if not sqlite:
+                create = create.replace("TABLE", "UNLOGGED TABLE", 1)
+            with transaction.atomic():
+                for table in tables:
+                    copy = f"{store}.{table}"
+                    cls._sql(cursor, create, copy=copy, table=table)
+                    cls._sql(cursor, "SELECT 1 FROM {table} LIMIT 1", table=table)
+                    if cursor.fetchone() is not None:
+                        snapshot.filled.append(table)
+                if sqlite:
+                    copy = f"{store}.amtsweg_sequences"
+                    cls._sql(cursor, "CREATE TABLE {copy} AS SELECT * FROM sqlite_sequence", copy=copy)
+        return snapshot
+
+    def _attach(self, cursor: Any, *, fresh: bool = False) -> None:
+        """SQLite: attach the snapshot's file to this connection (ATTACH is refused inside a transaction)."""
+        from django.db import connection
+
+        cursor.execute("PRAGMA database_list")
+        if any(row[1] == self._store for row in cursor.fetchall()):
+            if not fresh:
+                return
+            self._sql(cursor, "DETACH DATABASE {store}", store=self._store)
+        if connection.in_atomic_block:
+            raise RuntimeError(
+                f"Schnappschuss {self.name}: SQLite kann in einer Transaktion nichts anhängen."
+            )
+        path = Path(_SNAPSHOT_DIR) / f"{self._store}.sqlite3"
+        if fresh:
+            path.unlink(missing_ok=True)
+        cursor.execute(f"ATTACH DATABASE %s AS {self._store}", [str(path)])
+
+    def restore(self) -> None:
+        """Empty every table and put the snapshot's rows back; reset the id sequences to match."""
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        store = self._store
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                self._attach(cursor)
+            with transaction.atomic():
+                # DELETE, not TRUNCATE: see pytest_configure.
+                for table in self.tables:
+                    self._sql(cursor, "DELETE FROM {table}", table=table)
+                for table in self.filled:
+                    self._sql(
+                        cursor,
+                        "INSERT INTO {table} SELECT * FROM {copy}",
+                        table=table,
+                        copy=f"{store}.{table}",
+                    )
+                if connection.vendor == "sqlite":
+                    cursor.execute("DELETE FROM sqlite_sequence")
+                    copy = f"{store}.amtsweg_sequences"
+                    self._sql(cursor, "INSERT INTO sqlite_sequence SELECT * FROM {copy}", copy=copy)
+                else:
+                    models = [
+                        model
+                        for model in apps.get_models(include_auto_created=True)
+                        if model._meta.db_table in self.tables
+                    ]
+                    statements = connection.ops.sequence_reset_sql(no_style(), models)
+                    if statements:
+                        cursor.execute("\n".join(statements))
+        # Content types are cached by id in the process; a flush re-creates them with other ids.
+        ContentType.objects.clear_cache()
+        cache.clear()
+
+
+_SNAPSHOT_DIR = tempfile.mkdtemp(prefix="amtsweg-test-snapshots-")
+atexit.register(shutil.rmtree, _SNAPSHOT_DIR, ignore_errors=True)
+
+
+def demo_snapshot_build() -> DatabaseSnapshot:
+    """Load the Kreis Coesfeld demo once, keep it as a snapshot, and leave the database as it was."""
+    from amtsweg.catalog.search import index_rebuild
+    from amtsweg.demo.loader import load_demo
+
+    before = DatabaseSnapshot.take("before_demo")
+    try:
+        counts = load_demo()
+        # The portal search reads the index that a background task builds; build it right here.
+        index_rebuild()
+        return DatabaseSnapshot.take("demo", counts=counts)
+    finally:
+        before.restore()

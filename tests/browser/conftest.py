@@ -1,13 +1,13 @@
 """Browser journeys: Playwright (sync API) driving Debian's Chromium against Django's live server.
 
-One Chromium per test module; each test gets a fresh browser context (no shared cookies) and a
-freshly loaded database (the live server needs committed data, so the tests use ``transactional_db``).
+One Chromium per test module; each test gets a fresh browser context (no shared cookies) and the demo
+database, restored from a snapshot taken once per worker (the live server needs committed data, so the
+tests use ``transactional_db``).
 Without Chromium the tests are skipped with a reason; ``playwright install`` is never needed.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 
-from amtsweg.testing import chromium_path
+from amtsweg.testing import DatabaseSnapshot, chromium_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -81,30 +81,18 @@ def browser() -> Iterator[Browser]:
             os.environ[ASYNC_UNSAFE] = previous
 
 
-def _load_data() -> str:
-    """The demo data when its loader exists, else the small Kreis of the catalogue test factories."""
-    from amtsweg.catalog.search import index_rebuild
-
-    try:
-        loader = importlib.import_module("amtsweg.demo.loader")
-    except ImportError:
-        loader = None
-    if loader is not None and callable(getattr(loader, "load_demo", None)):
-        loader.load_demo()
-        source = "demo"
-    else:
-        from amtsweg.catalog.tests.factories import kreis_scenario
-
-        kreis_scenario()
-        source = "factories"
-    # The portal search reads the index that a background task builds; build it right here.
-    index_rebuild()
-    return source
-
-
 @pytest.fixture
-def portal_data(transactional_db: None, live_server: LiveServer) -> PortalData:
-    return PortalData(source=_load_data())
+def portal_data(
+    transactional_db: None, live_server: LiveServer, demo_snapshot: DatabaseSnapshot
+) -> PortalData:
+    """The demo with its search index, committed for the live server.
+
+    Restored from the snapshot each worker took once (see ``demo_snapshot`` in the root conftest): the
+    same database a fresh ``load_demo`` gives, in a fraction of a second. The flush after the test
+    empties it again.
+    """
+    demo_snapshot.restore()
+    return PortalData(source="demo")
 
 
 @dataclass
