@@ -230,7 +230,15 @@ def test_logged_in_staff_renew_recovery_codes_and_old_ones_stop_working(
     old = StaticDevice.objects.create(user=user, name="Wiederherstellungscodes")
     StaticToken.objects.create(device=old, token="altercode2")
     login_verified(client, user)
-    assert client.post(reverse("access:recovery_codes")).status_code == 302
+    # A session left open is not enough: without the password nothing changes.
+    refused = client.post(reverse("access:recovery_codes"))
+    assert refused.status_code == 400
+    assert "Bitte geben Sie zur Sicherheit Ihr Passwort ein." in refused.text
+    wrong = client.post(reverse("access:recovery_codes"), {"password": "falsch-falsch-falsch"})
+    assert wrong.status_code == 400
+    assert StaticToken.objects.filter(token="altercode2").exists()
+    assert AuditEntry.objects.filter(action="access.password_again.refused", actor=user).count() == 2
+    assert client.post(reverse("access:recovery_codes"), {"password": PASSWORD}).status_code == 302
     page = client.get(reverse("access:recovery_codes"))
     assert len(re.findall(r"<code>([a-z0-9]+)</code>", page.text)) == 10
     assert not StaticToken.objects.filter(token="altercode2").exists()
@@ -247,3 +255,20 @@ def test_the_demo_secret_is_refused_in_production(client: Client, duelmen: Autho
     response = client.post(verify_url, {"code": _code(device)})
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
+
+
+def test_a_new_authenticator_while_logged_in_needs_the_password(client: Client, duelmen: Authority) -> None:
+    user = staff_create("fachadmin", duelmen, "fachadministration")
+    old = totp_device(user)
+    login_verified(client, user)
+    page = client.get(reverse("access:otp_setup"))
+    assert page.status_code == 200
+    assert "Ihr Passwort" in page.text
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    refused = client.post(reverse("access:otp_setup"), {"code": _code(new)})
+    assert refused.status_code == 400
+    assert TOTPDevice.objects.filter(pk=old.pk).exists()  # the old factor still counts
+    TOTPDevice.objects.filter(pk=new.pk).update(throttling_failure_timestamp=None)
+    done = client.post(reverse("access:otp_setup"), {"code": _code(new), "password": PASSWORD})
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()

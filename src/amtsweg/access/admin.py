@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from amtsweg.access.models import Role, RoleAssignment
+from amtsweg.access.models import ApprovalRequest, Role, RoleAssignment
 from amtsweg.access.permissions import Perm, authorities_with, can_read_audit, has_any
 from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin
 from amtsweg.access.services import role_assignment_delete, role_assignment_save
 from amtsweg.core.audit import request_source
 from amtsweg.core.models import AuditEntry
+
+_PENDING_ATTRIBUTE = "_amtsweg_approval_pending"
 
 
 @admin.register(Role)
@@ -40,7 +44,32 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: ModelForm, change: bool) -> None:
-        role_assignment_save(actor=request.user, assignment=obj, source=request_source(request, "admin"))
+        result = role_assignment_save(
+            actor=request.user, assignment=obj, source=request_source(request, "admin")
+        )
+        if isinstance(result, ApprovalRequest):
+            setattr(request, _PENDING_ATTRIBUTE, result)
+
+    def _pending_response(self, request: HttpRequest) -> HttpResponse | None:
+        if getattr(request, _PENDING_ATTRIBUTE, None) is None:
+            return None
+        messages.info(
+            request,
+            _(
+                "Eine Rolle für sich selbst braucht die Zustimmung einer zweiten Person mit "
+                "Rollenverwaltung. Der Antrag ist gestellt; die Rolle gilt erst nach der Zustimmung "
+                "(Freigaben)."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:access_roleassignment_changelist"))
+
+    def response_add(
+        self, request: HttpRequest, obj: RoleAssignment, post_url_continue: Any = None
+    ) -> HttpResponse:
+        return self._pending_response(request) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: RoleAssignment) -> HttpResponse:
+        return self._pending_response(request) or super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
         role_assignment_delete(actor=request.user, assignment=obj, source=request_source(request, "admin"))

@@ -38,6 +38,32 @@ class SetupCodeForm(CodeForm):
     )
 
 
+class PasswordAgainForm(forms.Form):
+    """Asks for the password again before a second factor is replaced (a left-open session is not enough)."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Zur Sicherheit: Ein neuer zweiter Faktor ersetzt den bisherigen."),
+        error_messages={"required": _("Bitte geben Sie zur Sicherheit Ihr Passwort ein.")},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
+
+
+class SetupWithPasswordForm(SetupCodeForm, PasswordAgainForm):
+    """Setting up a new authenticator while logged in: the code and the password."""
+
+
 class ResetForm(forms.Form):
     colleague = forms.ModelChoiceField(
         label=_("Konto"),

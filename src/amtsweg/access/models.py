@@ -96,3 +96,70 @@ class RoleAssignment(TimeStampedModel):
             errors["org_unit"] = _("Die Organisationseinheit gehört nicht zu der gewählten Behörde.")
         if errors:
             raise ValidationError(errors)
+
+
+class ApprovalRequest(models.Model):
+    """A sensitive change that needs a second person (four-eyes principle).
+
+    Asked for when someone gives a role to themselves, or resets the second factor of an account with more
+    rights than their own (a superuser, a platform-wide role, permissions they lack). Another person with the
+    same right decides; the requester never can. Only an approved request changes anything.
+    """
+
+    class Kind(models.TextChoices):
+        ROLE_GRANT = "role_grant", _("Rolle für sich selbst")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Zweiten Faktor zurücksetzen")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("offen")
+        APPROVED = "approved", _("zugestimmt")
+        REJECTED = "rejected", _("abgelehnt")
+
+    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    state = models.CharField(_("Stand"), max_length=20, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("beantragt von"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("beantragt am"), auto_now_add=True)
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("betroffenes Konto"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("Rolle"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "tenants.Authority",
+        verbose_name=_("Behörde"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(
+        "tenants.OrgUnit",
+        verbose_name=_("Organisationseinheit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entschieden von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Freigabe (Vier-Augen-Prinzip)")
+        verbose_name_plural = _("Freigaben (Vier-Augen-Prinzip)")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("zweiter-faktor/einrichten/", views.otp_setup, name="otp_setup"),
     path("zweiter-faktor/wiederherstellungscodes/", views.recovery_codes, name="recovery_codes"),
     path("zweiter-faktor/zuruecksetzen/", views.otp_reset, name="otp_reset"),
+    path("freigaben/", views.approvals, name="approvals"),
 ]

@@ -9,7 +9,7 @@ import django_otp
 import segno
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amtsweg.access import services, twofactor
-from amtsweg.access.forms import CodeForm, ResetForm, SetupCodeForm
+from amtsweg.access.forms import CodeForm, PasswordAgainForm, ResetForm, SetupCodeForm, SetupWithPasswordForm
+from amtsweg.access.models import ApprovalRequest
 from amtsweg.access.permissions import Perm, has_any
 from amtsweg.core.audit import audit_record
 from amtsweg.core.clients import client_address
@@ -127,7 +128,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = services.totp_device_start(user=user)
         request.session[twofactor.SETUP_DEVICE_KEY] = device.pk
-    form = SetupCodeForm(request.POST or None)
+    # Logged in with a factor already: replacing it asks for the password again (the forced setup right
+    # after the password step does not).
+    form = (
+        SetupCodeForm(request.POST or None)
+        if forced
+        else SetupWithPasswordForm(request.POST if request.method == "POST" else None, user=user)
+    )
+    if request.method == "POST" and not forced and form.has_error("password"):
+        _password_refused(request, user, "access.second_factor.set_up")
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.totp_device_confirm(user=user, device=device, source=_client_address(request))
@@ -165,14 +174,31 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows new recovery codes exactly once; logged-in staff can replace them."""
     if not _verified_staff(request):
         return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}={request.path}")
+    form = PasswordAgainForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
-        request.session[twofactor.RECOVERY_CODES_KEY] = services.recovery_codes_renew(
-            user=request.user, source=_client_address(request)
-        )
-        return redirect("access:recovery_codes")
+        if form.is_valid():
+            request.session[twofactor.RECOVERY_CODES_KEY] = services.recovery_codes_renew(
+                user=request.user, source=_client_address(request)
+            )
+            return redirect("access:recovery_codes")
+        if form.has_error("password"):
+            _password_refused(request, request.user, "access.recovery_codes.renewed")
+        return render(request, "access/recovery_codes.html", {"codes": None, "form": form}, status=400)
     codes = request.session.pop(twofactor.RECOVERY_CODES_KEY, None)
     next_url = twofactor.safe_next(request, request.session.pop(twofactor.NEXT_KEY, None), request.user)
-    return render(request, "access/recovery_codes.html", {"codes": codes, "next_url": next_url})
+    return render(request, "access/recovery_codes.html", {"codes": codes, "next_url": next_url, "form": form})
+
+
+def _password_refused(request: HttpRequest, user: Any, action: str) -> None:
+    """A wrong or missing password before a new second factor: recorded in the audit trail."""
+    audit_record(
+        actor=user,
+        action="access.password_again.refused",
+        obj=user,
+        changes={"for": action},
+        authority_id=getattr(user, "authority_id", None),
+        source=_client_address(request),
+    )
 
 
 @never_cache
@@ -186,7 +212,21 @@ def otp_reset(request: HttpRequest) -> HttpResponse:
     form = ResetForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         colleague = form.cleaned_data["colleague"]
-        services.second_factor_reset(actor=request.user, colleague=colleague, source=_client_address(request))
+        pending = services.second_factor_reset(
+            actor=request.user, colleague=colleague, source=_client_address(request)
+        )
+        if pending is not None:
+            messages.info(
+                request,
+                format_html(
+                    _(
+                        "{} hat mehr Rechte als Sie. Das Zurücksetzen braucht deshalb die Zustimmung einer "
+                        "zweiten berechtigten Person; der Antrag steht unter „Freigaben“."
+                    ),
+                    colleague,
+                ),
+            )
+            return redirect("access:otp_reset")
         messages.success(
             request,
             format_html(
@@ -199,3 +239,41 @@ def otp_reset(request: HttpRequest) -> HttpResponse:
         )
         return redirect("access:otp_reset")
     return render(request, "access/otp_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Pending four-eyes requests this person may decide (roles for oneself, resets of higher accounts)."""
+    if not _verified_staff(request):
+        return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}={request.path}")
+    if request.method == "POST":
+        decision = request.POST.get("entscheidung", "")
+        number = request.POST.get("antrag", "")
+        found = ApprovalRequest.objects.filter(pk=int(number)).first() if number.isdigit() else None
+        if found is None or decision not in {"zustimmen", "ablehnen"}:
+            messages.error(request, _("Diesen Antrag gibt es nicht."))
+            return redirect("access:approvals")
+        try:
+            services.approval_decide(
+                actor=request.user,
+                request=found,
+                approve=decision == "zustimmen",
+                source=_client_address(request),
+            )
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                _("Zugestimmt: Die Änderung ist ausgeführt.")
+                if decision == "zustimmen"
+                else _("Abgelehnt: Es wurde nichts geändert."),
+            )
+        return redirect("access:approvals")
+    mine = ApprovalRequest.objects.filter(
+        requested_by_id=request.user.pk, state=ApprovalRequest.State.PENDING
+    ).select_related("target", "role", "authority", "org_unit")
+    context = {"open": services.approvals_open_for(request.user), "mine": mine}
+    return render(request, "access/approvals.html", context)
