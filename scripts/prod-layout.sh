@@ -58,6 +58,8 @@ export AMTSWEG_MAIL_DIR=$PROD_DIR/mail
 export AMTSWEG_TRUSTED_PROXIES=127.0.0.1
 # The load test sends every request from this machine; production keeps the limit.
 export AMTSWEG_API_ANON_RATE=
+# The load test sends everything from one address: no limit per client on confirmation e-mails.
+export AMTSWEG_MAILS_PER_CLIENT=0
 export AMTSWEG_TASK_LEASE_SECONDS=10
 export LOG_LEVEL=WARNING
 EOF

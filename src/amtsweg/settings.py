@@ -477,6 +477,15 @@ AMTSWEG_LOGIN_MAX_FAILURES_ACCOUNT = int(
 AMTSWEG_LOGIN_MAX_FAILURES_IP = int(
     env("AMTSWEG_LOGIN_MAX_FAILURES_IP", "30", "Failed logins per IP address within the window.")
 )
+AMTSWEG_MAILS_PER_CLIENT = int(
+    env(
+        "AMTSWEG_MAILS_PER_CLIENT",
+        "30",
+        "E-mails to addresses a visitor typed in (registration, confirmation of an application without "
+        "an account) per client address within the login window; 0: no limit per client (load tests).",
+    )
+    or "0"
+)
 
 # --- clients behind a reverse proxy: per-client limits and the audit (issue 12, docs/operations.md) ---
 AMTSWEG_TRUSTED_PROXIES = env_list(

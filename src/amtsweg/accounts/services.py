@@ -233,6 +233,31 @@ def client_allowance_take(*, scope: str, value: str, limit: int, seconds: int) -
     return 0
 
 
+MAILS_PER_ADDRESS = 3
+
+
+def _mail_allowance_take(address_scope: str, ip_scope: str, email: str, ip: str) -> bool:
+    rules = [ThrottleRule(address_scope, email, MAILS_PER_ADDRESS)]
+    if settings.AMTSWEG_MAILS_PER_CLIENT:
+        rules.append(ThrottleRule(ip_scope, ip or "unbekannt", settings.AMTSWEG_MAILS_PER_CLIENT))
+    if _throttled(rules):
+        return False
+    _attempts_record(rules)
+    return True
+
+
+def confirmation_allowance_take(*, email: str, ip: str) -> bool:
+    """May the confirmation of an application made without an account be e-mailed to ``email``
+    (submitted from ``ip``)? Records it when yes. At most 3 per address and ``AMTSWEG_MAILS_PER_CLIENT``
+    per client address within ``AMTSWEG_LOGIN_WINDOW_MINUTES``: a form without login must not become a
+    way to send mail to anyone. ``ip`` empty: a call from inside (demo data, a command) – not limited."""
+    if not ip:
+        return True
+    return _mail_allowance_take(
+        LoginAttempt.Scope.CONFIRMATION_ADDRESS, LoginAttempt.Scope.CONFIRMATION_IP, email, ip
+    )
+
+
 def _throttle_message() -> str:
     return _(
         "Zu viele Versuche in kurzer Zeit. Aus Sicherheitsgründen ist die Anmeldung vorübergehend gesperrt. "
@@ -264,14 +289,20 @@ def _verification_send(user: User, absolute: AbsoluteUrl) -> None:
 
 @transaction.atomic
 def account_register(
-    *, email: str, password: str, first_name: str, last_name: str, absolute: AbsoluteUrl
+    *, email: str, password: str, first_name: str, last_name: str, absolute: AbsoluteUrl, ip: str = ""
 ) -> None:
     """Create a citizen account and send the confirmation link.
 
     When the address already has an account, nothing is created; its owner gets a mail saying so.
-    The person registering sees the same page either way (no enumeration of accounts).
+    The person registering sees the same page either way (no enumeration of accounts). Registrations are
+    limited to 3 per address and ``AMTSWEG_MAILS_PER_CLIENT`` per client address within the window
+    (raises :class:`Throttled`), whether or not the address has an account: each one sends a mail.
     """
     email = email.strip()
+    if not _mail_allowance_take(
+        LoginAttempt.Scope.REGISTER_ADDRESS, LoginAttempt.Scope.REGISTER_IP, email, ip
+    ):
+        raise Throttled(_throttle_message())
     existing = _user_by_email(email)
     if existing is not None:
         make_password(password)  # the same work as for a new account, so timing reveals nothing
@@ -330,7 +361,11 @@ def login_check(*, identifier: str, password: str, ip: str, absolute: AbsoluteUr
             _attempts_record(rules)
         raise LoginFailed(_("E-Mail-Adresse oder Passwort stimmen nicht. Bitte prüfen Sie Ihre Eingabe."))
     if user.kind == User.Kind.CITIZEN and user.email_verified_at is None:
-        _verification_send(user, absolute)
+        # Whoever registered someone else's address knows the password: each login must not mail them.
+        resend = [ThrottleRule(LoginAttempt.Scope.VERIFY_ACCOUNT, str(user.pk), MAILS_PER_ADDRESS)]
+        if not _throttled(resend):
+            _attempts_record(resend)
+            _verification_send(user, absolute)
         raise LoginFailed(
             _(
                 "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse. Wir haben Ihnen den Link dafür "

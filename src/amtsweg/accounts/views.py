@@ -119,7 +119,11 @@ def register(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 absolute=request.build_absolute_uri,
+                ip=client_ip(request),
             )
+        except services.Throttled as error:
+            form.add_error(None, error.message)
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         except ValidationError as error:
             form.add_error(None, services.validation_message(error))
         else:

@@ -301,6 +301,7 @@ def submission_post(request: HttpRequest, form_key: str) -> HttpResponse:
             channel=Submission.Channel.API,
             actor=request.user,
             source=request_source(request, "api"),
+            client=client_address(request),
         )
     except SubmissionInvalid as invalid:
         return _invalid([(f"data.{e.path}" if e.path else "data", e.message) for e in invalid.errors])

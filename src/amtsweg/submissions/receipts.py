@@ -17,11 +17,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -220,10 +222,41 @@ def receipt_ensure(submission: Submission) -> Submission:
 # ---- e-mail -------------------------------------------------------------------------------------
 
 
-def confirmation_message(submission: Submission, *, with_pdf: bool = True) -> EmailMultiAlternatives:
-    """The confirmation e-mail in German, with the receipt PDF attached when it is stored."""
+RECEIPT_LINK_SALT = "amtsweg.submissions.receipt-link"
+
+
+def receipt_link(submission: Submission) -> str:
+    """The absolute link to the receipt page. Applications of an account: the page itself (its owner logs
+    in). Without an account: a signed, expiring link (``AMTSWEG_APPLICANT_LINK_DAYS``) that opens the
+    receipt for the browser that follows it; it names neither the person nor the reference number."""
+    if submission.applicant_id is not None:
+        path = reverse("submissions:receipt", args=[submission.pk])
+    else:
+        token = signing.dumps(str(submission.pk), salt=RECEIPT_LINK_SALT, compress=True)
+        path = reverse("submissions:receipt_access", args=[token])
+    return f"{settings.AMTSWEG_PUBLIC_URL}{path}"
+
+
+def receipt_link_read(token: str) -> Submission | None:
+    """The submission of a link made by :func:`receipt_link`; ``None`` when forged, expired or for an
+    application of an account."""
+    try:
+        submission_id = signing.loads(
+            token, salt=RECEIPT_LINK_SALT, max_age=dt.timedelta(days=settings.AMTSWEG_APPLICANT_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    return Submission.objects.filter(pk=str(submission_id), applicant__isnull=True).first()
+
+
+def confirmation_message(submission: Submission) -> EmailMultiAlternatives:
+    """The confirmation e-mail in German: reference, responsible office and a link to the receipt.
+
+    No personal data: no name (whoever submits without an account can write any name and any address, so
+    the mail would carry their words to a stranger), and no PDF with the answers – the link opens the
+    receipt for whoever may see it."""
     with translation.override("de"):
-        context = receipt_context(submission)
+        context = {**receipt_context(submission), "receipt_link": receipt_link(submission)}
         subject = render_to_string("submissions/email/submission_confirmation_subject.txt", context)
         body = render_to_string("submissions/email/submission_confirmation.txt", context)
         html = render_to_string("submissions/email/submission_confirmation.html", context)
@@ -231,9 +264,6 @@ def confirmation_message(submission: Submission, *, with_pdf: bool = True) -> Em
         subject=" ".join(subject.split()), body=body, to=[submission.applicant_email]
     )
     message.attach_alternative(html, "text/html")
-    if with_pdf and submission.receipt_pdf:
-        with submission.receipt_pdf.open("rb") as pdf:
-            message.attach(receipt_file_name(submission), pdf.read(), "application/pdf")
     return message
 
 

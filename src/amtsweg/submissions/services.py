@@ -189,6 +189,7 @@ def _intake(
     channel: str,
     actor: Any,
     source: str,
+    client: str = "",
     draft: Draft | None = None,
 ) -> tuple[Submission, bool]:
     """Store one submission (see the module docstring); returns it and whether it is new."""
@@ -221,7 +222,7 @@ def _intake(
                     Draft.objects.filter(pk=draft.pk).delete()
                 # One follow-up task: the e-mail task renders the receipt PDF before it sends it; without
                 # an e-mail address only the PDF is made. (One row less in the intake transaction.)
-                followup = send_confirmation if applicant.email else render_receipt
+                followup = send_confirmation if _confirmation_allowed(applicant, client) else render_receipt
                 followup.enqueue(str(submission.pk))
                 submission_received_run(submission)
                 audit_record(
@@ -249,7 +250,22 @@ def _intake(
     raise RuntimeError("Kein freies Aktenzeichen nach mehreren Versuchen")  # pragma: no cover
 
 
-def submission_submit(*, draft: Draft, actor: Any, source: str = "", channel: str = "web") -> Submission:
+def _confirmation_allowed(applicant: _Applicant, client: str) -> bool:
+    """An account's confirmation goes to its confirmed address; one without an account only within the
+    limit per address and client (:func:`amtsweg.accounts.services.confirmation_allowance_take`). Over it
+    the application is stored all the same – just without a mail."""
+    from amtsweg.accounts.services import confirmation_allowance_take
+
+    if not applicant.email:
+        return False
+    if _is_account(applicant.user):
+        return True
+    return confirmation_allowance_take(email=applicant.email, ip=client)
+
+
+def submission_submit(
+    *, draft: Draft, actor: Any, source: str = "", channel: str = "web", client: str = ""
+) -> Submission:
     """Submit ``draft``: validate, store the submission, move the uploads, delete the draft.
 
     Raises :class:`SubmissionInvalid` (with the field errors, nothing written) when the data do not
@@ -278,6 +294,7 @@ def submission_submit(*, draft: Draft, actor: Any, source: str = "", channel: st
         channel=channel,
         actor=actor,
         source=source,
+        client=client,
         draft=draft,
     )
     return submission
@@ -293,6 +310,7 @@ def submission_create(
     channel: str = Submission.Channel.API,
     actor: Any = None,
     source: str = "",
+    client: str = "",
 ) -> tuple[Submission, bool]:
     """Store a submission that did not come from a draft (API). Returns it and whether it is new.
 
@@ -312,4 +330,5 @@ def submission_create(
         channel=channel,
         actor=actor if actor is not None else applicant,
         source=source,
+        client=client,
     )

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("entwurf/<uuid:draft_id>/loeschen/", views.delete, name="delete"),
     path("entwurf/<uuid:draft_id>/<slug:step_key>/", views.step, name="step"),
     path("eingang/<uuid:submission_id>/", views_receipt.receipt, name="receipt"),
+    path("eingang/zugang/<str:token>/", views_receipt.receipt_access, name="receipt_access"),
     path("eingang/<uuid:submission_id>/bestaetigung.pdf", views_receipt.receipt_pdf, name="receipt_pdf"),
     path("demo-postausgang/", views_receipt.demo_outbox, name="demo_outbox"),
     path("<slug:form_key>/", views.start, name="start"),

@@ -633,7 +633,7 @@ def submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
         return problem
     actor = request.user if request.user.is_authenticated else None
     try:
-        submission = submission_submit(draft=draft, actor=actor)
+        submission = submission_submit(draft=draft, actor=actor, client=client_ip(request))
     except SubmissionInvalid as invalid:
         messages.error(
             request, invalid.errors[0].message if invalid.errors else _("Bitte prüfen Sie Ihre Angaben.")

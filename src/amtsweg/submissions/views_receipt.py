@@ -16,14 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from amtsweg.catalog.selectors import responsibility_resolve
 from amtsweg.submissions.models import Submission
-from amtsweg.submissions.receipts import receipt_ensure, receipt_file_name
+from amtsweg.submissions.receipts import receipt_ensure, receipt_file_name, receipt_link_read
 
 SUBMITTED_SESSION_KEY = "amtsweg.submissions.submitted"  # ids of submissions this browser session made
 OUTBOX_LIMIT = 50
@@ -71,6 +71,19 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
             "attachments": list(submission.attachments.all()),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def receipt_access(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail (application without an account): remembers the submission in
+    this browser session, then shows the receipt under its plain address (the token leaves the URL)."""
+    submission = receipt_link_read(token)
+    if submission is None:
+        raise Http404(_("Dieser Link ist ungültig oder abgelaufen."))
+    done = [i for i in request.session.get(SUBMITTED_SESSION_KEY, []) if i != str(submission.pk)]
+    request.session[SUBMITTED_SESSION_KEY] = [*done, str(submission.pk)][-20:]
+    return redirect("submissions:receipt", submission.pk)
 
 
 @never_cache

@@ -134,3 +134,47 @@ def test_demo_citizens_are_refused_in_production(settings: Settings) -> None:
     with pytest.raises(ImproperlyConfigured):
         demo_citizens_ensure("Demo-Passwort-2026")
     assert not User.objects.exists()
+
+
+# ---- mail to any address (issue 12): limited per address and client, no names the sender wrote ----
+
+
+def test_registrations_for_one_address_send_at_most_three_mails() -> None:
+    for number in range(3):
+        response = Client(REMOTE_ADDR=f"198.51.100.{number}").post(reverse("accounts:register"), FORM)
+        assert response.status_code == 302
+    blocked = Client(REMOTE_ADDR="198.51.100.9").post(reverse("accounts:register"), FORM)
+    assert blocked.status_code == 429
+    assert "Zu viele Versuche" in blocked.content.decode()
+    assert len([m for m in mail.outbox if FORM["email"] in m.to]) == 3
+
+
+def test_registrations_from_one_client_are_limited_across_addresses(settings: Settings) -> None:
+    settings.AMTSWEG_MAILS_PER_CLIENT = 2
+    client = Client(REMOTE_ADDR="198.51.100.50")
+    statuses = [
+        client.post(reverse("accounts:register"), {**FORM, "email": f"opfer{n}@example.org"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert len(mail.outbox) == 2
+
+
+def test_the_confirmation_mail_carries_no_name_the_sender_wrote(client: Client) -> None:
+    spam = {**FORM, "first_name": "Gewinn", "last_name": "Jetzt klicken: gewinn.example"}
+    client.post(reverse("accounts:register"), spam)
+    body = mail.outbox[-1].body
+    assert "Gewinn" not in body
+    assert "klicken" not in body
+    assert "bestätigen Sie Ihre E-Mail-Adresse" in body
+
+
+def test_logins_of_an_unverified_account_resend_the_link_at_most_three_times(client: Client) -> None:
+    # Someone registered another person's address; knowing the password, each login mailed them again.
+    citizen("opfer@example.org", verified=False)
+    for _ in range(6):
+        response = client.post(
+            reverse("accounts:login"), {"identifier": "opfer@example.org", "password": PASSWORD}
+        )
+        assert "bestätigen Sie zuerst" in response.content.decode()
+    assert len([m for m in mail.outbox if "opfer@example.org" in m.to]) == 3

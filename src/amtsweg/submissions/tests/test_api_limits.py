@@ -88,3 +88,43 @@ def test_two_processes_share_the_count(settings: Any) -> None:
     # This process has not seen the client yet; a per-process count would let it through.
     third = _post(Client(REMOTE_ADDR="198.51.100.7"), "dieser-prozess")
     assert third.status_code == 429
+
+
+@pytest.mark.django_db
+def test_confirmations_without_an_account_go_to_one_address_at_most_three_times(settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    build_world()
+    settings.AMTSWEG_API_ANON_RATE = ""
+    for number in range(5):
+        # From ever new addresses: the limit per e-mail address holds all the same.
+        assert _post(Client(REMOTE_ADDR=f"198.51.100.{number}"), f"m{number}").status_code == 201
+    tasks = list(
+        DBTaskResult.objects.filter(task_path__startswith="amtsweg.submissions.tasks")
+        .order_by("enqueued_at")
+        .values_list("task_path", flat=True)
+    )
+    assert [path.rsplit(".", 1)[1] for path in tasks] == ["send_confirmation"] * 3 + ["render_receipt"] * 2
+
+
+@pytest.mark.django_db
+def test_confirmations_without_an_account_from_one_client_are_limited(settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    build_world()
+    settings.AMTSWEG_API_ANON_RATE = ""
+    settings.AMTSWEG_MAILS_PER_CLIENT = 2
+    client = Client(REMOTE_ADDR="198.51.100.99")
+    for number in range(3):
+        body = json.loads(BODY)
+        body["data"]["antragsteller"]["email"] = f"person{number}@example.org"
+        response = client.post(
+            URL, data=json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"c{number}"
+        )
+        assert response.status_code == 201, response.content
+    tasks = list(
+        DBTaskResult.objects.filter(task_path__startswith="amtsweg.submissions.tasks")
+        .order_by("enqueued_at")
+        .values_list("task_path", flat=True)
+    )
+    assert [path.rsplit(".", 1)[1] for path in tasks] == ["send_confirmation"] * 2 + ["render_receipt"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,19 @@ def test_the_worker_renders_the_pdf_and_sends_the_mail_once(
     assert submission.reference in message.subject
     assert "Ihr Antrag „Hundesteuer anmelden“ ist am" in message.body
     assert "So geht es weiter" in message.body
-    assert [name for name, _content, _mime in message.attachments] == [
-        f"Eingangsbestaetigung-{submission.reference}.pdf"
-    ]
+    # No personal data in the mail (issue 12): no PDF with the answers, no name the applicant typed;
+    # a link opens the receipt instead – for a browser without the submitting session too.
+    assert message.attachments == []
+    assert "Jürgen" not in message.body
+    assert "Müller" not in message.alternatives[0][0]
+    link = re.search(r"https?://[^/\s]+(/antrag/eingang/zugang/\S+/)", message.body)
+    assert link, message.body
+    stranger = Client()
+    assert stranger.get(reverse("submissions:receipt", args=[submission.pk])).status_code == 404
+    opened = stranger.get(link.group(1), follow=True)
+    assert opened.status_code == 200
+    assert submission.reference in opened.content.decode()
+    assert Client().get(link.group(1).replace("/zugang/", "/zugang/x")).status_code == 404
 
     # Running both tasks again (a retry, a second worker) sends nothing and renders nothing new.
     pdf_name = submission.receipt_pdf.name
@@ -116,7 +127,7 @@ def test_the_mail_task_renders_the_pdf_itself_when_it_runs_first(
     submission.refresh_from_db()
     assert submission.receipt_pdf
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].attachments
+    assert mail.outbox[0].attachments == []
 
 
 @pytest.mark.django_db
