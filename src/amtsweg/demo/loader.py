@@ -43,6 +43,7 @@ from amtsweg.core.text import slugify_de
 from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
 from amtsweg.demo.forms import forms_load
+from amtsweg.demo.letters import letter_templates_load
 from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
 from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
@@ -111,8 +112,9 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
         forms = forms_load(stdout)
         say(_("Digitalisierungsstrategie …"))
         stats.created.update(load_strategy_demo())
-        say(_("Rechtsbehelfe …"))
+        say(_("Rechtsbehelfe und Bescheidvorlagen …"))
         stats.created["legal_remedies"] = legal_remedies_load(list(authorities.values()))
+        stats.created["letter_templates"] = letter_templates_load(kreis)
         say(_("Vorgänge …"))
         stats.created.update(load_cases_demo())
         say(_("Suchindex …"))

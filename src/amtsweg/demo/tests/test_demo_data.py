@@ -226,7 +226,7 @@ def test_every_demo_form_can_issue_a_letter_with_the_right_legal_remedy() -> Non
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 def test_a_demo_caseworker_signs_a_kita_letter_with_name_unit_and_the_court() -> None:
-    from amtsweg.cases.letters import letter_issue
+    from amtsweg.cases.letters import letter_issue, letter_templates_for
     from amtsweg.cases.models import Case, Status
 
     case = Case.objects.filter(
@@ -237,7 +237,12 @@ def test_a_demo_caseworker_signs_a_kita_letter_with_name_unit_and_the_court() ->
     assert case is not None
     caseworker = case.assignee
     caseworker.is_verified = lambda: True  # type: ignore[union-attr]
-    letter = letter_issue(actor=caseworker, case=case, decision="bewilligt", reasons="Platz frei.")
+    templates = letter_templates_for(case, "bewilligt")
+    assert [t.name for t in templates] == ["Kita-Platz: Bewilligung", "Bescheid (Standard des Kreises)"]
+    letter = letter_issue(
+        actor=caseworker, case=case, decision="bewilligt", reasons="Platz frei.", template=templates[0]
+    )
+    assert letter.subject == f"Zusage eines Betreuungsplatzes – Aktenzeichen {case.reference}"
     assert "Sabine Kötter\nJugendamt" in letter.body
     assert "sb-jugendamt" not in letter.body
     assert "Verwaltungsgericht Münster\nPiusallee 38\n48147 Münster" in letter.body
