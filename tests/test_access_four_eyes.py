@@ -144,3 +144,18 @@ def test_resetting_a_colleague_with_fewer_rights_needs_no_second_person(kreis: A
     client.post(reverse("access:otp_reset"), {"colleague": colleague.pk})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert not ApprovalRequest.objects.exists()
+
+
+def test_a_superuser_resets_a_colleague_at_once_but_another_superuser_only_with_a_second_person(
+    kreis: Authority,
+) -> None:
+    boss = staff_create("notfall", kreis, superuser=True)
+    other_boss = staff_create("notfall2", kreis, superuser=True)
+    colleague = staff_create("sb", kreis, "sachbearbeitung")
+    devices = {user.pk: totp_device(user) for user in (other_boss, colleague)}
+    client = login_verified(Client(), boss)
+    client.post(reverse("access:otp_reset"), {"colleague": colleague.pk})
+    assert not TOTPDevice.objects.filter(pk=devices[colleague.pk].pk).exists()
+    client.post(reverse("access:otp_reset"), {"colleague": other_boss.pk})
+    assert TOTPDevice.objects.filter(pk=devices[other_boss.pk].pk).exists()
+    assert ApprovalRequest.objects.filter(target=other_boss, state=ApprovalRequest.State.PENDING).exists()

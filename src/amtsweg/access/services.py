@@ -172,7 +172,9 @@ def _permissions_of(user: Any) -> tuple[frozenset[str], bool]:
 
 def is_higher_account(actor: Any, colleague: Any) -> bool:
     """Does ``colleague`` have rights ``actor`` lacks (superuser, platform-wide role, other permissions)?"""
-    if getattr(colleague, "is_superuser", False) and not getattr(actor, "is_superuser", False):
+    if getattr(actor, "is_superuser", False):
+        return bool(getattr(colleague, "is_superuser", False))  # superuser over superuser: four eyes
+    if getattr(colleague, "is_superuser", False):
         return True
     theirs, their_platform = _permissions_of(colleague)
     mine, my_platform = _permissions_of(actor)
