@@ -31,6 +31,7 @@ from amtsweg.cases.models import Case
 from amtsweg.core.audit import audit_record
 from amtsweg.core.pdf import pdf_render
 from amtsweg.submissions.models import Draft, Submission
+from amtsweg.submissions.receipts import data_sections
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,19 @@ def _case(case: Case) -> dict[str, Any]:
     }
 
 
+def _readable(submission: Submission) -> list[dict[str, Any]]:
+    """The answers as the receipt shows them: sections with label and German value (field types)."""
+    attachments = {str(a.pk): a for a in submission.attachments.all()}
+    sections = data_sections(submission.form_version.spec(), submission.data, attachments)
+    return [
+        {
+            "abschnitt": section.title,
+            "angaben": [{"feld": row.label, "wert": row.value} for row in section.rows],
+        }
+        for section in sections
+    ]
+
+
 def _submission(submission: Submission) -> dict[str, Any]:
     case = Case.objects.filter(submission=submission).first()
     return {
@@ -139,6 +153,7 @@ def _submission(submission: Submission) -> dict[str, Any]:
         "email": submission.applicant_email,
         "wohnort_gemeinde": str(submission.municipality) if submission.municipality else "",
         "angaben": submission.data,
+        "angaben_lesbar": _readable(submission),
         "anlagen": [
             {"name": a.original_name, "typ": a.content_type, "bytes": a.size, "sha256": a.sha256}
             for a in submission.attachments.all()

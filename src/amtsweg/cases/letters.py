@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from amtsweg.cases.models import Case, Decision, DecisionLetter, LegalRemedy, LetterTemplate, Status
 from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
 from amtsweg.core.pdf import pdf_render
+from amtsweg.forms.fieldtypes import display_tree
 from amtsweg.forms.persons import person_from_data, version_person_groups
 from amtsweg.tenants.models import Authority, Location
 
@@ -338,7 +339,8 @@ def letter_placeholders(
                 _address("", remedy.body_street, remedy.body_postcode, remedy.body_city) if remedy else ""
             ),
         },
-        "angaben": submission.data if isinstance(submission.data, dict) else {},
+        # Answers as the applicant reads them (24.12.2026, 1.234,50 €, labels of chosen codes).
+        "angaben": display_tree(submission.form_version.spec(), submission.data),
     }
 
 

@@ -25,6 +25,7 @@ from amtsweg.cases import deadlines
 from amtsweg.cases.models import Case, CaseEvent, RoutingRule, ServiceCaseSettings, Status, StatusModel
 from amtsweg.cases.services import case_assign, case_message_send, case_reply, case_transition, settings_for
 from amtsweg.catalog.models import Service
+from amtsweg.forms.fieldtypes import TODAY, date_bound
 from amtsweg.forms.models import FormVersion
 from amtsweg.forms.selectors import published_version
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
@@ -90,6 +91,9 @@ QUESTIONS = (
 # ---- answers that pass a form's validation ------------------------------------------------------------
 
 
+DEMO_IBAN = "DE02120300000000202051"  # a well-known example IBAN with valid check digits
+
+
 class _Answers:
     def __init__(self, rng: random.Random, town: Authority, today: datetime.date) -> None:
         self.rng = rng
@@ -143,10 +147,11 @@ class _Answers:
         else:
             day = self.next_date
             self.next_date += datetime.timedelta(days=self.rng.randint(60, 200))
-        if field.min_value:
-            day = max(day, datetime.date.fromisoformat(field.min_value[:10]))
-        if field.max_value:
-            day = min(day, datetime.date.fromisoformat(field.max_value[:10]))
+        earliest, latest = date_bound(field.min_value), date_bound(field.max_value)
+        if earliest:
+            day = max(day, self.today if earliest == TODAY else datetime.date.fromisoformat(earliest))
+        if latest:
+            day = min(day, self.today if latest == TODAY else datetime.date.fromisoformat(latest))
         return min(day, self.today).isoformat()
 
     def number(self, field: FieldSpec) -> int | float:
@@ -179,6 +184,8 @@ class _Answers:
             return self.date(field, group)
         if field.datatype in ("integer", "number", "currency"):
             return self.number(field)
+        if field.datatype == "iban":
+            return DEMO_IBAN
         if field.datatype in ("time", "datetime"):
             return None if not required else ("09:30" if field.datatype == "time" else f"{self.today}T09:30")
         return self.text(field, spec)

@@ -21,8 +21,8 @@ import yaml
 from django.utils.translation import gettext as _
 
 from amtsweg.forms.conditions import condition_errors
+from amtsweg.forms.fieldtypes import RELATIVE_BOUNDS, TODAY, pattern_ok
 from amtsweg.forms.persons import guess_applicant_group, is_group_path
-from amtsweg.forms.schema import pattern_ok
 from amtsweg.forms.spec import (
     DATATYPES,
     INPUTS,
@@ -684,7 +684,7 @@ class _Parser:
             if datatype in ("integer", "number", "currency"):
                 if float(min_value) > float(max_value):
                     self.problem(f"{path}.max", _("max ist kleiner als min."))
-            elif min_value > max_value:
+            elif TODAY not in (min_value, max_value) and min_value > max_value:
                 self.problem(f"{path}.max", _("max liegt vor min."))
         default = data.get("default")
         if isinstance(default, (dict, list)):
@@ -754,12 +754,14 @@ class _Parser:
         if datatype == "date":
             if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
                 return value.isoformat()
+            if isinstance(value, str) and value.strip().lower() in RELATIVE_BOUNDS:
+                return RELATIVE_BOUNDS[value.strip().lower()]  # "today": checked on the day of submission
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 try:
                     return datetime.date.fromisoformat(value).isoformat()
                 except ValueError:
                     pass
-            self.problem(where, _("Erwartet wird ein Datum im Format JJJJ-MM-TT."))
+            self.problem(where, _("Erwartet wird ein Datum im Format JJJJ-MM-TT oder „today“ (heute)."))
             return None
         if datatype == "time" and isinstance(value, str) and re.fullmatch(r"\d{2}:\d{2}", value):
             return value

@@ -10,13 +10,16 @@ Mapping:
 * group (``max == 1``) -> ``object`` with ``properties``, ``required`` (children with ``min >= 1``) and
   ``additionalProperties: false``; an optional group may also be ``null``.
 * repeating group or field (``max`` ``None`` or > 1) -> ``array`` with ``minItems``/``maxItems``.
+* a field -> the fragment its type in :mod:`amtsweg.forms.fieldtypes` writes (``FieldType.json_schema``):
 * ``text`` -> ``string`` with ``minLength``/``maxLength``/``pattern``; without a length in the definition
   a text is capped at 1,000 characters (``input``) or 10,000 (``textarea``). ``pattern`` is anchored
   (``^(?:…)$``): the definition's pattern must match the whole value. A required text has ``minLength >= 1``.
 * ``date`` -> ``string``, ``format: date`` plus a pattern ``YYYY-MM-DD``; ``time`` (``HH:MM[:SS]``) and
   ``datetime`` (local ``YYYY-MM-DDTHH:MM[:SS]``, no time zone) -> ``string`` with a pattern. Earliest and
   latest values of these are written as ``formatMinimum``/``formatMaximum`` (the ajv-formats keywords;
-  standard validators ignore them, ours checks them).
+  standard validators ignore them, ours checks them). A date bound ``today`` (not before / not after the
+  day of submission) is written as ``x-amtsweg-minDate``/``x-amtsweg-maxDate: "today"``.
+* ``iban`` -> ``string`` with a rough pattern; the check digits are checked by our validator (``schwifty``).
 * ``integer`` -> ``integer``, ``number`` -> ``number`` with ``minimum``/``maximum``.
 * ``currency`` -> ``number`` with ``multipleOf: 0.01`` (amounts in euros with at most two decimal places; our
   validator checks ``multipleOf`` in decimal arithmetic, so ``0.1 + 0.2``-style float noise is no problem).
@@ -34,20 +37,15 @@ Titles and descriptions come from the labels and help texts.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
+from amtsweg.forms.fieldtypes import anchored, field_type, number_bound, pattern_ok
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec, RuleSpec
 
+__all__ = ["anchored", "compile_json_schema", "condition_schema", "pattern_ok", "schema_id"]
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
-DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
-TEXT_MAX_INPUT = 1000
-TEXT_MAX_TEXTAREA = 10000
-FILE_ID_MAX = 100
-CURRENCY_STEP = 0.01
 
 
 def schema_id(spec: FormSpec) -> str:
@@ -73,34 +71,6 @@ def compile_json_schema(spec: FormSpec) -> dict[str, Any]:
         schema["description"] = spec.description
     schema.update(compiler.group_object(spec.root, ""))
     return schema
-
-
-def anchored(pattern: str) -> str:
-    """The definition's pattern matches the whole value; JSON Schema's ``pattern`` searches."""
-    return f"^(?:{pattern})$"
-
-
-def pattern_ok(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return True
-
-
-def number_value(datatype: str, text: str | None) -> int | float | None:
-    """A ``min_value``/``max_value`` as a number (``None`` when absent or not a number)."""
-    if text is None or str(text).strip() == "":
-        return None
-    try:
-        value = float(str(text).strip().replace(",", "."))
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    if datatype == "integer" or value.is_integer():
-        return int(value)
-    return value
 
 
 def _join(prefix: str, key: str) -> str:
@@ -159,48 +129,10 @@ class _Compiler:
     def field_schema(self, field: FieldSpec, *, required: bool) -> dict[str, Any]:
         schema: dict[str, Any] = {}
         _describe(schema, field.label, field.help)
-        datatype = field.datatype
-        if datatype in ("text", "file"):
-            schema["type"] = "string"
-            if datatype == "file":
-                schema["minLength"] = 1
-                schema["maxLength"] = FILE_ID_MAX
-            else:
-                min_length = field.min_length or 0
-                if required:
-                    min_length = max(min_length, 1)
-                if min_length:
-                    schema["minLength"] = min_length
-                default_max = TEXT_MAX_TEXTAREA if field.input == "textarea" else TEXT_MAX_INPUT
-                schema["maxLength"] = field.max_length if field.max_length else default_max
-                if field.pattern and pattern_ok(field.pattern):
-                    schema["pattern"] = anchored(field.pattern)
-        elif datatype in ("date", "time", "datetime"):
-            schema["type"] = "string"
-            if datatype == "date":
-                schema["format"] = "date"
-                schema["pattern"] = DATE_PATTERN
-            else:
-                schema["pattern"] = TIME_PATTERN if datatype == "time" else DATETIME_PATTERN
-            if field.min_value:
-                schema["formatMinimum"] = str(field.min_value)
-            if field.max_value:
-                schema["formatMaximum"] = str(field.max_value)
-        elif datatype == "bool":
-            schema["type"] = "boolean"
-        elif datatype in ("integer", "number", "currency"):
-            schema["type"] = "integer" if datatype == "integer" else "number"
-            minimum = number_value(datatype, field.min_value)
-            maximum = number_value(datatype, field.max_value)
-            if minimum is not None:
-                schema["minimum"] = minimum
-            if maximum is not None:
-                schema["maximum"] = maximum
-            if datatype == "currency":
-                schema["multipleOf"] = CURRENCY_STEP
+        schema.update(field_type(field).json_schema(field, required=required))
         code_list = self.spec.code_lists.get(field.code_list) if field.code_list else None
-        if code_list is not None and datatype != "bool":
-            schema["enum"] = [_code_value(datatype, entry.code) for entry in code_list.entries]
+        if code_list is not None and field.datatype != "bool":
+            schema["enum"] = [_code_value(field.datatype, entry.code) for entry in code_list.entries]
         return schema
 
     # ---- rules ----------------------------------------------------------------------------------
@@ -234,7 +166,7 @@ def _code_value(datatype: str, code: str) -> Any:
         except ValueError:
             return code
     if datatype in ("number", "currency"):
-        value = number_value(datatype, code)
+        value = number_bound(datatype, code)
         return code if value is None else value
     return code
 

@@ -16,9 +16,10 @@ Structure (FIM terms in brackets)::
 Submitted data mirrors the tree: an object keyed by the children's ``key``. A group with ``max == 1``
 is an object (absent/``None`` when optional and empty), a repeating group (``max`` is ``None`` or > 1)
 is a list of objects; a field with ``max`` > 1 is a list of values. Value types by ``datatype``:
-``text``/``date`` (ISO ``YYYY-MM-DD``)/``time``/``datetime`` -> string, ``bool`` -> boolean,
+``text``/``iban``/``date`` (ISO ``YYYY-MM-DD``)/``time``/``datetime`` -> string, ``bool`` -> boolean,
 ``integer`` -> integer, ``number``/``currency`` -> number, ``file`` -> attachment id (string),
-``label`` fields (static text) carry no value.
+``label`` fields (static text) carry no value. What each datatype means (parsing German input, checks,
+display, JSON Schema, widget) lives in one place: :mod:`amtsweg.forms.fieldtypes`.
 
 Paths address data relative to a group instance: ``"kind.geburtsdatum"`` is the field ``geburtsdatum``
 in the child group ``kind``. A rule lives in a ``scope`` group (its path from the root, ``""`` = root)
@@ -42,13 +43,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-DATATYPES = ("text", "date", "time", "datetime", "bool", "integer", "number", "currency", "file", "label")
+DATATYPES = (
+    "text",
+    "iban",
+    "date",
+    "time",
+    "datetime",
+    "bool",
+    "integer",
+    "number",
+    "currency",
+    "file",
+    "label",
+)
 INPUTS = ("input", "textarea", "select", "radio", "checkbox", "file", "label")
 RULE_KINDS = ("require", "show", "check", "info")
 CONDITION_OPS = ("eq", "ne", "in", "not_in", "filled", "empty", "true", "false", "gt", "gte", "lt", "lte")
 
 Datatype = Literal[
-    "text", "date", "time", "datetime", "bool", "integer", "number", "currency", "file", "label"
+    "text", "iban", "date", "time", "datetime", "bool", "integer", "number", "currency", "file", "label"
 ]
 InputKind = Literal["input", "textarea", "select", "radio", "checkbox", "file", "label"]
 RuleKind = Literal["require", "show", "check", "info"]

@@ -37,6 +37,15 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from amtsweg.core.text import is_index
 from amtsweg.forms.conditions import evaluate, holds, is_filled
+from amtsweg.forms.fieldtypes import (
+    MAX_ABS_NUMBER,
+    FieldValueError,
+    check_value,
+    field_type,
+    german_date,
+    german_number,
+    parse_input,
+)
 from amtsweg.forms.schema import compile_json_schema
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec, RuleSpec
 
@@ -102,6 +111,8 @@ def _is_finite_number(checker: Any, instance: Any) -> bool:
 def _multiple_of(validator: Any, step: Any, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
     if not validator.is_type(instance, "number"):
         return
+    if abs(instance) >= MAX_ABS_NUMBER:
+        return  # reported by the field type ("zu groß"), which says more than "two decimal places"
     try:
         failed = Decimal(str(instance)) % Decimal(str(step)) != 0
     except (InvalidOperation, ValueError, ArithmeticError):
@@ -200,14 +211,6 @@ def compiled(spec: FormSpec, schema: dict[str, Any] | None = None) -> _Compiled:
 # ---- coerce -----------------------------------------------------------------------------------
 
 _ABSENT = object()
-_INT = re.compile(r"[+-]?\d+")
-_INT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
-_DE_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
-_EN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?:\s*Uhr)?", re.IGNORECASE)
-_TRUE = {"true", "1", "on", "ja", "j", "yes"}
-_FALSE = {"false", "0", "off", "nein", "n", "no"}
 
 
 def coerce(spec: FormSpec, raw: Any, *, paths: set[str] | None = None) -> dict[str, Any]:
@@ -306,68 +309,11 @@ def _coerce_value(field: FieldSpec, value: Any) -> Any:
         return _ABSENT
     if not isinstance(value, str):
         return value
-    text = value.replace("\r\n", "\n").strip()
-    if text == "":
-        return _ABSENT
-    datatype = field.datatype
-    if datatype == "integer":
-        compact = text.replace(" ", "")
-        if _INT_THOUSANDS.fullmatch(compact):
-            compact = compact.replace(".", "")
-        return int(compact) if _INT.fullmatch(compact) and len(compact) < 40 else text
-    if datatype in ("number", "currency"):
-        return _number(text)
-    if datatype == "date":
-        match = _DE_DATE.fullmatch(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return f"{year:04d}-{month:02d}-{day:02d}"
-        return text
-    if datatype == "time":
-        match = _TIME.fullmatch(text)
-        if match:
-            hours, minutes, seconds = match.groups()
-            return f"{int(hours):02d}:{minutes}" + (f":{seconds}" if seconds else "")
-        return text
-    if datatype == "datetime":
-        return _datetime(text)
-    if datatype == "bool":
-        lowered = text.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        return text
-    return text
-
-
-def _number(text: str) -> Any:
-    compact = text.replace("\u00a0", "").replace(" ", "").replace("€", "").replace("EUR", "")
-    if len(compact) > 40:
-        return text
-    if _DE_NUMBER.fullmatch(compact) and ("," in compact or _INT_THOUSANDS.fullmatch(compact)):
-        normal = compact.replace(".", "").replace(",", ".")
-    elif _EN_NUMBER.fullmatch(compact):
-        normal = compact
-    else:
-        return text
-    if "." in normal:
-        return float(normal)
-    return int(normal)
-
-
-def _datetime(text: str) -> str:
-    normal = text.replace(" ", "T", 1) if "T" not in text else text
-    date_part, _sep, time_part = normal.partition("T")
-    match = _DE_DATE.fullmatch(date_part)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        date_part = f"{year:04d}-{month:02d}-{day:02d}"
-    time_match = _TIME.fullmatch(time_part.strip())
-    if time_match:
-        hours, minutes, seconds = time_match.groups()
-        time_part = f"{int(hours):02d}:{minutes}" + (f":{seconds}" if seconds else "")
-    return f"{date_part}T{time_part}" if time_part else text
+    try:
+        parsed = parse_input(field, value)
+    except FieldValueError:
+        return value.strip()  # kept as typed: validate() reports it with the type's message
+    return _ABSENT if parsed is None else parsed
 
 
 # ---- show rules -------------------------------------------------------------------------------
@@ -467,20 +413,14 @@ def _is_hidden(path: str, hidden: set[tuple[str, str]]) -> bool:
 
 def de_number(value: Any, *, currency: bool = False) -> str:
     """``1234.5`` -> ``1.234,5`` (``1.234,50 €`` for amounts)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    text = f"{value:,.2f}" if currency else f"{value:,}"
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return f"{text} €" if currency else text
+    if currency and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{german_number(value, 2)} €"
+    return german_number(value)
 
 
 def de_date(value: str) -> str:
     """``2026-12-24`` -> ``24.12.2026`` (other text unchanged)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(.*)", value)
-    if not match:
-        return value
-    year, month, day, rest = match.groups()
-    return f"{day}.{month}.{year}" + (" " + rest.lstrip("T") if rest else "")
+    return german_date(value)
 
 
 def _name(element: FieldSpec | GroupSpec | None) -> str:
@@ -514,24 +454,7 @@ def _type_message(element: FieldSpec | GroupSpec | None, repeating: bool) -> str
         return _("Die Angaben zu „%(label)s“ haben nicht die erwartete Form.") % {"label": _name(element)}
     if element is None:
         return _("Ungültige Angabe.")
-    datatype = element.datatype
-    if datatype == "integer":
-        return _("Bitte eine ganze Zahl eingeben.")
-    if datatype == "number":
-        return _("Bitte eine Zahl eingeben.")
-    if datatype == "currency":
-        return _("Bitte einen Betrag in Euro eingeben, z. B. 1.234,56.")
-    if datatype == "bool":
-        return _("Bitte „Ja“ oder „Nein“ angeben.")
-    if datatype == "date":
-        return _("Bitte ein Datum im Format TT.MM.JJJJ.")
-    if datatype == "time":
-        return _("Bitte eine Uhrzeit im Format HH:MM.")
-    if datatype == "datetime":
-        return _("Bitte Datum und Uhrzeit im Format TT.MM.JJJJ HH:MM.")
-    if datatype == "file":
-        return _("Bitte laden Sie eine Datei hoch.")
-    return _("Bitte einen Text eingeben.")
+    return field_type(element).invalid_message(element)
 
 
 def _bound(element: FieldSpec | GroupSpec | None, value: Any) -> str:
@@ -546,6 +469,7 @@ def _schema_message(error: SchemaError, child: ChildSpec | None) -> str:
     keyword = error.validator
     value = error.validator_value
     datatype = element.datatype if isinstance(element, FieldSpec) else ""
+    label = _name(element)
     if keyword == "type":
         if error.instance is None and child is not None and child.required:
             return required_message(child)
@@ -555,11 +479,15 @@ def _schema_message(error: SchemaError, child: ChildSpec | None) -> str:
     if keyword == "minLength":
         if isinstance(error.instance, str) and not error.instance.strip():
             return required_message(child)
-        return _("Mindestens %(count)d Zeichen.") % {"count": value}
+        if datatype not in ("text", ""):
+            return _type_message(element, False)
+        return _("„%(label)s“ braucht mindestens %(count)d Zeichen.") % {"label": label, "count": value}
     if keyword == "maxLength":
         if datatype == "file":
-            return _("Die Datei-Kennung ist ungültig.")
-        return _("Höchstens %(count)d Zeichen.") % {"count": value}
+            return _("Die Datei-Kennung bei „%(label)s“ ist ungültig.") % {"label": label}
+        if datatype not in ("text", ""):
+            return _type_message(element, False)
+        return _("„%(label)s“ darf höchstens %(count)d Zeichen lang sein.") % {"label": label, "count": value}
     if keyword in ("pattern", "format"):
         if datatype in ("date", "time", "datetime"):
             if (
@@ -567,29 +495,56 @@ def _schema_message(error: SchemaError, child: ChildSpec | None) -> str:
                 and isinstance(error.instance, str)
                 and _ISO_DATE.fullmatch(error.instance)
             ):
-                return _("Dieses Datum gibt es nicht. Bitte ein Datum im Format TT.MM.JJJJ.")
+                return _("Das Datum bei „%(label)s“ gibt es nicht. Bitte prüfen Sie Tag und Monat.") % {
+                    "label": label
+                }
             return _type_message(element, False)
-        return _("Die Eingabe hat nicht das erwartete Format.")
+        if datatype not in ("text", ""):
+            return _type_message(element, False)
+        hint = element.help if isinstance(element, FieldSpec) else ""
+        if hint:
+            return _("„%(label)s“ hat nicht das erwartete Format: %(hint)s") % {"label": label, "hint": hint}
+        return _("„%(label)s“ hat nicht das erwartete Format.") % {"label": label}
     if keyword == "enum":
-        return _("Bitte wählen Sie einen Eintrag aus der Liste.")
+        return _("Bitte wählen Sie bei „%(label)s“ einen Eintrag aus der Liste.") % {"label": label}
     if keyword in ("minimum", "exclusiveMinimum"):
-        return _("Der Wert muss mindestens %(value)s sein.") % {"value": _bound(element, value)}
+        return _("„%(label)s“ muss mindestens %(value)s sein.") % {
+            "label": label,
+            "value": _bound(element, value),
+        }
     if keyword in ("maximum", "exclusiveMaximum"):
-        return _("Der Wert darf höchstens %(value)s sein.") % {"value": _bound(element, value)}
+        return _("„%(label)s“ darf höchstens %(value)s sein.") % {
+            "label": label,
+            "value": _bound(element, value),
+        }
     if keyword == "multipleOf":
-        return _("Bitte höchstens zwei Nachkommastellen angeben.")
+        return _("Bitte geben Sie „%(label)s“ mit höchstens zwei Nachkommastellen ein.") % {"label": label}
     if keyword == "formatMinimum":
-        return _("Frühestens %(value)s.") % {"value": de_date(str(value))}
+        if datatype != "date":
+            return _("„%(label)s“: frühestens %(value)s.") % {"label": label, "value": de_date(str(value))}
+        return _("„%(label)s“ darf nicht vor dem %(date)s liegen.") % {
+            "label": label,
+            "date": de_date(str(value)),
+        }
     if keyword == "formatMaximum":
-        return _("Spätestens %(value)s.") % {"value": de_date(str(value))}
+        if datatype != "date":
+            return _("„%(label)s“: spätestens %(value)s.") % {"label": label, "value": de_date(str(value))}
+        return _("„%(label)s“ darf nicht nach dem %(date)s liegen.") % {
+            "label": label,
+            "date": de_date(str(value)),
+        }
     if keyword == "minItems":
         return _("Bitte geben Sie mindestens %(count)d Einträge für „%(label)s“ an.") % {
             "count": value,
-            "label": _name(element),
+            "label": label,
         }
     if keyword == "maxItems":
-        return _("Höchstens %(count)d Einträge für „%(label)s“.") % {"count": value, "label": _name(element)}
-    return _("Ungültige Angabe.")
+        return _("Höchstens %(count)d Einträge für „%(label)s“.") % {"count": value, "label": label}
+    return (
+        _("Bitte prüfen Sie „%(label)s“.") % {"label": label}
+        if element is not None
+        else _("Ungültige Angabe.")
+    )
 
 
 # ---- validate ---------------------------------------------------------------------------------
@@ -732,6 +687,7 @@ def _validate(
         child = _child_at(spec, parts)
         add(format_path(parts), _schema_message(error, child))
 
+    _check_values(spec.root, data, [], add)
     _check_rules(spec, entry, data, add)
 
     result = [FieldError(path, message) for path, message in errors.items()]
@@ -739,6 +695,24 @@ def _validate(
         result = [e for e in result if e.path == "" or _in_paths(spec_path(e.path), paths)]
     result.sort(key=lambda e: _sort_key(spec, e.path, entry.order))
     return result
+
+
+def _check_values(group: GroupSpec, instance: Any, parts: list[str | int], add: Any) -> None:
+    """The field types' own checks (IBAN check digits, dates relative to today, sizes of numbers)."""
+    if not isinstance(instance, dict):
+        return
+    for child in group.children:
+        if child.key not in instance:
+            continue
+        value = instance[child.key]
+        here: list[str | int] = [*parts, child.key]
+        items = list(enumerate(value)) if child.repeating and isinstance(value, list) else [(None, value)]
+        for index, item in items[:MAX_ERRORS]:
+            at = here if index is None else [*here, index]
+            if isinstance(child.element, GroupSpec):
+                _check_values(child.element, item, at, add)
+            elif item is not None and (message := check_value(child.element, item)):
+                add(format_path(at), message)
 
 
 def _in_paths(path: str, paths: set[str]) -> bool:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -31,6 +29,7 @@ from amtsweg.catalog.forms import kern_widgets
 from amtsweg.catalog.selectors import municipalities
 from amtsweg.core.text import is_index
 from amtsweg.forms.conditions import is_filled
+from amtsweg.forms.fieldtypes import FieldValueError, field_type, parse_input
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 
 MAX_REPEAT = 50  # most entries a repeating group without an upper bound offers
@@ -104,83 +103,12 @@ class ParsedStep:
     uploads: list[tuple[str, Any]] = field(default_factory=list)  # (path, UploadedFile)
 
 
-_DATE_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def parse_date(text: str) -> str | None:
-    if match := _DATE_DE.match(text):
-        day, month, year = (int(x) for x in match.groups())
-    elif match := _DATE_ISO.match(text):
-        year, month, day = (int(x) for x in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> str | None:
-    if match := _TIME.match(text):
-        return f"{int(match[1]):02d}:{match[2]}"
-    return None
-
-
-def parse_datetime(text: str) -> str | None:
-    parts = text.replace("T", " ").split()
-    if len(parts) != 2:
-        return None
-    day, clock = parse_date(parts[0]), parse_time(parts[1])
-    return f"{day}T{clock}" if day and clock else None
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    cleaned = text.replace(" ", "").replace("€", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(".", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _typed(spec_field: FieldSpec, text: str) -> tuple[Any, str | None]:
-    """(value, error) for one posted string; an empty string is (None, None)."""
-    text = text.strip()
-    if not text:
-        return None, None
-    kind = spec_field.datatype
-    if kind == "date":
-        value = parse_date(text)
-        return value, None if value else _(
-            "Bitte geben Sie ein Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2025."
-        )
-    if kind == "time":
-        value = parse_time(text)
-        return value, None if value else _("Bitte geben Sie eine Uhrzeit im Format HH:MM ein, z. B. 14:30.")
-    if kind == "datetime":
-        value = parse_datetime(text)
-        return value, None if value else _("Bitte geben Sie Datum und Uhrzeit ein, z. B. 24.12.2025 14:30.")
-    if kind in ("integer", "number", "currency"):
-        number = parse_decimal(text)
-        if number is None:
-            return None, _("Bitte geben Sie eine Zahl ein.")
-        if kind == "integer":
-            if number != number.to_integral_value():
-                return None, _("Bitte geben Sie eine ganze Zahl ohne Komma ein.")
-            return int(number), None
-        return (int(number) if number == number.to_integral_value() else float(number)), None
-    if kind == "bool":
-        if text in ("true", "false"):
-            return text == "true", None
-        return None, _("Bitte wählen Sie Ja oder Nein.")
-    return text, None
+    """(value, error) for one posted string, read by the field's type; an empty string is (None, None)."""
+    try:
+        return parse_input(spec_field, text), None
+    except FieldValueError as error:
+        return None, error.message
 
 
 class StepReader:
@@ -302,6 +230,8 @@ class FieldNode:
     controls: bool = False  # other fields depend on it: htmx re-renders the step when it changes
     content: str = ""
     inputmode: str = ""
+    format_hint: str = ""  # e.g. "Format: TT.MM.JJJJ …", from the field type
+    autocomplete: str = ""
     kind: str = "field"
 
     @property
@@ -346,40 +276,19 @@ def widget_for(spec_field: FieldSpec, child: ChildSpec) -> str:
     if kind == "file" or chosen == "file":
         return "file"
     if kind == "bool":
-        return "radio" if chosen in ("radio", "select") else "checkbox"
+        return field_type(spec_field).widget(spec_field, repeating=child.repeating).widget
     if spec_field.code_list:
         if child.repeating:
             return "checkboxes"
         return "radio" if chosen in ("radio", "checkbox") else "select"
-    if child.repeating:
-        return "lines"
-    if chosen == "textarea":
-        return "textarea"
-    if kind in ("date", "time", "datetime"):
-        return kind
-    if kind in ("integer", "number", "currency"):
-        return "number"
-    return "text"
+    return field_type(spec_field).widget(spec_field, repeating=child.repeating).widget
 
 
 def display(value: Any, spec_field: FieldSpec) -> str:
-    """A stored value as a person reads (and types) it."""
+    """A stored value as a person types it again (the field type's ``edit_text``)."""
     if value is None:
         return ""
-    kind = spec_field.datatype
-    if kind == "date" and isinstance(value, str) and (day := parse_date(value)):
-        return date.fromisoformat(day).strftime("%d.%m.%Y")
-    if kind == "datetime" and isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M")
-        except ValueError:
-            return value
-    if kind in ("number", "currency") and isinstance(value, int | float):
-        text = f"{value:.2f}" if kind == "currency" else format(Decimal(str(value)), "f")
-        return text.replace(".", ",")
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nein")
-    return str(value)
+    return field_type(spec_field).edit_text(value, spec_field)
 
 
 class StepBuilder:
@@ -509,10 +418,10 @@ class StepBuilder:
             node.value = self.raw.get(path, "\n".join(display(v, spec_field) for v in (value or [])))
             return node
         node.value = self.raw.get(path, display(value, spec_field))
-        if widget == "number":
-            node.inputmode = "numeric" if spec_field.datatype == "integer" else "decimal"
-        elif widget in ("date", "time", "datetime"):
-            node.inputmode = "numeric" if widget != "datetime" else ""
+        hints = field_type(spec_field).widget(spec_field, repeating=child.repeating)
+        node.inputmode = hints.inputmode
+        node.format_hint = hints.format_hint
+        node.autocomplete = hints.autocomplete
         return node
 
     def _entries(self, spec_field: FieldSpec) -> list[tuple[str, str]]:
@@ -530,7 +439,7 @@ def display_code(value: Any) -> str:
 
 def _base_path(path: str) -> str:
     """``kinder.0.name`` → ``kinder.name``: the path in the spec, without repetition indexes."""
-    return ".".join(part for part in path.split(".") if not part.isdigit())
+    return ".".join(part for part in path.split(".") if not is_index(part))
 
 
 def base_path(path: str) -> str:
@@ -554,7 +463,12 @@ def _scope_instances(spec: FormSpec, data: dict[str, Any], scope: str) -> list[t
             for prefix, instance in found:
                 value = instance.get(part) if isinstance(instance, dict) else None
                 if child.repeating:
-                    for index, item in enumerate(value if isinstance(value, list) else []):
+                    items = list(value) if isinstance(value, list) else []
+                    # The page shows a group that needs entries with that many from the start (see
+                    # StepBuilder): their rules apply to those empty entries too, so a field that a box
+                    # shows stays hidden on first load until the box is ticked.
+                    items += [{} for _missing in range(child.min - len(items))]
+                    for index, item in enumerate(items):
                         next_found.append((f"{prefix}{part}.{index}.", item))
                 else:
                     next_found.append((f"{prefix}{part}.", value))

@@ -7,8 +7,9 @@ from itertools import pairwise
 from typing import Any
 
 from amtsweg.core.text import is_index
+from amtsweg.forms.fieldtypes import display_value
 from amtsweg.forms.spec import FormSpec, GroupSpec, StepSpec
-from amtsweg.submissions.forms import Attached, display, widget_for
+from amtsweg.submissions.forms import Attached, widget_for
 
 
 def get_at(data: Any, path: str) -> Any:
@@ -102,14 +103,8 @@ def summary_sections(
             if widget == "file":
                 ids = value if isinstance(value, list) else ([value] if value else [])
                 item.files = [attachments[i] for i in ids if i in attachments]
-            elif element.code_list or (element.datatype == "bool" and widget == "radio"):
-                codes = value if isinstance(value, list) else ([] if value is None else [value])
-                labels = _code_labels(spec, element.code_list)
-                item.value = ", ".join(labels.get(str(c), display(c, element)) for c in codes)
-            elif isinstance(value, list):
-                item.value = ", ".join(display(v, element) for v in value)
             else:
-                item.value = display(value, element)
+                item.value = display_value(element, value, code_labels=_code_labels(spec, element.code_list))
             items.append(item)
         return items
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -24,10 +23,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from amtsweg.core.pdf import pdf_render
+from amtsweg.core.text import is_index
+from amtsweg.forms.fieldtypes import display_value
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 from amtsweg.submissions.models import Attachment, Submission
 from amtsweg.submissions.uploads import ALLOWED_KINDS, attachment_size_label
@@ -60,59 +60,18 @@ class AttachmentLine:
 # ---- values as a person reads them ----------------------------------------------------------------
 
 
-def _german_number(value: Any, places: int | None = None) -> str:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if places is None:
-        places = max(0, -int(number.normalize().as_tuple().exponent)) if number != number.to_integral() else 0
-    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def _date(text: str) -> str:
-    try:
-        return dt.date.fromisoformat(text).strftime("%d.%m.%Y")
-    except ValueError:
-        return text
-
-
-def _datetime(text: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(text).strftime("%d.%m.%Y, %H:%M Uhr")
-    except ValueError:
-        return text
-
-
 def format_value(
     value: Any, spec_field: FieldSpec, spec: FormSpec, attachments: dict[str, Attachment]
 ) -> str:
-    """One value of ``spec_field`` in German, as the applicant entered or chose it."""
-    if isinstance(value, list):
-        return ", ".join(format_value(v, spec_field, spec, attachments) for v in value if v not in (None, ""))
-    if value is None or value == "":
-        return ""
-    if spec_field.code_list and spec_field.code_list in spec.code_lists:
-        labels = {entry.code: entry.label for entry in spec.code_lists[spec_field.code_list].entries}
-        if str(value) in labels:
-            return labels[str(value)]
-    match spec_field.datatype:
-        case "bool":
-            return _("Ja") if value is True else _("Nein") if value is False else str(value)
-        case "date":
-            return _date(str(value))
-        case "datetime":
-            return _datetime(str(value))
-        case "time":
-            return f"{value} Uhr"
-        case "currency":
-            return f"{_german_number(value, 2)} €"
-        case "integer" | "number":
-            return _german_number(value)
-        case "file":
-            attachment = attachments.get(str(value))
-            return attachment.original_name if attachment else _("(Datei nicht mehr vorhanden)")
-    return str(value)
+    """One value of ``spec_field`` in German, as the applicant entered or chose it (the field type's
+    ``display``, see :mod:`amtsweg.forms.fieldtypes`)."""
+    code_list = spec.code_lists.get(spec_field.code_list) if spec_field.code_list else None
+    return display_value(
+        spec_field,
+        value,
+        code_labels={entry.code: entry.label for entry in code_list.entries} if code_list else None,
+        file_names={key: a.original_name for key, a in attachments.items()},
+    )
 
 
 def data_sections(spec: FormSpec, data: Any, attachments: dict[str, Attachment]) -> list[Section]:
@@ -176,7 +135,7 @@ def receipt_context(submission: Submission) -> dict[str, Any]:
                 name=a.original_name,
                 kind=labels.get(a.content_type, a.content_type),
                 size=attachment_size_label(a.size),
-                field=field_labels.get(".".join(p for p in a.field_path.split(".") if not p.isdigit()), ""),
+                field=field_labels.get(".".join(p for p in a.field_path.split(".") if not is_index(p)), ""),
             )
             for a in attachments
         ],

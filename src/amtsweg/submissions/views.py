@@ -488,7 +488,7 @@ def _raw_without_removed(raw: dict[str, str], action: str) -> dict[str, str]:
 
 
 def _spec_path(path: str) -> str:
-    return ".".join(part for part in path.split(".") if not part.isdigit())
+    return ".".join(part for part in path.split(".") if not is_index(part))
 
 
 def _bound(child: Any) -> int:

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amtsweg.forms.definition import definition_load
+from amtsweg.forms.fieldtypes import TODAY, date_bound, text_problem
 from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 from amtsweg.forms.steps import steps_for
 from amtsweg.forms.validation import coerce, prune_hidden, validate, validate_version
@@ -49,7 +50,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "begruendung": "Landstraße ohne Gehweg und Beleuchtung.",
             "schulbescheinigung": FILE_ID,
         },
-        "bank": {"kontoinhaber": "Petra Beispiel", "iban": "DE12 3456 7890 1234 5678 90"},
+        "bank": {"kontoinhaber": "Petra Beispiel", "iban": "DE02 1203 0000 0000 2020 51"},
         "bestaetigung": "on",
     },
     "hundesteuer.yaml": {
@@ -197,7 +198,9 @@ def test_schuelerfahrkosten_needs_a_reason_only_for_a_dangerous_way() -> None:
     assert validate(spec, data) == []
     bad_iban = raw | {"bank": raw["bank"] | {"iban": "DE12 3456"}}
     assert {e.path: e.message for e in validate(spec, coerce(spec, bad_iban))} == {
-        "bank.iban": "Die Eingabe hat nicht das erwartete Format."
+        "bank.iban": (
+            "Bitte prüfen Sie „IBAN“: Das ist keine gültige IBAN (z. B. DE02 1203 0000 0000 2020 51)."
+        )
     }
 
 
@@ -262,18 +265,27 @@ def _field_strategy(spec: FormSpec, field: FieldSpec) -> st.SearchStrategy[Any]:
             regex = re.compile(field.pattern)
             # A browser's answer is stripped on the way in (coerce), so generate answers that strip
             # to themselves: "00000 " matches [0-9 ]{6} but is not what anyone's form would keep.
+            # Control characters match patterns like [^@]+ but are refused in any text (field types).
             return st.from_regex(regex, fullmatch=True).filter(
-                lambda s: low <= len(s) <= high and "\n" not in s and s == s.strip()
+                lambda s: low <= len(s) <= high and "\n" not in s and s == s.strip() and not text_problem(s)
             )
         alphabet = st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x17F)
         return st.text(alphabet, min_size=low, max_size=min(high, 40)).filter(
             lambda s: s.strip() != "" and s == s.strip()
         )
     if datatype == "date":
+        today = timezone.localdate()
+        low_bound, high_bound = date_bound(field.min_value), date_bound(field.max_value)
         low_date = (
-            datetime.date.fromisoformat(field.min_value) if field.min_value else datetime.date(1950, 1, 1)
+            (today if low_bound == TODAY else datetime.date.fromisoformat(low_bound))
+            if low_bound
+            else datetime.date(1950, 1, 1)
         )
-        high_date = datetime.date.fromisoformat(field.max_value) if field.max_value else timezone.localdate()
+        high_date = (
+            (today if high_bound == TODAY else datetime.date.fromisoformat(high_bound))
+            if high_bound
+            else today
+        )
         return st.dates(low_date, min(high_date, timezone.localdate())).map(datetime.date.isoformat)
     if datatype in ("integer", "number", "currency"):
         low_n = float(field.min_value) if field.min_value is not None else -1000.0
@@ -284,6 +296,10 @@ def _field_strategy(spec: FormSpec, field: FieldSpec) -> st.SearchStrategy[Any]:
         return cents.map(lambda c: c / 100)
     if datatype == "bool":
         return st.booleans()
+    if datatype == "iban":
+        return st.sampled_from(
+            ["DE02120300000000202051", "DE89 3704 0044 0532 0130 00", "NL91ABNA0417164300"]
+        )
     if datatype == "file":
         return st.uuids().map(str)
     if datatype == "time":

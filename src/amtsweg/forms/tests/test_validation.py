@@ -129,37 +129,49 @@ def test_missing_required_fields_are_named_in_german(spec: FormSpec) -> None:
     }
 
 
+INTEGER = "Bitte geben Sie bei „Personen im Haushalt“ eine ganze Zahl ohne Komma ein."
+NUMBER = "Bitte geben Sie bei „Wohnfläche“ eine Zahl ein, z. B. 12 oder 3,5."
+
+
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [
-        ({"name": "x" * 51}, "name", "Höchstens 50 Zeichen."),
-        ({"name": "E"}, "name", "Mindestens 2 Zeichen."),
+        ({"name": "x" * 51}, "name", "„Name“ darf höchstens 50 Zeichen lang sein."),
+        ({"name": "E"}, "name", "„Name“ braucht mindestens 2 Zeichen."),
         ({"name": ""}, "name", "Bitte geben Sie „Name“ an."),
-        ({"art": "99"}, "art", "Bitte wählen Sie einen Eintrag aus der Liste."),
-        ({"plz": "4865"}, "plz", "Die Eingabe hat nicht das erwartete Format."),
-        ({"plz": "48653x"}, "plz", "Die Eingabe hat nicht das erwartete Format."),
-        ({"geburtsdatum": "24.12.2026"}, "geburtsdatum", "Bitte ein Datum im Format TT.MM.JJJJ."),
+        ({"art": "99"}, "art", "Bitte wählen Sie bei „Antragsart“ einen Eintrag aus der Liste."),
+        ({"plz": "4865"}, "plz", "„Postleitzahl“ hat nicht das erwartete Format."),
+        ({"plz": "48653x"}, "plz", "„Postleitzahl“ hat nicht das erwartete Format."),
+        (
+            {"geburtsdatum": "24.12.2026"},
+            "geburtsdatum",
+            "Bitte geben Sie „Geburtsdatum“ als Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2025.",
+        ),
         (
             {"geburtsdatum": "2026-02-30"},
             "geburtsdatum",
-            "Dieses Datum gibt es nicht. Bitte ein Datum im Format TT.MM.JJJJ.",
+            "Das Datum bei „Geburtsdatum“ gibt es nicht. Bitte prüfen Sie Tag und Monat.",
         ),
-        ({"geburtsdatum": "1899-12-31"}, "geburtsdatum", "Frühestens 01.01.1900."),
-        ({"personen": 0}, "personen", "Der Wert muss mindestens 1 sein."),
-        ({"personen": 21}, "personen", "Der Wert darf höchstens 20 sein."),
-        ({"personen": 2.5}, "personen", "Bitte eine ganze Zahl eingeben."),
-        ({"personen": "drei"}, "personen", "Bitte eine ganze Zahl eingeben."),
-        ({"flaeche": "groß"}, "flaeche", "Bitte eine Zahl eingeben."),
-        ({"flaeche": float("nan")}, "flaeche", "Bitte eine Zahl eingeben."),
-        ({"miete": 10.005}, "miete", "Bitte höchstens zwei Nachkommastellen angeben."),
-        ({"miete": 5000.01}, "miete", "Der Wert darf höchstens 5.000,00 € sein."),
-        ({"einverstanden": "ja"}, "einverstanden", "Bitte „Ja“ oder „Nein“ angeben."),
+        (
+            {"geburtsdatum": "1899-12-31"},
+            "geburtsdatum",
+            "„Geburtsdatum“ darf nicht vor dem 01.01.1900 liegen.",
+        ),
+        ({"personen": 0}, "personen", "„Personen im Haushalt“ muss mindestens 1 sein."),
+        ({"personen": 21}, "personen", "„Personen im Haushalt“ darf höchstens 20 sein."),
+        ({"personen": 2.5}, "personen", INTEGER),
+        ({"personen": "drei"}, "personen", INTEGER),
+        ({"flaeche": "groß"}, "flaeche", NUMBER),
+        ({"flaeche": float("nan")}, "flaeche", NUMBER),
+        ({"miete": 10.005}, "miete", "Bitte geben Sie „Miete“ mit höchstens zwei Nachkommastellen ein."),
+        ({"miete": 5000.01}, "miete", "„Miete“ darf höchstens 5.000,00 € sein."),
+        ({"einverstanden": "ja"}, "einverstanden", "Bitte wählen Sie bei „Einverständnis“ „Ja“ oder „Nein“."),
         ({"nachweis": ""}, "nachweis", "Bitte laden Sie „Nachweis“ hoch."),
         ({"telefon": ["1", "2", "3"]}, "telefon", "Höchstens 2 Einträge für „Telefon“."),
         ({"telefon": "02541 1"}, "telefon", "Die Angaben zu „Telefon“ haben nicht die erwartete Form."),
         ({"kinder": [{"vorname": "A"}] * 4}, "kinder", "Höchstens 3 Einträge für „Kind“."),
         ({"kinder": [{}]}, "kinder[0].vorname", "Bitte geben Sie „Vorname“ an."),
-        ({"kinder": [{"vorname": 7}]}, "kinder[0].vorname", "Bitte einen Text eingeben."),
+        ({"kinder": [{"vorname": 7}]}, "kinder[0].vorname", "Bitte geben Sie bei „Vorname“ einen Text ein."),
         ({"unbekannt": 1}, "unbekannt", "Dieses Feld gibt es im Formular nicht: „unbekannt“."),
         ({"art": None}, "art", "Bitte wählen Sie „Antragsart“ aus."),
     ],
@@ -233,7 +245,9 @@ def test_coerce_numbers(spec: FormSpec, raw: str, expected: Any) -> None:
 
 def test_values_that_cannot_be_converted_are_reported_not_guessed(spec: FormSpec) -> None:
     data = coerce(spec, {**valid(), "nachweis": "id-1", "einverstanden": "on", "geburtsdatum": "morgen"})
-    assert errors(spec, data) == {"geburtsdatum": "Bitte ein Datum im Format TT.MM.JJJJ."}
+    assert errors(spec, data) == {
+        "geburtsdatum": "Bitte geben Sie „Geburtsdatum“ als Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2025."
+    }
 
 
 def test_require_rule_applies_only_when_its_condition_holds(spec: FormSpec) -> None:
@@ -303,9 +317,9 @@ def test_stale_cache_is_never_used() -> None:
             "fields": [{"key": "a", "label": "A", "max_length": 5}],
         }
     )[0]
-    assert errors(first, {"a": "abcd"}) == {"a": "Höchstens 3 Zeichen."}
+    assert errors(first, {"a": "abcd"}) == {"a": "„A“ darf höchstens 3 Zeichen lang sein."}
     assert errors(second, {"a": "abcd"}) == {}
-    assert errors(first, {"a": "abcd"}) == {"a": "Höchstens 3 Zeichen."}
+    assert errors(first, {"a": "abcd"}) == {"a": "„A“ darf höchstens 3 Zeichen lang sein."}
 
 
 def test_today_in_a_check_rule() -> None:
@@ -337,7 +351,10 @@ def test_today_in_a_check_rule() -> None:
 def test_huge_strings_are_rejected_quickly(spec: FormSpec) -> None:
     started = time.perf_counter()
     found = errors(spec, valid() | {"name": "A" * 5_000_000, "plz": "1" * 5_000_000})
-    assert found == {"name": "Höchstens 50 Zeichen.", "plz": "Höchstens 1000 Zeichen."}
+    assert found == {
+        "name": "„Name“ darf höchstens 50 Zeichen lang sein.",
+        "plz": "„Postleitzahl“ darf höchstens 1000 Zeichen lang sein.",
+    }
     assert time.perf_counter() - started < 2
 
 

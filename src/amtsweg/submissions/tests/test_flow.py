@@ -113,7 +113,7 @@ SCHULE = {
 }
 BANK = {
     "bank.kontoinhaber": "Eva Müller",
-    "bank.iban": "DE12 3456 7890 1234 5678 90",
+    "bank.iban": "DE02 1203 0000 0000 2020 51",
     "bestaetigung": "true",
 }
 
@@ -183,7 +183,7 @@ def test_validation_errors_are_listed_at_the_top_and_at_each_field(client: Clien
     summary = html[html.index("fehlerliste") : html.index("</ul>", html.index("fehlerliste"))]
     assert 'href="#f-schueler-vorname"' in summary
     assert 'href="#f-schueler-geburtsdatum"' in summary
-    assert "TT.MM.JJJJ" in summary
+    assert "Das Datum bei „Geburtsdatum“ gibt es nicht" in summary
     assert re.search(r'id="f-schueler-vorname"[^>]*aria-invalid="true"', html)
     assert re.search(r'aria-describedby="[^"]*f-schueler-vorname-fehler', html)
     # What was typed stays in the field; what could be read is saved.
