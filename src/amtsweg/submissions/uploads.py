@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amtsweg.forms.fieldtypes import is_index
 from amtsweg.forms.spec import FieldSpec
 from amtsweg.submissions.models import Attachment, Draft
 
@@ -90,7 +91,7 @@ def _extension(name: str) -> str:
 
 def _file_field(draft: Draft, field_path: str) -> FieldSpec:
     """The file field at ``field_path`` (indexes of repeating groups, ``kinder.0.nachweis``, allowed)."""
-    schema_path = ".".join(part for part in field_path.split(".") if not part.isdigit())
+    schema_path = ".".join(part for part in field_path.split(".") if not is_index(part))
     child = draft.form_version.spec().element_at(schema_path) if schema_path else None
     if child is None or not isinstance(child.element, FieldSpec) or child.element.datatype != "file":
         raise ValidationError(_("In diesem Formular gibt es kein Feld für Dateien mit dieser Bezeichnung."))
