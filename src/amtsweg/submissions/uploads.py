@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amtsweg.forms.fieldtypes import is_index
+from amtsweg.core.text import is_index
 from amtsweg.forms.spec import FieldSpec
 from amtsweg.submissions.models import Attachment, Draft
 
