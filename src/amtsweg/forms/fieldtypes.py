@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amtsweg.core.registry import Registry
@@ -531,8 +531,12 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
-def german_number(value: Any, places: int | None = None) -> str:
-    """``1234.5`` → ``1.234,5``; ``places`` fixes the decimal places (``1.234,50``)."""
+def german_number(value: Any, places: int | None = None, *, group: bool = False) -> str:
+    """``12345.5`` → ``12.345,5``; ``places`` fixes the decimal places (``1.234,50``).
+
+    German notation whatever the page language. Thousands are grouped from five digits on (``1990`` stays
+    a year, DIN 5008 allows both for four digits); ``group=True`` groups always (amounts: ``1.234,50``).
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return str(value)
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
@@ -543,7 +547,10 @@ def german_number(value: Any, places: int | None = None) -> str:
     if places is None:
         exponent = number.normalize().as_tuple().exponent
         places = max(0, -exponent) if isinstance(exponent, int) and number != number.to_integral() else 0
-    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    grouping = "," if group or abs(number) >= 10000 else ""
+    text = f"{abs(number):{grouping}.{places}f}"
+    sign = "-" if number < 0 and text.strip("0.,") else ""
+    return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def number_bound(datatype: str, text: str | None) -> int | float | None:
@@ -669,7 +676,7 @@ class CurrencyType(_NumberType):
 
     def display(self, value: Any, field: FieldSpec) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"{german_number(value, 2)} €"
+            return f"{german_number(value, 2, group=True)} €"
         return str(value)
 
     def edit_text(self, value: Any, field: FieldSpec) -> str:

@@ -414,7 +414,7 @@ def _is_hidden(path: str, hidden: set[tuple[str, str]]) -> bool:
 def de_number(value: Any, *, currency: bool = False) -> str:
     """``1234.5`` -> ``1.234,5`` (``1.234,50 €`` for amounts)."""
     if currency and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{german_number(value, 2)} €"
+        return f"{german_number(value, 2, group=True)} €"
     return german_number(value)
 
 
