@@ -85,8 +85,8 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, read-only; each reader sees the entries of the authorities they audit."""
 
-    list_display = ("occurred_at", "actor_label", "action", "object_label", "source")
-    list_filter = ("action",)
+    list_display = ("occurred_at", "actor_label", "actor_kind", "action", "object_label", "source")
+    list_filter = ("actor_kind", "action")
     search_fields = ("actor_label", "object_label", "object_id", "action")
     date_hierarchy = "occurred_at"
 

@@ -3,7 +3,10 @@
 Views, the admin, services, importers and commands call these functions with the acting user
 (``actor``) and the object concerned; nothing else decides who may do what. The rules:
 
-* ``actor=None`` is the system (management commands, background tasks): allowed.
+* ``actor`` is an :class:`~amtsweg.core.actors.Actor` (staff, citizen, access-link holder, anonymous,
+  system) or, from older call sites, a user object or ``None``. The system (``Actor.system(...)`` or
+  ``None``: management commands, background tasks) is allowed everything; anonymous visitors and link
+  holders have no account and hence no role. Rights of an actor are the rights of its account.
 * Staff rights come from :class:`~amtsweg.access.models.RoleAssignment` rows, never from Django's
   model permissions or groups. A role acts for the authority of its assignment (platform-wide roles
   for every authority); roles with cases are further limited to the assignment's org unit and the
@@ -23,6 +26,8 @@ from typing import Any
 
 from amtsweg.access.models import STAFF_KIND, RoleAssignment
 from amtsweg.access.roles import Perm
+from amtsweg.core.actors import Actor, account
+from amtsweg.core.actors import is_system as _is_system_actor
 from amtsweg.core.permissions import require
 
 __all__ = [
@@ -66,34 +71,44 @@ class Grant:
 
 
 def is_system(actor: Any) -> bool:
-    """Commands and tasks act as the system (``actor=None``)."""
-    return actor is None
+    """Commands and tasks act as the system (``Actor.system(...)``, or ``None`` from older call sites)."""
+    return _is_system_actor(actor)
+
+
+def _user(actor: Any) -> Any:
+    """The account behind ``actor`` (an :class:`Actor` or a user object); ``None`` when there is none."""
+    return account(actor) if isinstance(actor, Actor) else actor
 
 
 def _is_active_account(actor: Any) -> bool:
+    actor = _user(actor)
     return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False))
 
 
 def _second_factor_ok(actor: Any) -> bool:
     """On the web, django-otp's middleware adds ``is_verified``; there it must be True."""
+    actor = _user(actor)
     check = getattr(actor, "is_verified", None)
     return True if check is None else bool(check())
 
 
 def is_verified_superuser(actor: Any) -> bool:
     """A superuser whose web session has passed the second factor."""
+    actor = _user(actor)
     check = getattr(actor, "is_verified", None)
     return bool(_is_active_account(actor) and actor.is_superuser and check is not None and check())
 
 
 def grants_forget(actor: Any) -> None:
     """Drop the grants cached on ``actor`` (after its role assignments changed)."""
+    actor = _user(actor)
     if actor is not None and hasattr(actor, _CACHE_ATTRIBUTE):
         delattr(actor, _CACHE_ATTRIBUTE)
 
 
 def _grants(actor: Any) -> tuple[Grant, ...]:
     """The actor's role grants; cached on the user object for the duration of a request."""
+    actor = _user(actor)
     if not _is_active_account(actor) or getattr(actor, "kind", None) != STAFF_KIND:
         return ()
     if not _second_factor_ok(actor):
@@ -196,9 +211,10 @@ def can_manage_roles(actor: Any, authority: Any) -> bool:
 
 def can_reset_second_factor(actor: Any, colleague: Any) -> bool:
     """May ``actor`` reset the second factor of ``colleague`` (a staff account, never oneself)?"""
+    colleague = _user(colleague)
     if colleague is None or getattr(colleague, "kind", None) != STAFF_KIND:
         return False
-    if actor is not None and getattr(actor, "pk", None) == colleague.pk:
+    if getattr(_user(actor), "pk", None) == colleague.pk:
         return False
     authority_id = getattr(colleague, "authority_id", None)
     if authority_id is None:
@@ -215,6 +231,7 @@ def can_manage_tasks(actor: Any) -> bool:
 
 def can_use_admin(actor: Any) -> bool:
     """The Django admin: active staff with a verified second factor in this session."""
+    actor = _user(actor)
     check = getattr(actor, "is_verified", None)
     return bool(
         _is_active_account(actor)

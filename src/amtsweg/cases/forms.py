@@ -139,6 +139,14 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    antwort_bis = forms.DateField(
+        label=_("Antwort erbeten bis"),
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
+        help_text=_("TT.MM.JJJJ. Leer lassen: die übliche Antwortfrist der Leistung."),
+        error_messages={"invalid": _("Bitte geben Sie die Antwortfrist als Datum an, z. B. 15.01.2027.")},
+    )
     entscheidung = forms.ChoiceField(
         label=_("Entscheidung"), choices=Decision.choices, required=False, widget=forms.RadioSelect
     )
@@ -172,6 +180,7 @@ class TransitionForm(forms.Form):
         self.confirm = confirm
         if not needs_text:
             del self.fields["text"]
+            del self.fields["antwort_bis"]
         if not needs_decision:
             for name in ("entscheidung", "begruendung", "vorlage", "bestaetigt"):
                 del self.fields[name]

@@ -7,9 +7,10 @@ names neither the person nor the reference number and expires after ``AMTSWEG_AP
 new message or letter sends a fresh one.
 
 Opening the link stores the case in the browser session (never in the URL afterwards) and leads to the same
-page account holders see. For that session the visitor acts as :class:`GuestApplicant` – the applicant of
-that one case and nothing else: read the messages and letters, reply with files, withdraw while open. Cases
-that belong to an account are never opened by a link (their owner logs in), nor are anonymised ones.
+page account holders see. For that session the visitor acts as ``Actor.link_holder(case_id)``
+(:mod:`amtsweg.core.actors`, kind ``link``) – the applicant of that one case and nothing else: read the
+messages and letters, reply with files, withdraw while open. Cases that belong to an account are never
+opened by a link (their owner logs in), nor are anonymised ones.
 
 The link is checked again on every request of that session: the session is as valid as the link it came
 from. It ends when the link expires, and when the link is revoked: a newer link was sent (each notification
@@ -22,11 +23,13 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from amtsweg.core.actors import Actor, ActorKind
 
 SALT = "amtsweg.cases.applicant-link"
 SESSION_KEY = "amtsweg.cases.guest_cases"
@@ -39,23 +42,6 @@ class LinkInvalid(Exception):
 
 class LinkExpired(LinkInvalid):
     """The link was genuine but is older than ``AMTSWEG_APPLICANT_LINK_DAYS``."""
-
-
-@dataclass(frozen=True)
-class GuestApplicant:
-    """The visitor who opened the access link of case ``case_id``: its applicant, for that case only."""
-
-    case_id: int
-    is_authenticated: ClassVar[bool] = False
-    is_active: ClassVar[bool] = False
-    pk: ClassVar[None] = None
-    audit_label: ClassVar[str] = "Antragsteller (Zugangslink)"
-
-    def get_username(self) -> str:
-        return self.audit_label
-
-    def get_full_name(self) -> str:
-        return self.audit_label
 
 
 def link_max_age() -> datetime.timedelta:
@@ -145,11 +131,16 @@ def session_case_ids(session: Any) -> list[int]:
     return [grant.case_id for grant in session_grants(session)]
 
 
+def is_link_holder(actor: Any) -> bool:
+    """Is ``actor`` the visitor who opened an access link (``Actor.link_holder(case_id)``)?"""
+    return isinstance(actor, Actor) and actor.kind == ActorKind.LINK
+
+
 def is_guest_of(actor: Any, case: Any) -> bool:
     """Is ``actor`` the link-holding applicant of ``case`` (a case without an account, not anonymised)?"""
     return (
-        isinstance(actor, GuestApplicant)
-        and actor.case_id == case.pk
+        is_link_holder(actor)
+        and actor.scope_id == case.pk
         and case.applicant_id is None
         and case.anonymised_at is None
     )

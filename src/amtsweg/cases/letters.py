@@ -24,7 +24,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
@@ -33,8 +32,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from amtsweg.cases.models import Case, Decision, DecisionLetter, LegalRemedy, LetterTemplate, Status
-from amtsweg.cases.services import case_transition, decision_letter_save, decision_letter_send
+from amtsweg.cases.models import Case, Decision, DecisionLetter, LegalRemedy, LetterTemplate
+from amtsweg.cases.services import case_decide
 from amtsweg.core.pdf import pdf_render
 from amtsweg.forms.fieldtypes import display_tree
 from amtsweg.forms.persons import person_from_data, version_person_groups
@@ -435,27 +434,9 @@ def letter_issue(
     template: LetterTemplate | None = None,
     source: str = "web",
 ) -> DecisionLetter:
-    """Decide ``case`` and issue its letter: render the PDF, then in one transaction move the case to
-    "entschieden", store the letter with the case and release it to the applicant's mailbox.
-
-    Rendering happens first and outside the transaction (it takes a moment); if any step fails,
-    nothing is stored: neither the decision nor the letter.
-    """
-    text = letter_text(case=case, template=template, decision=decision, reasons=reasons, actor=actor)
-    pdf = letter_pdf_bytes(case=case, text=text)
-    with transaction.atomic():
-        decided = case_transition(
-            actor=actor, case=case, to=Status.ENTSCHIEDEN, decision=decision, text=reasons, source=source
-        )
-        letter = decision_letter_save(
-            actor=actor,
-            case=decided,
-            subject=text.subject,
-            body=f"{text.body}\n\n{text.legal_remedies}",
-            pdf=pdf,
-            template=template,
-            decision=decision,
-            source=source,
-        )
-        decision_letter_send(actor=actor, letter=letter, source=source)
-    return letter
+    """Decide ``case`` and issue its letter through :func:`amtsweg.cases.services.case_decide` (the one
+    domain function of the decision); returns the letter it issued."""
+    decided = case_decide(
+        actor=actor, case=case, decision=decision, reasons=reasons, template=template, source=source
+    )
+    return DecisionLetter.objects.filter(case=decided).latest("created_at")

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from amtsweg.cases import states
 from amtsweg.cases.models import Case, CaseDocument, CaseEvent, CaseMessage, CaseNote, DecisionLetter, Forward
+from amtsweg.core.actors import Actor
 from amtsweg.core.audit import audit_record
 from amtsweg.submissions.models import Attachment, Submission
 
@@ -100,8 +101,13 @@ def retention_run(
     if dry_run:
         return report
     for case in due:
-        report["dateien_geloescht"] += case_anonymise(case, actor=actor)
+        report["dateien_geloescht"] += case_anonymise(case, actor=actor or Actor.system("cases.retention"))
         report["anonymisiert"] += 1
     if due:
-        audit_record(actor=actor, action="cases.retention_run", changes=report, source="retention")
+        audit_record(
+            actor=actor or Actor.system("cases.retention"),
+            action="cases.retention_run",
+            changes=report,
+            source="retention",
+        )
     return report

@@ -1,8 +1,15 @@
 """Writes of case management. Every change goes through one of these functions (views, API, commands,
 tasks, admin): permission check, change, case event, audit entry and follow-up tasks in one transaction.
 
-The status of a case changes **only** in :func:`case_transition`, along the steps of its status model
-(:mod:`amtsweg.cases.states`); any other step raises :class:`TransitionNotAllowed` (German message).
+One function per business action, each owning its side effects: :func:`case_review_start`,
+:func:`case_ask` (Rückfrage), :func:`case_reply` (the applicant's answer), :func:`case_decide` (with the
+decision letter), :func:`case_close`, :func:`case_withdraw`, :func:`case_assign`, :func:`case_forward`,
+:func:`case_note_add`, :func:`case_message_send`. A status changes only along the steps of the case's
+status model (:mod:`amtsweg.cases.states`); any other step raises :class:`TransitionNotAllowed` (German
+message). :func:`case_transition` maps a target status to its action for callers that name a status.
+
+``actor`` is an :class:`~amtsweg.core.actors.Actor` (staff, citizen, link holder, anonymous, system);
+user objects and ``None`` (the system) from older callers are converted with ``as_actor``.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from amtsweg.cases.models import (
     Status,
 )
 from amtsweg.cases.routing import route, rules_memo_clear
+from amtsweg.core.actors import Actor, account, as_actor
 from amtsweg.core.audit import audit_record
 from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.spec import CONDITION_OPS
@@ -56,25 +64,21 @@ from amtsweg.tenants.models import OrgUnit
 
 MAX_TEXT = 10_000
 MAX_MESSAGE_FILES = 5
+MAX_REPLY_DAYS = 366
 
 
 class TransitionNotAllowed(Exception):
     """A status change that the case's status model does not allow (German message, a 4xx for clients)."""
 
 
-def _label(actor: Any) -> str:
-    if actor is None:
-        return "System"
-    return (actor.get_full_name() or actor.get_username()) if hasattr(actor, "get_username") else str(actor)
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
 
 
 def _event(case: Case, type: str, actor: Any, **fields: Any) -> CaseEvent:
+    typed = as_actor(actor)
     return CaseEvent.objects.create(
-        case=case,
-        type=type,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_label(actor),
-        **fields,
+        case=case, type=type, actor=account(typed), actor_label=str(typed)[:200], **fields
     )
 
 
@@ -154,7 +158,7 @@ def case_create_for_submission(submission: Submission, *, new: bool = False) -> 
     _event(
         case,
         CaseEvent.Type.CREATED,
-        None,
+        Actor.system(),
         to_status=Status.EINGEGANGEN,
         data={
             "routing": target.reason,
@@ -168,12 +172,16 @@ def case_create_for_submission(submission: Submission, *, new: bool = False) -> 
     return case
 
 
-# ---- status ---------------------------------------------------------------------------------------
+# ---- status: one function per business action ---------------------------------------------------
+#
+# Each action owns all of its side effects (status, question or letter, notice to the applicant, history,
+# audit entry, follow-up tasks). Pages, API, the command and the demo call these; ``case_transition`` only
+# maps a target status to its action, so no entry point can change a status without its side effects.
 
 
-def _actor_side(actor: Any, case: Case) -> str | None:
+def _actor_side(actor: Actor, case: Case) -> str | None:
     """``"system"``, STAFF (may work on the case), APPLICANT (owns it) or ``None`` (neither)."""
-    if actor is None:
+    if actor.is_system:
         return "system"
     if can_work_case(actor, case):
         return states.STAFF
@@ -185,18 +193,206 @@ def _actor_side(actor: Any, case: Case) -> str | None:
 def _is_applicant(actor: Any, case: Case) -> bool:
     """The account that owns ``case``, or – for a case without an account – the holder of its access
     link (:mod:`amtsweg.cases.guest`)."""
-    if getattr(actor, "is_authenticated", False):
-        return bool(case.applicant_id is not None and case.applicant_id == actor.pk)
+    user = account(actor)
+    if user is not None:
+        return bool(case.applicant_id is not None and case.applicant_id == user.pk)
     return is_guest_of(actor, case)
 
 
 def allowed_steps(actor: Any, case: Case) -> list[states.Step]:
     """The steps ``actor`` may take on ``case`` now (for buttons)."""
-    side = _actor_side(actor, case)
+    side = _actor_side(as_actor(actor), case)
     if side is None:
         return []
     model = states.model_for(case.status_model)
     return model.steps_from(case.status, None if side == "system" else side)
+
+
+def _step_check(actor: Actor, case: Case, to: str, *, decision: str = "", text: str = "") -> states.Step:
+    """The step of ``case`` to ``to`` if ``actor`` may take it now with this input, else raise
+    ``PermissionDenied`` or :class:`TransitionNotAllowed` (German message)."""
+    side = _actor_side(actor, case)
+    if side is None:
+        raise PermissionDenied(_("Sie dürfen diesen Vorgang nicht bearbeiten."))
+    if to not in Status.values:
+        raise TransitionNotAllowed(_("„%(status)s“ ist kein Status eines Vorgangs.") % {"status": to})
+    step = states.model_for(case.status_model).step(case.status, to)
+    if step is None:
+        raise TransitionNotAllowed(
+            _("Ein Vorgang im Status „%(source)s“ kann nicht in den Status „%(target)s“ wechseln.")
+            % {"source": Status(case.status).label, "target": Status(to).label}
+        )
+    if side != "system" and side not in step.by:
+        if side == states.APPLICANT:
+            raise TransitionNotAllowed(_("Diesen Schritt kann nur die zuständige Stelle gehen."))
+        raise TransitionNotAllowed(_("Diesen Schritt kann nur die antragstellende Person gehen."))
+    if step.needs_decision and decision not in Decision.values:
+        raise TransitionNotAllowed(
+            _("Bitte wählen Sie die Entscheidung: bewilligt, abgelehnt oder teilweise bewilligt.")
+        )
+    if step.needs_text and not text:
+        raise TransitionNotAllowed(_("Bitte schreiben Sie die Rückfrage an die antragstellende Person."))
+    if len(text) > MAX_TEXT:
+        raise TransitionNotAllowed(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."))
+    return step
+
+
+def _status_change(
+    *,
+    actor: Actor,
+    case: Case,
+    to: str,
+    text: str = "",
+    decision: str = "",
+    reply_due: datetime.date | None = None,
+    source: str = "",
+    check: bool = True,
+    event_data: dict[str, Any] | None = None,
+) -> Case:
+    """The guarded status change every action uses (inside the caller's transaction): lock, check the
+    step, set status and dates, write the history entry and the audit entry. ``check=False`` only for a
+    step the action itself has decided on (the applicant's answer ends the Rückfrage)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
+    if check:
+        _step_check(actor, case, to, decision=decision, text=text)
+    source_status = case.status
+    now = timezone.now()
+    case.status = to
+    changes: dict[str, Any] = {"from": source_status, "to": to}
+    if to == Status.RUECKFRAGE:
+        case.reply_due = reply_due or deadlines.add_working_days(
+            _today(), settings_for(case.service).reply_days
+        )
+        changes["reply_due"] = case.reply_due.isoformat()
+    elif source_status == Status.RUECKFRAGE:
+        case.reply_due = None
+    if to == Status.ENTSCHIEDEN:
+        case.decision = decision
+        case.decided_at = now
+        changes["decision"] = decision
+    if to in states.CLOSED:
+        case.closed_at = now
+        case.retention_until = retention_end(case, timezone.localdate(now))
+    case.save()
+    _event(
+        case,
+        CaseEvent.Type.TRANSITION,
+        actor,
+        from_status=source_status,
+        to_status=to,
+        text=text,
+        data={**({"decision": decision} if decision else {}), **(event_data or {})},
+    )
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        obj=case,
+        changes=changes,
+        authority_id=case.authority_id,
+        source=source,
+    )
+    return case
+
+
+def case_review_start(*, actor: Any, case: Case, source: str = "") -> Case:
+    """Begin (eingegangen → in Prüfung) or resume (Rückfrage → in Prüfung, the reply deadline is cleared)
+    the review of ``case``. Staff who work on the case, or the system."""
+    with transaction.atomic():
+        return _status_change(actor=as_actor(actor), case=case, to=Status.IN_PRUEFUNG, source=source)
+
+
+def reply_due_check(reply_due: datetime.date | None) -> datetime.date | None:
+    """A reply deadline the caseworker chose: after today, at most a year ahead, moved to the next
+    working day when it falls on a weekend or an NRW holiday. Raises ``ValidationError`` (German)."""
+    if reply_due is None:
+        return None
+    today = _today()
+    if reply_due <= today:
+        raise ValidationError(_("Die Antwortfrist muss nach dem heutigen Tag liegen."))
+    if reply_due > today + datetime.timedelta(days=MAX_REPLY_DAYS):
+        raise ValidationError(_("Die Antwortfrist darf höchstens ein Jahr in der Zukunft liegen."))
+    return deadlines.next_working_day(reply_due)
+
+
+def case_ask(
+    *,
+    actor: Any,
+    case: Case,
+    question: str,
+    reply_due: datetime.date | None = None,
+    source: str = "",
+) -> Case:
+    """Rückfrage: send ``question`` to the applicant (message and an e-mail notice without content) and
+    wait for the answer until ``reply_due`` (default: ``reply_days`` working days of the service's case
+    settings; a chosen date is checked by :func:`reply_due_check`)."""
+    actor = as_actor(actor)
+    question = (question or "").strip()
+    due = reply_due_check(reply_due)
+    with transaction.atomic():
+        case = _status_change(
+            actor=actor, case=case, to=Status.RUECKFRAGE, text=question, reply_due=due, source=source
+        )
+        _message_store(case=case, actor=actor, text=question, direction=CaseMessage.Direction.TO_APPLICANT)
+    return case
+
+
+def case_decide(
+    *,
+    actor: Any,
+    case: Case,
+    decision: str,
+    reasons: str = "",
+    template: LetterTemplate | None = None,
+    source: str = "",
+) -> Case:
+    """Decide ``case`` (bewilligt, abgelehnt, teilweise) and issue its decision letter: the letter is
+    rendered (:mod:`amtsweg.cases.letters`), then in one transaction the case becomes "entschieden", the
+    letter is stored with the case and released to the applicant, who gets an e-mail notice.
+
+    Rendering happens first and outside the transaction (it takes a moment); if any step fails, nothing
+    is stored: neither the decision nor the letter. The letter is signed by the acting account (none when
+    the system decides).
+    """
+    from amtsweg.cases import letters  # letters renders with services' helpers; imported late
+
+    actor = as_actor(actor)
+    reasons = (reasons or "").strip()
+    case = Case.objects.select_related("service", "authority", "org_unit", "submission").get(pk=case.pk)
+    _step_check(actor, case, Status.ENTSCHIEDEN, decision=decision, text=reasons)
+    if template is not None and template.authority_id != case.authority_id:
+        raise ValidationError(_("Diese Bescheidvorlage gehört zu einer anderen Behörde."))
+    signer = account(actor)
+    text = letters.letter_text(case=case, template=template, decision=decision, reasons=reasons, actor=signer)
+    pdf = letters.letter_pdf_bytes(case=case, text=text)
+    with transaction.atomic():
+        case = _status_change(
+            actor=actor, case=case, to=Status.ENTSCHIEDEN, decision=decision, text=reasons, source=source
+        )
+        letter = decision_letter_save(
+            actor=actor,
+            case=case,
+            subject=text.subject,
+            body=f"{text.body}\n\n{text.legal_remedies}",
+            pdf=pdf,
+            template=template,
+            decision=decision,
+            source=source,
+        )
+        decision_letter_send(actor=actor, letter=letter, source=source)
+    return case
+
+
+def case_close(*, actor: Any, case: Case, source: str = "") -> Case:
+    """Close ``case`` (after the decision; a notification case (Anzeige) straight from the review). Sets
+    the retention date."""
+    with transaction.atomic():
+        return _status_change(actor=as_actor(actor), case=case, to=Status.ABGESCHLOSSEN, source=source)
+
+
+def case_withdraw(*, actor: Any, case: Case, source: str = "") -> Case:
+    """The applicant withdraws the application while the case is open."""
+    with transaction.atomic():
+        return _status_change(actor=as_actor(actor), case=case, to=Status.ZURUECKGEZOGEN, source=source)
 
 
 def case_transition(
@@ -206,84 +402,35 @@ def case_transition(
     to: str,
     text: str = "",
     decision: str = "",
+    reply_due: datetime.date | None = None,
+    template: LetterTemplate | None = None,
     source: str = "",
 ) -> Case:
-    """Move ``case`` to status ``to``; the only way to change a case's status.
+    """Move ``case`` to status ``to`` through the action that belongs to it (for callers that name a
+    status, such as the API's ``/status`` and ``amtsweg case-transition``).
 
-    Raises ``PermissionDenied`` when ``actor`` neither works on the case nor owns it and
-    :class:`TransitionNotAllowed` when the status model has no such step for the actor. ``text`` is the
-    question of a Rückfrage (sent to the applicant) or a remark; ``decision`` is required for
-    "entschieden" (bewilligt, abgelehnt, teilweise).
+    in_pruefung → :func:`case_review_start`, rueckfrage → :func:`case_ask` (``text`` is the question),
+    entschieden → :func:`case_decide` (``decision``, ``text`` the reasons), abgeschlossen →
+    :func:`case_close`, zurueckgezogen → :func:`case_withdraw`. Raises ``PermissionDenied`` when ``actor``
+    neither works on the case nor owns it and :class:`TransitionNotAllowed` when the status model has no
+    such step for the actor.
     """
+    actor = as_actor(actor)
     text = (text or "").strip()
-    with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
-        side = _actor_side(actor, case)
-        if side is None:
-            raise PermissionDenied(_("Sie dürfen diesen Vorgang nicht bearbeiten."))
-        model = states.model_for(case.status_model)
-        step = model.step(case.status, to)
-        if to not in Status.values:
-            raise TransitionNotAllowed(_("„%(status)s“ ist kein Status eines Vorgangs.") % {"status": to})
-        if step is None:
-            raise TransitionNotAllowed(
-                _("Ein Vorgang im Status „%(source)s“ kann nicht in den Status „%(target)s“ wechseln.")
-                % {"source": Status(case.status).label, "target": Status(to).label}
-            )
-        if side != "system" and side not in step.by:
-            if side == states.APPLICANT:
-                raise TransitionNotAllowed(_("Diesen Schritt kann nur die zuständige Stelle gehen."))
-            raise TransitionNotAllowed(_("Diesen Schritt kann nur die antragstellende Person gehen."))
-        if step.needs_decision and decision not in Decision.values:
-            raise TransitionNotAllowed(
-                _("Bitte wählen Sie die Entscheidung: bewilligt, abgelehnt oder teilweise bewilligt.")
-            )
-        if step.needs_text and not text:
-            raise TransitionNotAllowed(_("Bitte schreiben Sie die Rückfrage an die antragstellende Person."))
-        if len(text) > MAX_TEXT:
-            raise TransitionNotAllowed(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."))
-        source_status = case.status
-        now = timezone.now()
-        case.status = to
-        changes: dict[str, Any] = {"from": source_status, "to": to}
-        if to == Status.RUECKFRAGE:
-            case.reply_due = deadlines.add_working_days(_today(), settings_for(case.service).reply_days)
-            changes["reply_due"] = case.reply_due.isoformat()
-        elif source_status == Status.RUECKFRAGE:
-            case.reply_due = None
-        if to == Status.ENTSCHIEDEN:
-            case.decision = decision
-            case.decided_at = now
-            changes["decision"] = decision
-        if to in states.CLOSED:
-            case.closed_at = now
-            case.retention_until = retention_end(case, timezone.localdate(now))
-        case.save()
-        _event(
-            case,
-            CaseEvent.Type.TRANSITION,
-            actor,
-            from_status=source_status,
-            to_status=to,
-            text=text,
-            data={"decision": decision} if decision else {},
+    if to == Status.IN_PRUEFUNG:
+        return case_review_start(actor=actor, case=case, source=source)
+    if to == Status.RUECKFRAGE:
+        return case_ask(actor=actor, case=case, question=text, reply_due=reply_due, source=source)
+    if to == Status.ENTSCHIEDEN:
+        return case_decide(
+            actor=actor, case=case, decision=decision, reasons=text, template=template, source=source
         )
-        if step.needs_text:
-            _message_store(case=case, actor=actor, text=text, direction=CaseMessage.Direction.TO_APPLICANT)
-        audit_record(
-            actor=actor,
-            action="case.transition",
-            obj=case,
-            changes=changes,
-            authority_id=case.authority_id,
-            source=source,
-        )
-    return case
-
-
-def case_withdraw(*, actor: Any, case: Case, source: str = "") -> Case:
-    """The applicant withdraws the application while the case is open."""
-    return case_transition(actor=actor, case=case, to=Status.ZURUECKGEZOGEN, source=source)
+    if to == Status.ABGESCHLOSSEN:
+        return case_close(actor=actor, case=case, source=source)
+    if to == Status.ZURUECKGEZOGEN:
+        return case_withdraw(actor=actor, case=case, source=source)
+    _step_check(actor, case, to)  # PermissionDenied first, then "kein Status"
+    raise TransitionNotAllowed(_("„%(status)s“ ist kein Status eines Vorgangs.") % {"status": to})
 
 
 # ---- assignment and forwarding -----------------------------------------------------------------------
@@ -292,15 +439,17 @@ def case_withdraw(*, actor: Any, case: Case, source: str = "") -> Case:
 def case_assign(*, actor: Any, case: Case, assignee: Any, source: str = "") -> Case:
     """Give ``case`` to ``assignee`` (``None``: nobody). Team leads assign; a caseworker may take a case
     or give it back. The assignee must be able to see the case."""
+    actor = as_actor(actor)
+    user = account(actor)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         lead = can_assign_cases(actor, case.authority_id, case.org_unit_id)
         own = (
-            actor is not None
+            user is not None
             and can_work_case(actor, case)
             and (
-                (assignee is not None and assignee.pk == actor.pk)
-                or (assignee is None and case.assignee_id == actor.pk)
+                (assignee is not None and assignee.pk == user.pk)
+                or (assignee is None and case.assignee_id == user.pk)
             )
         )
         require(lead or own, _("Sie dürfen diesen Vorgang nicht zuweisen."))
@@ -318,7 +467,7 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, source: str = "") -> C
             CaseEvent.Type.ASSIGNED,
             actor,
             data={"from": previous, "to": assignee.pk if assignee else None},
-            text=_label(assignee) if assignee is not None else "",
+            text=_person(assignee) if assignee is not None else "",
         )
         audit_record(
             actor=actor,
@@ -354,7 +503,7 @@ def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, s
             to_authority_id=to_org_unit.authority_id,
             to_org_unit=to_org_unit,
             reason=reason[:MAX_TEXT],
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=account(actor),
         )
         changes = {
             "from_authority": case.authority_id,
@@ -428,7 +577,9 @@ def case_applicant_links_revoke(*, actor: Any, case: Case, source: str = "") -> 
 # ---- notes, messages, documents ----------------------------------------------------------------
 
 
-def case_note_add(*, actor: Any, case: Case, text: str) -> CaseNote:
+def case_note_add(*, actor: Any, case: Case, text: str, source: str = "") -> CaseNote:
+    """An internal note (Vermerk) on ``case``; the applicant never sees it."""
+    actor = as_actor(actor)
     text = (text or "").strip()
     require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
     if not text:
@@ -436,11 +587,9 @@ def case_note_add(*, actor: Any, case: Case, text: str) -> CaseNote:
     if len(text) > MAX_TEXT:
         raise ValidationError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."))
     with transaction.atomic():
-        note = CaseNote.objects.create(
-            case=case, author=actor if getattr(actor, "is_authenticated", False) else None, text=text
-        )
+        note = CaseNote.objects.create(case=case, author=account(actor), text=text)
         _event(case, CaseEvent.Type.NOTE, actor, data={"note": note.pk})
-        audit_record(actor=actor, action="case.note", obj=case, authority_id=case.authority_id)
+        audit_record(actor=actor, action="case.note", obj=case, authority_id=case.authority_id, source=source)
     return note
 
 
@@ -499,7 +648,7 @@ def _documents_store(
         document = CaseDocument(
             case=case,
             message=message,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=account(actor),
             original_name=name,
             content_type=mime,
             size=size,
@@ -516,7 +665,7 @@ def _message_store(*, case: Case, actor: Any, text: str, direction: str) -> Case
     message = CaseMessage.objects.create(
         case=case,
         direction=direction,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=account(actor),
         text=text,
     )
     event = (
@@ -549,6 +698,8 @@ def _message_with_files(
         with transaction.atomic():
             message = _message_store(case=case, actor=actor, text=text, direction=direction)
             stored = _documents_store(case=case, message=message, actor=actor, files=checked)
+            if direction == CaseMessage.Direction.FROM_APPLICANT:
+                _answer_ends_question(actor=actor, case=case, message=message, source=source)
             audit_record(
                 actor=actor,
                 action=action,
@@ -562,6 +713,24 @@ def _message_with_files(
             default_storage.delete(name)
         raise
     return message
+
+
+def _answer_ends_question(*, actor: Actor, case: Case, message: CaseMessage, source: str) -> None:
+    """The applicant's answer to a Rückfrage hands the case back to the review (in Prüfung, the reply
+    deadline cleared): the applicant no longer reads "Bitte beantworten Sie die Rückfrage", the
+    caseworker finds the case in the review with an unread answer. A message at any other time changes
+    no status."""
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if locked.status != Status.RUECKFRAGE:
+        return
+    _status_change(
+        actor=actor,
+        case=locked,
+        to=Status.IN_PRUEFUNG,
+        source=source,
+        check=False,
+        event_data={"answer": message.pk},
+    )
 
 
 def case_message_send(
@@ -583,8 +752,10 @@ def case_message_send(
 def case_reply(
     *, actor: Any, case: Case, text: str, files: Iterable[Any] = (), source: str = ""
 ) -> CaseMessage:
-    """The applicant writes to the caseworker (with attachments) while the case is open."""
-    if actor is None or not _is_applicant(actor, case):
+    """The applicant writes to the caseworker (with attachments) while the case is open; an answer to a
+    Rückfrage also hands the case back to the review (:func:`_answer_ends_question`)."""
+    actor = as_actor(actor)
+    if not _is_applicant(actor, case):
         raise PermissionDenied(_("Dieser Antrag gehört zu einem anderen Konto."))
     if not case.is_open:
         raise ValidationError(
@@ -603,7 +774,8 @@ def case_reply(
 
 def case_messages_mark_read(*, actor: Any, case: Case) -> int:
     """Mark the messages addressed to ``actor`` as read (applicant: the staff's; staff: the applicant's)."""
-    if actor is not None and _is_applicant(actor, case):
+    actor = as_actor(actor)
+    if _is_applicant(actor, case):
         direction = CaseMessage.Direction.TO_APPLICANT
     elif can_view_case(actor, case.authority_id, case.org_unit_id):
         direction = CaseMessage.Direction.FROM_APPLICANT
@@ -639,7 +811,7 @@ def decision_letter_save(
             decision=decision or case.decision,
             subject=subject[:300],
             body=body,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=account(actor),
         )
         letter.pdf.save(f"bescheid-{case.reference}.pdf", ContentFile(pdf), save=False)
         letter.save()

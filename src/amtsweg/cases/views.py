@@ -2,9 +2,10 @@
 
 Every page needs a staff login with the verified second factor of this session and a role with cases
 (like the admin and the strategy cockpit). Views parse input, call selectors (:mod:`amtsweg.cases.inbox`,
-:mod:`amtsweg.cases.selectors`) and services (:mod:`amtsweg.cases.services`, :func:`letters.letter_issue`)
-and render; who may do what is decided in :mod:`amtsweg.access.permissions` only. A case the actor may
-not see answers 404, so a guessed reference reveals nothing.
+:mod:`amtsweg.cases.selectors`) and the domain functions of :mod:`amtsweg.cases.services` (one per
+action: ``case_decide``, ``case_ask`` …) with a typed :class:`~amtsweg.core.actors.Actor`, and render;
+who may do what is decided in :mod:`amtsweg.access.permissions` only. A case the actor may not see answers
+404, so a guessed reference reveals nothing.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ from amtsweg.cases.forms import (
     NoteForm,
     TransitionForm,
 )
-from amtsweg.cases.letters import LetterTemplateError, letter_issue, letter_templates_for
+from amtsweg.cases.letters import LetterTemplateError, letter_templates_for
 from amtsweg.cases.models import Case, CaseDocument, DecisionLetter, Status
 from amtsweg.catalog.selectors import municipalities
+from amtsweg.core.actors import Actor
+from amtsweg.core.audit import request_source
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
 from amtsweg.submissions.models import Attachment
 from amtsweg.submissions.receipts import format_value
@@ -185,7 +188,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     done, refused = 0, []
     for case in selectors.cases_visible(user).filter(reference__in=form.cleaned_data["vorgang"]):
         try:
-            services.case_assign(actor=user, case=case, assignee=assignee, source="web")
+            services.case_assign(
+                actor=Actor.of_user(user), case=case, assignee=assignee, source=request_source(request, "web")
+            )
             done += 1
         except (PermissionDenied, ValidationError):
             refused.append(case.reference)
@@ -315,7 +320,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
 @require_safe
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for(request, reference)
-    services.case_messages_mark_read(actor=request.user, case=case)
+    services.case_messages_mark_read(actor=Actor.of_user(request.user), case=case)
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
@@ -335,7 +340,12 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _rerender(request, case, note_form=form)
     try:
-        services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+        services.case_note_add(
+            actor=Actor.of_user(request.user),
+            case=case,
+            text=form.cleaned_data["text"],
+            source=request_source(request, "web"),
+        )
     except ValidationError as error:
         form.add_error("text", error)
         return _rerender(request, case, note_form=form)
@@ -349,7 +359,9 @@ def case_links_revoke(request: HttpRequest, reference: str) -> HttpResponse:
     """Block the applicant's access links (applicants without an account)."""
     case = _case_for(request, reference)
     try:
-        services.case_applicant_links_revoke(actor=request.user, case=case, source="web")
+        services.case_applicant_links_revoke(
+            actor=Actor.of_user(request.user), case=case, source=request_source(request, "web")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -372,11 +384,11 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
         return _rerender(request, case, message_form=form)
     try:
         services.case_message_send(
-            actor=request.user,
+            actor=Actor.of_user(request.user),
             case=case,
             text=form.cleaned_data["text"],
             files=request.FILES.getlist("nachricht-dateien"),
-            source="web",
+            source=request_source(request, "web"),
         )
     except ValidationError as error:
         form.add_error("text", error)
@@ -405,7 +417,9 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             return _rerender(request, case, assign_form=form)
         assignee = get_user_model()._default_manager.get(pk=int(form.cleaned_data["bearbeitung"]))
     try:
-        services.case_assign(actor=user, case=case, assignee=assignee, source="web")
+        services.case_assign(
+            actor=Actor.of_user(user), case=case, assignee=assignee, source=request_source(request, "web")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_case_url(case))
@@ -443,28 +457,42 @@ def case_transition(request: HttpRequest, reference: str, target: str) -> HttpRe
             return preview
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        actor, source = Actor.of_user(request.user), request_source(request, "web")
         try:
             if step.needs_decision:
-                template = next((t for t in templates if t.pk == data.get("vorlage")), None)
-                letter_issue(
-                    actor=request.user,
+                services.case_decide(
+                    actor=actor,
                     case=case,
                     decision=data["entscheidung"],
                     reasons=data.get("begruendung") or "",
-                    template=template,
+                    template=next((t for t in templates if t.pk == data.get("vorlage")), None),
+                    source=source,
                 )
                 messages.success(request, _("Die Entscheidung ist gespeichert und der Bescheid zugestellt."))
             else:
-                services.case_transition(
-                    actor=request.user, case=case, to=target, text=data.get("text") or "", source="web"
-                )
+                if step.needs_text:
+                    services.case_ask(
+                        actor=actor,
+                        case=case,
+                        question=data.get("text") or "",
+                        reply_due=data.get("antwort_bis"),
+                        source=source,
+                    )
+                elif target == Status.IN_PRUEFUNG:
+                    services.case_review_start(actor=actor, case=case, source=source)
+                elif target == Status.ABGESCHLOSSEN:
+                    services.case_close(actor=actor, case=case, source=source)
+                else:
+                    services.case_transition(actor=actor, case=case, to=target, source=source)
                 messages.success(
                     request, _("Der Status ist jetzt „%(status)s“.") % {"status": Status(target).label}
                 )
             return redirect(_case_url(case))
         except (services.TransitionNotAllowed, LetterTemplateError, ValidationError) as error:
             message = getattr(error, "message", None) or " ".join(getattr(error, "messages", [str(error)]))
-            form.add_error(None, message)
+            # A ValidationError of a Rückfrage concerns the reply deadline the caseworker chose.
+            field_name = "antwort_bis" if step.needs_text and isinstance(error, ValidationError) else None
+            form.add_error(field_name, message)
     if simple and request.method == "POST":
         return _rerender(request, case)
     status = 400 if request.method == "POST" else 200
@@ -490,11 +518,11 @@ def case_forward(request: HttpRequest, reference: str) -> HttpResponse:
             if unit is None:
                 raise ValidationError(_("Diese Stelle gibt es nicht."))
             services.case_forward(
-                actor=request.user,
+                actor=Actor.of_user(request.user),
                 case=case,
                 to_org_unit=unit,
                 reason=form.cleaned_data["grund"],
-                source="web",
+                source=request_source(request, "web"),
             )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))

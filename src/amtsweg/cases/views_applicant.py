@@ -23,10 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amtsweg.cases import states
 from amtsweg.cases.guest import (
-    GuestApplicant,
     LinkExpired,
     LinkInvalid,
     grant_from_token,
+    is_link_holder,
     session_grants,
     session_remember,
 )
@@ -48,6 +48,7 @@ from amtsweg.cases.services import (
     case_reply,
     case_withdraw,
 )
+from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
 
 
@@ -63,7 +64,7 @@ def _actor_and_case(request: HttpRequest, reference: str) -> tuple[Any, Case]:
     """Who acts on the page (the account or the link holder) and the case; 404 for a case of another."""
     if request.user.is_authenticated:
         case = case_for_applicant(request.user, reference)
-        actor: Any = request.user
+        actor: Actor | None = Actor.of_user(request.user)
     else:
         # Checked on every request: an expired or revoked link no longer opens the case in this session.
         grants = session_grants(request.session)
@@ -74,7 +75,7 @@ def _actor_and_case(request: HttpRequest, reference: str) -> tuple[Any, Case]:
             case_link_generation(grant.case_id) not in (None, grant.generation) for grant in grants
         ):
             raise _LinkRevoked
-        actor = GuestApplicant(case.pk) if case is not None else None
+        actor = Actor.link_holder(case.pk) if case is not None else None
     if case is None:
         raise Http404(_("Diesen Antrag gibt es nicht oder er gehört zu einem anderen Konto."))
     return actor, case
@@ -120,7 +121,7 @@ def _page(
         "text": text,
         "max_files": MAX_MESSAGE_FILES,
         "status_label": states.APPLICANT_LABELS.get(case.status, ""),
-        "via_link": isinstance(actor, GuestApplicant),
+        "via_link": is_link_holder(actor),
     }
     return render(request, "cases/applicant_case.html", context, status=status)
 

@@ -9,19 +9,10 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from amtsweg.core.actors import account, as_actor
 from amtsweg.core.models import AuditChainHead, AuditEntry
 
 _GENESIS = "0" * 64
-
-
-def _actor_label(actor: Any) -> str:
-    if actor is None:
-        return "System"
-    if label := getattr(actor, "audit_label", ""):  # e.g. the holder of an applicant's access link
-        return str(label)
-    if not getattr(actor, "is_authenticated", False):
-        return "Anonym"
-    return str(actor.get_username())
 
 
 def audit_record(
@@ -35,11 +26,16 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the audit chain inside the caller's transaction.
 
+    ``actor`` is an :class:`~amtsweg.core.actors.Actor` (``None`` and plain user objects are accepted and
+    converted): the entry stores its kind, its account and its label, so the system, an anonymous
+    applicant and the holder of an access link are told apart.
+
     The chain head row is locked (``select_for_update``) so two concurrent writers cannot both
     chain onto the same predecessor; the lock is held until the caller's transaction ends.
     """
     # No savepoint: a failed append must abort the caller's whole change anyway, and on the hot
     # path (every submission) each round trip while the head row is locked delays every writer.
+    typed = as_actor(actor)
     with transaction.atomic(savepoint=False):
         previous_hash = _head_lock()
         if previous_hash is None:  # first entry ever (or a flushed test database)
@@ -47,8 +43,9 @@ def audit_record(
             previous_hash = _head_lock() or _GENESIS
         entry = AuditEntry(
             occurred_at=timezone.now(),
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_label=_actor_label(actor),
+            actor=account(typed),
+            actor_kind=typed.kind.value,
+            actor_label=typed.audit_label[:200],
             action=action,
             object_type=obj._meta.label if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",

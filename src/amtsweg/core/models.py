@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from amtsweg.core.actors import ActorKind
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -35,6 +37,13 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    actor_kind = models.CharField(
+        _("Art der handelnden Person"),
+        max_length=20,
+        blank=True,
+        choices=ActorKind.choices,
+        help_text=_("Leer bei Einträgen von vor der Einführung der Akteursarten."),
     )
     actor_label = models.CharField(_("Person (Text)"), max_length=200, blank=True)
     action = models.CharField(_("Aktion"), max_length=100, db_index=True)
@@ -64,7 +73,7 @@ class AuditEntry(models.Model):
         raise ValueError("Protokolleinträge dürfen nicht gelöscht werden.")
 
     def content_for_hash(self) -> dict[str, Any]:
-        return {
+        content = {
             "occurred_at": self.occurred_at.isoformat(),
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
@@ -77,6 +86,10 @@ class AuditEntry(models.Model):
             "source": self.source,
             "previous_hash": self.previous_hash,
         }
+        # Entries written before the actor had a kind were hashed without it; they keep verifying.
+        if self.actor_kind:
+            content["actor_kind"] = self.actor_kind
+        return content
 
     def compute_hash(self) -> str:
         payload = json.dumps(self.content_for_hash(), sort_keys=True, ensure_ascii=False, default=str)

@@ -30,6 +30,7 @@ from ninja import Router, Schema
 from ninja.utils import check_csrf
 
 from amtsweg.api import api
+from amtsweg.core.actors import ANONYMOUS_APPLICANT_LABEL, Actor
 from amtsweg.core.audit import request_source
 from amtsweg.core.clients import client_address
 from amtsweg.core.memo import TTLMemo
@@ -299,7 +300,7 @@ def submission_post(request: HttpRequest, form_key: str) -> HttpResponse:
             municipality=municipality,
             idempotency_key=idempotency_key,
             channel=Submission.Channel.API,
-            actor=request.user,
+            actor=user if user is not None else Actor.anonymous(ANONYMOUS_APPLICANT_LABEL),
             source=request_source(request, "api"),
             client=client_address(request),
         )

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from amtsweg.access.login import client_ip
 from amtsweg.accounts.selectors import acting_for
+from amtsweg.core.actors import ANONYMOUS_APPLICANT_LABEL, Actor
 from amtsweg.core.text import is_index
 from amtsweg.forms.models import Form, FormVersion
 from amtsweg.forms.selectors import published_versions
@@ -631,7 +632,8 @@ def submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     steps = _steps(draft.form_version.spec())
     if (problem := _check_complete(request, draft, steps)) is not None:
         return problem
-    actor = request.user if request.user.is_authenticated else None
+    # Without an account the applicant acts anonymously, not as the system (core.actors).
+    actor = request.user if request.user.is_authenticated else Actor.anonymous(ANONYMOUS_APPLICANT_LABEL)
     try:
         submission = submission_submit(draft=draft, actor=actor, client=client_ip(request))
     except SubmissionInvalid as invalid:

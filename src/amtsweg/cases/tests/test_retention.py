@@ -67,7 +67,8 @@ def test_anonymises_due_cases_only_and_deletes_their_files(
 
     report = retention_run()
 
-    assert report == {"faellig": 1, "anonymisiert": 1, "dateien_geloescht": 1}
+    # the reply's attachment and the decision letter issued with the decision
+    assert report == {"faellig": 1, "anonymisiert": 1, "dateien_geloescht": 2}
     due.refresh_from_db()
     submission = due.submission
     assert due.anonymised_at is not None
@@ -86,7 +87,7 @@ def test_anonymises_due_cases_only_and_deletes_their_files(
         cw.base.steueramt,
     )
     files_after = {p for p in tmp_path.rglob("*") if p.is_file()}
-    assert len(files_before - files_after) == 1
+    assert len(files_before - files_after) == 2
     for other in (kept, open_case):
         other.refresh_from_db()
         assert other.anonymised_at is None

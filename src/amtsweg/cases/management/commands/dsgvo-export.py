@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amtsweg.cases.export import person_export
+from amtsweg.core.actors import Actor
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         email = options["email"].strip()
         if "@" not in email:
             raise CommandError("Bitte geben Sie eine E-Mail-Adresse an.")
-        export = person_export(email, actor=None, source="command")
+        export = person_export(email, actor=Actor.system("dsgvo-export"), source="command")
         folder = Path(options["output"])
         folder.mkdir(parents=True, exist_ok=True)
         stem = "auskunft-" + "".join(ch if ch.isalnum() else "-" for ch in email.lower())
