@@ -14,12 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from amtsweg.cases import guest
-from amtsweg.cases.models import Case, CaseEvent, CaseMessage, Status
+from amtsweg.cases.models import Case, CaseEvent, CaseMessage, DecisionLetter, Status
 from amtsweg.cases.services import (
     case_message_send,
     case_transition,
-    decision_letter_save,
-    decision_letter_send,
 )
 from amtsweg.core.models import AuditEntry
 from amtsweg.submissions.tests.test_intake_fixtures import pdf_bytes, upload
@@ -93,14 +91,12 @@ def test_the_link_opens_the_case_and_the_applicant_reads_replies_and_withdraws(
 def test_the_decision_letter_notice_links_to_the_letter(cw: CaseWorld, run_tasks: Any, media: Any) -> None:
     case = cw.case(applicant=None)
     case = case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
-    case = case_transition(actor=cw.caseworker, case=case, to=Status.ENTSCHIEDEN, decision="bewilligt")
-    letter = decision_letter_save(
-        actor=cw.caseworker, case=case, subject="Bescheid", body="Ihr Hund ist angemeldet.", pdf=pdf_bytes()
-    )
     mail.outbox.clear()
-    decision_letter_send(actor=cw.caseworker, letter=letter)
+    # Deciding issues the letter and sends its notice (case_decide).
+    case = case_transition(actor=cw.caseworker, case=case, to=Status.ENTSCHIEDEN, decision="bewilligt")
+    letter = DecisionLetter.objects.get(case=case)
     run_tasks()
-    body = next(m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht")
+    (body,) = [m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
     found = LINK.search(body)
     assert found
     client = Client()
