@@ -243,7 +243,7 @@ def _act(request: HttpRequest, reference: str, action: Callable[[Actor, Case, st
     except services.TransitionNotAllowed as error:
         return _error(409, str(error))
     except LetterTemplateError as error:
-        return _error(409, error.message)
+        return _error(409, " ".join(error.messages))
     except ValidationError as error:
         return _error(400, " ".join(error.messages))
     if isinstance(result, HttpResponse):
