@@ -65,15 +65,19 @@ def test_after_the_answer_nobody_asks_to_answer_any_more(cw: CaseWorld) -> None:
     for page in (_case_page(cw, case), _meine_antraege(cw), _client(cw.applicant).get("/konto/").text):
         assert "Bitte beantworten Sie die Rückfrage" not in page
         assert "Antwort bis" not in page
-    assert "Ihre Antwort ist eingegangen." in _case_page(cw, case)
-    assert "Ihre Antwort ist eingegangen." in _meine_antraege(cw)
+    # The answer ends the Rückfrage (services.case_reply): the case is back in the review.
+    case.refresh_from_db()
+    assert (case.status, case.reply_due) == (Status.IN_PRUEFUNG, None)
+    assert "Die zuständige Stelle prüft Ihren Antrag. Sie müssen nichts tun." in _case_page(cw, case)
+    assert "Sie müssen nichts tun." in _meine_antraege(cw)
     assert "Rückfrage beantworten" not in _case_page(cw, case)  # the form is a plain message form now
 
 
 def test_a_letter_is_promised_only_when_it_was_sent(cw: CaseWorld, media: Any) -> None:
     case = cw.case()
-    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
-    case_transition(actor=cw.caseworker, case=case, to=Status.ENTSCHIEDEN, decision="bewilligt")
+    # Deciding issues and sends the letter at once (services.case_decide); a decided case without a sent
+    # letter is one decided before that, or whose letter was withdrawn.
+    Case.objects.filter(pk=case.pk).update(status=Status.ENTSCHIEDEN, decision="bewilligt")
 
     for page in (_case_page(cw, case), _meine_antraege(cw)):
         assert "Den Bescheid finden Sie" not in page
