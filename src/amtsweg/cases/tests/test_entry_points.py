@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,6 +133,18 @@ def _web(cw: CaseWorld, case: Case, suffix: str, data: dict[str, Any] | None = N
     _ok(_staff(cw).post(f"/vorgaenge/akte/{case.reference}/{suffix}", data or {}))
 
 
+def _web_decide(cw: CaseWorld, case: Case) -> None:
+    """On the web a decision is sent after the caseworker saw the letter's preview and confirmed it."""
+    client = _staff(cw)
+    url = f"/vorgaenge/akte/{case.reference}/status/entschieden/"
+    form = {"entscheidung": "abgelehnt", "begruendung": REASONS, "vorlage": ""}
+    preview = client.post(url, {**form, "aktion": "vorschau"})
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    found = re.search(r'name="vorschau" value="([0-9a-f]+)"', preview.content.decode())
+    assert found, "the preview carries the fingerprint of the letter it shows"
+    _ok(client.post(url, {**form, "aktion": "senden", "vorschau": found.group(1), "bestaetigt": "on"}))
+
+
 Do = Callable[[CaseWorld, Case], None]
 
 ACTIONS: dict[str, dict[str, Do]] = {
@@ -159,12 +172,7 @@ ACTIONS: dict[str, dict[str, Do]] = {
         ),
     },
     "decide": {
-        "web": lambda cw, c: _web(
-            cw,
-            c,
-            "status/entschieden/",
-            {"entscheidung": "abgelehnt", "begruendung": REASONS, "vorlage": "", "bestaetigt": "on"},
-        ),
+        "web": lambda cw, c: _web_decide(cw, c),
         "api": lambda cw, c: _api(
             _staff(cw), c, "entscheidung", {"decision": "abgelehnt", "reasons": REASONS}
         ),
