@@ -1,8 +1,9 @@
 """Admin for the configuration of case management (routing rules, case settings, letter templates, legal
 remedies), and the read-only list of applications (submissions) scoped like the inbox.
 
-Cases themselves are not edited here: they are worked on in the back office (``/vorgaenge/``), where every
-status change goes through ``case_transition``. Saving and deleting go through the services.
+Cases themselves are not edited here: they are worked on in the back office (``/vorgaenge/``) and the API,
+where every action goes through its domain function in :mod:`amtsweg.cases.services`. Saving and deleting
+go through the services.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Case management (Vorgangsbearbeitung): every submission becomes one case.
 
-Writes go through :mod:`amtsweg.cases.services` (status changes only through ``case_transition``), reads
-through :mod:`amtsweg.cases.selectors`. The status model of a case is data (:mod:`amtsweg.cases.states`);
-deadlines are working days with the NRW public holidays (:mod:`amtsweg.cases.deadlines`).
+Writes go through :mod:`amtsweg.cases.services` (one domain function per action; status changes only
+along the status model), reads through :mod:`amtsweg.cases.selectors`. The status model of a case is data
+(:mod:`amtsweg.cases.states`); deadlines are working days with the NRW public holidays
+(:mod:`amtsweg.cases.deadlines`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The status models of cases as data: which statuses a case goes through and who may move it where.
 
-``case_transition`` (services) is the only function that changes a case's status; it looks the step up
-here and refuses every step that is not listed. Each service chooses its model in its case settings
+The status changes only in the actions of :mod:`amtsweg.cases.services` (``case_review_start``,
+``case_ask``, ``case_decide``, ``case_close``, ``case_withdraw``, the applicant's answer); they look the step
+up here and refuse every step that is not listed. Each service chooses its model in its case settings
 (``ServiceCaseSettings.status_model``); the case copies it when it is created.
 """
 
