@@ -181,7 +181,7 @@ def test_schuelerfahrkosten_with_javascript(
     expect(page.get_by_role("heading", level=1)).to_have_text("Bankverbindung und Bestätigung")
     check("Schritt 3")
     page.fill("#f-bank-kontoinhaber", "Eva Müller")
-    page.fill("#f-bank-iban", "DE12 3456 7890 1234 5678 90")
+    page.fill("#f-bank-iban", "DE02 1203 0000 0000 2020 51")
     page.locator("#f-bestaetigung").check()
     page.get_by_role("button", name="Weiter zur Zusammenfassung").click()
 
