@@ -189,12 +189,24 @@ STOPWORDS = frozenset(
     ]
 )
 
-_stemmer = Stemmer.Stemmer("german")
+# PyStemmer's own cache (10,000 words by default) would keep long words too; ours is in front of it.
+_stemmer = Stemmer.Stemmer("german", 0)
+
+
+# Only words of a plausible length are memoised: the words come from search queries, and a cache of
+# 200,000 entries keyed by whatever anyone types would keep gigabytes of made-up "words" (issue 12).
+STEM_CACHE_MAX_CHARS = 40
 
 
 @lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def _stem_cached(word: str) -> str:
     return str(_stemmer.stemWord(word))
+
+
+def stem(word: str) -> str:
+    if len(word) > STEM_CACHE_MAX_CHARS:
+        return str(_stemmer.stemWord(word))
+    return _stem_cached(word)
 
 
 def words(text: str) -> list[str]:

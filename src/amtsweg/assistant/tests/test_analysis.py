@@ -49,3 +49,23 @@ def test_query_words_with_one_typo_are_corrected() -> None:
 @given(st.text(max_size=300))
 def test_any_text_is_analysed_without_error(text: str) -> None:
     assert isinstance(Analyzer(VOCABULARY).terms(text, query=True), list)
+
+
+def test_long_made_up_words_are_stemmed_but_not_kept() -> None:
+    # Words come from search queries; a memo keyed by anything typed must not keep long ones (issue 12).
+    import gc
+    import tracemalloc
+
+    from amtsweg.assistant.analysis import stem
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(200):
+            assert stem(f"{number:03d}" + "x" * 5_000)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200_000, f"{grown} Bytes behalten"  # keeping them: 200 × 5 kB = 1 MB
+    assert stem("hundesteuer") == stem("hundesteuer")
