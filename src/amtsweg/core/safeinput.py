@@ -37,8 +37,8 @@ def text_is_safe(value: str) -> bool:
 
 def forbidden_characters_message() -> str:
     return _(
-        "Die Anfrage enthält Steuerzeichen oder ungültige Unicode-Zeichen (z. B. NUL), die wir nicht "
-        "verarbeiten können. Bitte entfernen Sie diese Zeichen."
+        "Die Anfrage enthält Nullzeichen oder ungültige Unicode-Zeichen, die wir nicht verarbeiten "
+        "können. Bitte entfernen Sie diese Zeichen."
     )
 
 

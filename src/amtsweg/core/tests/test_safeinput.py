@@ -26,19 +26,19 @@ pytestmark = pytest.mark.django_db
 def test_nul_in_the_path_or_query_is_a_bad_request(path: str) -> None:
     response = Client(raise_request_exception=False).get(path)
     assert response.status_code == 400
-    assert "Steuerzeichen" in response.content.decode()
+    assert "Nullzeichen" in response.content.decode()
 
 
 def test_the_api_answers_400_in_json() -> None:
     response = Client().get("/api/v1/formulare/a%00b/schema")
     assert response.status_code == 400
-    assert "Steuerzeichen" in response.json()["detail"]
+    assert "Nullzeichen" in response.json()["detail"]
 
 
 def test_nul_in_a_form_field_is_a_bad_request() -> None:
     response = Client().post("/konto/anmelden/", {"identifier": "a\x00b", "password": "x"})
     assert response.status_code == 400
-    assert "Steuerzeichen" in response.content.decode()
+    assert "Nullzeichen" in response.content.decode()
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])

@@ -206,7 +206,7 @@ def test_nul_or_lone_surrogates_in_a_field_or_the_municipality_are_a_422(world: 
     in_municipality = _post(Client(), {"municipality": bad, "data": valid_data()}, key="gemeinde")
     for response in (in_field, in_municipality):
         assert response.status_code == 422, response.content
-        assert "Steuerzeichen" in response.json()["errors"][0]["message"]
+        assert "Nullzeichen" in response.json()["errors"][0]["message"]
     assert Submission.objects.count() == 0
 
 
