@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Tests serve static files through the finders; an empty folder keeps whitenoise from warning.
@@ -243,3 +245,37 @@ def demo_snapshot_build() -> DatabaseSnapshot:
         return DatabaseSnapshot.take("demo", counts=counts)
     finally:
         before.restore()
+
+
+@pytest.fixture
+def web_server() -> Any:
+    """A web server on this machine that records every request it gets (and answers with a tiny PNG):
+    ``(base_url, requests)``. Tests use it to prove that something is *not* fetched."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from pypdf import PdfReader
 
 from amtsweg.core.pdf import pdf_render, static_file_path
@@ -26,32 +22,6 @@ def _page(body: str, title: str = "Testdokument") -> str:
 
 def _images(pdf: bytes) -> int:
     return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-@pytest.fixture
-def web_server() -> Iterator[tuple[str, list[str]]]:
-    """A web server on this machine that records every request it gets (and would serve an image)."""
-    requests: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(PNG)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_pdf_is_tagged_german_and_titled() -> None:

@@ -258,3 +258,28 @@ def test_a_receipt_whose_worker_was_killed_mid_run_is_made_by_the_next_worker(
     assert submission.receipt_emailed_at is not None
     assert len(mail.outbox) == 1
     assert len(list((media / "receipts").rglob("*.pdf"))) == 1
+
+
+def test_markup_in_the_answers_fetches_nothing_into_the_receipt(
+    web_server: tuple[str, list[str]], db: None
+) -> None:
+    """An applicant types HTML with addresses into the form; the receipt shows it as text, loads nothing."""
+    from amtsweg.submissions.receipts import receipt_pdf_bytes
+    from amtsweg.submissions.services import submission_create
+
+    base, requests = web_server
+    world = build_world()
+    hostile = f'Bello<img src="{base}/a.png"><link rel=stylesheet href="{base}/b.css">'
+    data = valid_data(hund=[{"name": hostile, "rasse": "02", "geburtsdatum": "2024-03-01"}])
+    submission, _created = submission_create(
+        form_version=world.version,
+        data=data,
+        applicant=None,
+        municipality=world.town,
+        idempotency_key="markup",
+    )
+    pdf = receipt_pdf_bytes(submission)
+    assert requests == []
+    assert pdf_accessibility_problems(pdf, title=submission.reference) == []
+    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "<img" in text
