@@ -327,3 +327,49 @@ def test_a_decision_through_the_api_reaches_the_applicant_as_on_the_web(cw: Case
     page = _citizen(cw).get(f"/vorgaenge/mein/{case.reference}/").content.decode()
     letter = DecisionLetter.objects.get(case=case)
     assert f"bescheid/{letter.pk}/" in page
+
+
+def test_the_api_documents_every_action_with_its_body(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    bodies = {
+        "rueckfrage": {"question", "reply_due"},
+        "entscheidung": {"decision", "reasons", "template"},
+        "antwort": {"text"},
+        "nachrichten": {"text"},
+        "vermerke": {"text"},
+        "zuweisung": {"assignee"},
+        "weiterleitung": {"org_unit", "reason"},
+        "status": {"to", "text", "decision", "reply_due"},
+        "pruefung": set(),
+        "abschluss": set(),
+        "zurueckziehen": set(),
+    }
+    for action, fields in bodies.items():
+        operation = paths[f"/api/v1/vorgaenge/{{reference}}/{action}"]["post"]
+        assert operation["summary"]
+        assert {"400", "403", "404", "409"} <= set(operation["responses"])
+        if fields:
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            assert set(schema["properties"]) == fields
+
+
+def test_bad_input_gets_a_german_400_that_names_the_field(cw: CaseWorld) -> None:
+    case = services.case_review_start(actor=cw.caseworker, case=cw.case())
+    client = _staff(cw)
+    url = f"/api/v1/vorgaenge/{case.reference}/rueckfrage"
+
+    def post(body: Any) -> Any:
+        return client.post(url, data=json.dumps(body), content_type="application/json")
+
+    missing = post({})
+    assert missing.status_code == 400
+    assert "Rückfrage (question)" in missing.json()["detail"]
+    wrong_date = post({"question": "Welche Rasse?", "reply_due": "morgen"})
+    assert wrong_date.status_code == 400
+    assert "Antwortfrist" in wrong_date.json()["detail"]
+    past = post({"question": "Welche Rasse?", "reply_due": "2020-01-02"})
+    assert past.status_code == 400
+    assert past.json()["detail"] == "Die Antwortfrist muss nach dem heutigen Tag liegen."
+    case.refresh_from_db()
+    assert case.status == Status.IN_PRUEFUNG
+    assert not CaseEvent.objects.filter(case=case, type="message_out").exists()
