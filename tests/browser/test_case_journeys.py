@@ -226,7 +226,8 @@ def test_application_ask_back_reply_approve_and_download_the_decision(
     assert response.status == 200
     assert response.headers["content-disposition"].startswith("inline")
     check("Vorgang mit Antwort")
-    page.get_by_role("button", name="Prüfung fortsetzen").click()
+    # The applicant's answer has returned the case to review: the caseworker can decide straight away.
+    expect(page.get_by_label("Eckdaten")).to_contain_text("In Prüfung")
     page.get_by_role("link", name="Entscheiden").click()
     check("Entscheidung")
     page.get_by_role("button", name="Vorschau des Bescheids anzeigen").click()
