@@ -141,14 +141,19 @@ def test_schuelerfahrkosten_with_javascript(
     _start(page, session, form, check)
 
     # Step 1 with a date that does not exist: error summary on top, focused, linked to the field.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Schülerin oder Schüler")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Antragstellende Person und Schülerin oder Schüler"
+    )
     check("Schritt 1")
+    page.get_by_label("für mein Kind (als Elternteil oder sorgeberechtigte Person)").check()
+    page.fill("#f-antragsteller-vorname", "Eva")
+    page.fill("#f-antragsteller-nachname", "Müller")
+    page.fill("#f-antragsteller-strasse", "Markt 1")
+    page.fill("#f-antragsteller-plz", "48249")
+    page.fill("#f-antragsteller-ort", "Dülmen")
     page.fill("#f-schueler-vorname", "Lena")
     page.fill("#f-schueler-nachname", "Müller")
     page.fill("#f-schueler-geburtsdatum", "31.02.2010")
-    page.fill("#f-schueler-strasse", "Markt 1")
-    page.fill("#f-schueler-plz", "48249")
-    page.fill("#f-schueler-ort", "Dülmen")
     page.get_by_role("button", name="Weiter", exact=True).click()
     summary = page.locator("#fehlerliste")
     expect(summary).to_be_focused()
@@ -311,15 +316,20 @@ def test_schuelerfahrkosten_step_with_the_keyboard(session: Any, portal_data: An
     _tab_to(page, "#id_email")
     page.keyboard.type(EMAIL)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Schülerin oder Schüler")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Antragstellende Person und Schülerin oder Schüler"
+    )
 
-    _tab_to(page, "#f-schueler-vorname")
-    for text in ("Lena", "Müller", "03.04.2010", "Markt 1", "48249", "Dülmen"):
+    _tab_to(page, "#f-antragsteller-antrag_fuer")
+    page.keyboard.press("Space")  # "für mein Kind"
+    expect(page.locator("#f-antragsteller-antrag_fuer")).to_be_checked()
+    _tab_to(page, "#f-antragsteller-vorname")
+    for text in ("Eva", "Müller", "Markt 1", "48249", "Dülmen", "Lena", "Müller", "03.04.2010"):
         expect(page.locator(":focus")).to_have_attribute("type", "text")
         page.keyboard.type(text)
         page.keyboard.press("Tab")
     # Enter in a field sends the step with "Weiter" (not with a button further down).
-    page.locator("#f-schueler-ort").focus()
+    page.locator("#f-schueler-geburtsdatum").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Schule und Schulweg")
     _tab_to(page, "#weiter")

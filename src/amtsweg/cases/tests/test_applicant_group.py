@@ -28,9 +28,10 @@ from amtsweg.demo.forms import DEFINITIONS
 from amtsweg.forms.definition import definition_load
 from amtsweg.forms.fim.importer import parse_fim
 from amtsweg.forms.models import Form, FormVersion
-from amtsweg.forms.persons import version_applicant
+from amtsweg.forms.persons import version_addressee, version_applicant
 from amtsweg.forms.services import form_version_create
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
+from amtsweg.forms.validation import prune_hidden, validate_version
 from amtsweg.submissions.services import submission_create
 from amtsweg.submissions.tasks import send_confirmation
 from amtsweg.submissions.tests.test_intake_fixtures import World, build_world
@@ -44,7 +45,7 @@ APPLICANT_GROUP_LABEL = {
     "fuehrerschein-umtausch": "Angaben zur Person",
     "hundesteuer": "Halterin oder Halter",
     "kita-platz": "Sorgeberechtigte Person",
-    "schuelerfahrkosten": "Schülerin oder Schüler",
+    "schuelerfahrkosten": "Antragstellende Person",  # a parent for the child, or the adult pupil
     "wohngeld": "Antragstellerin oder Antragsteller",
     "S05000058": "Angaben zur antragstellenden Person",  # Bewohnerparkausweis
     "S00000009": "Angaben zum Betriebsinhaber",  # Gewerbe-Anmeldung
@@ -105,6 +106,77 @@ def test_every_form_takes_the_applicant_from_the_group_of_the_person_who_applies
     assert person.name, f"{name}: no name found"
     assert marks == {expected}, f"{name}: the applicant comes from {marks}, not from „{expected}“"
     assert person.email == emails.get(expected, "")
+
+
+@pytest.mark.parametrize("path", sorted(DEFINITIONS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_demo_form_declares_the_group_of_the_adult_who_applies(path: Path) -> None:
+    """The declared applicant group is the one a logged-in citizen's own data fills (prefill: konto):
+    the person at the keyboard, not the child, the pupil or the dog the form is about."""
+    spec = definition_load(path).spec
+    assert spec.applicant_group, f"{path.name}: no applicant group declared"
+    group = spec.element_at(spec.applicant_group)
+    assert group is not None
+    assert isinstance(group.element, GroupSpec)
+    assert group.element.prefill == "konto", f"{path.name}: the account does not fill the applicant group"
+    assert [p for p, c in spec.iter_elements() if isinstance(c.element, GroupSpec) and c.element.prefill] == [
+        spec.applicant_group
+    ]
+
+
+def _pupil_answers(applies_for: str, **pupil: Any) -> dict[str, Any]:
+    return {
+        "antragsteller": {
+            "antrag_fuer": applies_for,
+            "vorname": "Eva",
+            "nachname": "Hölscher",
+            "strasse": "Lüdinghauser Straße 12",
+            "plz": "48249",
+            "ort": "Dülmen",
+        },
+        "schueler": {"geburtsdatum": "2005-04-03", **pupil},
+        "schule": {
+            "schulform": "08",
+            "schulname": "Berufskolleg Dülmen",
+            "klasse": "12",
+            "schuljahr": "2026/27",
+            "entfernung_km": 7.5,
+            "verkehrsmittel": "bus",
+            "schulbescheinigung": "0f4b5c1e-8a2d-4c3b-9e1f-2a3b4c5d6e7f",
+        },
+        "bank": {"kontoinhaber": "Eva Hölscher", "iban": "DE89370400440532013000"},
+        "bestaetigung": True,
+    }
+
+
+def _pupil_version() -> FormVersion:
+    spec = definition_load(DEFINITIONS / "schuelerfahrkosten.yaml").spec
+    return form_version_create(
+        actor=None, spec=spec, owner=build_world().kreis, source=Form.Source.DEFINITION
+    )
+
+
+def test_schuelerfahrkosten_a_parent_applies_for_the_pupil() -> None:
+    version = _pupil_version()
+    data = _pupil_answers("kind", vorname="Lena", nachname="Hölscher")
+
+    assert validate_version(version, data) == []
+    assert version_applicant(version, data).name == "Eva Hölscher"
+    assert version_addressee(version, data).address_lines == ["Lüdinghauser Straße 12", "48249 Dülmen"]
+    missing = _pupil_answers("kind")  # the pupil must be named when a parent applies
+    assert {error.path for error in validate_version(version, missing)} == {
+        "schueler.vorname",
+        "schueler.nachname",
+    }
+
+
+def test_schuelerfahrkosten_an_adult_pupil_applies_without_naming_themselves_twice() -> None:
+    version = _pupil_version()
+    data = _pupil_answers("selbst", vorname="Eva", nachname="Hölscher", andere_anschrift=True)
+
+    assert validate_version(version, data) == []
+    assert version_applicant(version, data).name == "Eva Hölscher"
+    # the pupil's own name and address are not asked: what was typed before choosing "selbst" is dropped
+    assert prune_hidden(version.spec(), data)["schueler"] == {"geburtsdatum": "2005-04-03"}
 
 
 # ---- through the intake: the Kita form -----------------------------------------------------------------

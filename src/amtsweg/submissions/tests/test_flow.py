@@ -96,12 +96,15 @@ def step_url(draft: Draft, key: str) -> str:
 
 
 SCHUELER = {
+    "antragsteller.antrag_fuer": "kind",
+    "antragsteller.vorname": "Eva",
+    "antragsteller.nachname": "Müller",
+    "antragsteller.strasse": "Markt 1",
+    "antragsteller.plz": "48249",
+    "antragsteller.ort": "Dülmen",
     "schueler.vorname": "Lena",
     "schueler.nachname": "Müller",
     "schueler.geburtsdatum": "03.04.2010",
-    "schueler.strasse": "Markt 1",
-    "schueler.plz": "48249",
-    "schueler.ort": "Dülmen",
 }
 SCHULE = {
     "schule.schulform": "08",

@@ -57,8 +57,21 @@ def test_the_parent_is_the_first_entry_and_the_child_stays_empty() -> None:
 def test_forms_without_a_marked_group_and_anonymous_visitors_get_nothing() -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    pupil_form = definition_load(DEFINITIONS / "schuelerfahrkosten.yaml").spec  # the pupil may be a child
-    assert account_prefill(pupil_form, _citizen()) == {}
+    unmarked = definition_loads(
+        """
+key: ohne-markierung
+version: "1.0"
+title: Formular ohne Gruppe der antragstellenden Person
+fields:
+  - key: schueler
+    label: Schülerin oder Schüler
+    fields:
+      - {key: vorname, label: Vorname}
+      - {key: nachname, label: Nachname}
+""",
+        name="ohne-markierung.yaml",
+    ).spec  # the pupil may be a child: nothing from the parent's account goes there
+    assert account_prefill(unmarked, _citizen()) == {}
     dog_form = definition_load(DEFINITIONS / "hundesteuer.yaml").spec
     assert account_prefill(dog_form, AnonymousUser()) == {}
 
