@@ -31,14 +31,15 @@ def load(name: str) -> FormSpec:
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "schuelerfahrkosten.yaml": {
-        "schueler": {
-            "vorname": "Lena",
+        "antragsteller": {
+            "antrag_fuer": "kind",
+            "vorname": "Jana",
             "nachname": "Beispiel",
-            "geburtsdatum": "14.03.2008",
             "strasse": "Musterweg 3",
             "plz": "48653",
             "ort": "Coesfeld",
         },
+        "schueler": {"vorname": "Lena", "nachname": "Beispiel", "geburtsdatum": "14.03.2008"},
         "schule": {
             "schulform": "08",
             "schulname": "Pictorius-Berufskolleg",

@@ -186,7 +186,7 @@ def test_validation_errors_are_listed_at_the_top_and_at_each_field(client: Clien
     summary = html[html.index("fehlerliste") : html.index("</ul>", html.index("fehlerliste"))]
     assert 'href="#f-schueler-vorname"' in summary
     assert 'href="#f-schueler-geburtsdatum"' in summary
-    assert "Das Datum bei „Geburtsdatum“ gibt es nicht" in summary
+    assert "Das Datum bei „Geburtsdatum der Schülerin oder des Schülers“ gibt es nicht" in summary
     assert re.search(r'id="f-schueler-vorname"[^>]*aria-invalid="true"', html)
     assert re.search(r'aria-describedby="[^"]*f-schueler-vorname-fehler', html)
     # What was typed stays in the field; what could be read is saved.
