@@ -68,6 +68,18 @@ def _check_strings(value: Any, depth: int = 0) -> None:
             _check_strings(item, depth + 1)
 
 
+JSON_MAX_INT_DIGITS = 300
+
+
+def _parse_int(text: str) -> int | float:
+    """An integer literal; one with hundreds of digits becomes infinity, which validators refuse with a
+    message about the field ("zu groß") instead of Python refusing the whole body (more than 4,300 digits)
+    or converting it slowly."""
+    if len(text.lstrip("-")) > JSON_MAX_INT_DIGITS:
+        return float("-inf") if text.startswith("-") else float("inf")
+    return int(text)
+
+
 def json_loads(raw: bytes | str, *, max_depth: int = JSON_MAX_DEPTH, max_bytes: int = JSON_MAX_BYTES) -> Any:
     """``json.loads`` for bodies from the internet: raises :class:`JsonRejected` (a ``ValueError``) for a
     body larger than ``max_bytes``, nested deeper than ``max_depth``, not JSON, or with NUL or lone
@@ -80,7 +92,7 @@ def json_loads(raw: bytes | str, *, max_depth: int = JSON_MAX_DEPTH, max_bytes: 
             _("Das JSON ist zu tief verschachtelt (höchstens %(depth)d Ebenen).") % {"depth": max_depth}
         )
     try:
-        value = json.loads(data or b"null")
+        value = json.loads(data or b"null", parse_int=_parse_int)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise JsonRejected(_("Der Inhalt der Anfrage ist kein gültiges JSON.")) from error
     _check_strings(value)

@@ -471,6 +471,13 @@ def _schema_message(error: SchemaError, child: ChildSpec | None) -> str:
     datatype = element.datatype if isinstance(element, FieldSpec) else ""
     label = _name(element)
     if keyword == "type":
+        if (
+            isinstance(error.instance, float)
+            and math.isinf(error.instance)
+            and datatype in ("integer", "number", "currency")
+            and isinstance(element, FieldSpec)
+        ):
+            return _("Die Zahl bei „%(label)s“ ist zu groß.") % {"label": label}
         if error.instance is None and child is not None and child.required:
             return required_message(child)
         if error.instance is None and child is None:

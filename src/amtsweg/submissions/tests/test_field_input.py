@@ -243,16 +243,18 @@ def body(**changes: Any) -> str:
     return json.dumps({"municipality": "05558016", "data": valid_data(**changes)})
 
 
+TOO_LARGE = "Die Zahl bei „Erwartete Steuer“ ist zu groß."
+
+
 @pytest.mark.parametrize(
     ("raw", "path", "message"),
     [
-        ('"steuerbetrag": 1e1000000', "data.steuerbetrag", "als Betrag in Euro"),
-        ('"steuerbetrag": 1e5000', "data.steuerbetrag", "als Betrag in Euro"),
-        (
-            '"steuerbetrag": ' + "9" * 4000,
-            "data.steuerbetrag",
-            "Die Zahl bei „Erwartete Steuer“ ist zu groß.",
-        ),
+        ('"steuerbetrag": 1e1000000', "data.steuerbetrag", TOO_LARGE),
+        ('"steuerbetrag": 1e5000', "data.steuerbetrag", TOO_LARGE),
+        ('"steuerbetrag": -1e5000', "data.steuerbetrag", TOO_LARGE),
+        ('"steuerbetrag": ' + "9" * 4000, "data.steuerbetrag", TOO_LARGE),
+        ('"steuerbetrag": ' + "9" * 5000, "data.steuerbetrag", TOO_LARGE),
+        ('"steuerbetrag": 1000000000000000', "data.steuerbetrag", TOO_LARGE),
         ('"steuerbetrag": "1e1000000"', "data.steuerbetrag", "als Betrag in Euro"),
     ],
 )
