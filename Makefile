@@ -6,11 +6,12 @@ PY := $(BIN)/python
 AMTSWEG := $(BIN)/amtsweg
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint types unit bench chaos install assets clean messages help
+.PHONY: demo test lint types unit reverse bench chaos install assets clean messages help
 
 help:
 	@echo "make demo   – installiert alles, lädt die Demodaten und startet Amtsweg auf http://127.0.0.1:8000"
 	@echo "make test   – Lint, Typen, Unit-, Integrations- und Browser-Tests"
+	@echo "make reverse – die Tests ohne Browser in umgekehrter Reihenfolge (findet Reihenfolge-Abhängigkeiten)"
 	@echo "make bench  – Lastmessungen (schreibt docs/performance.md)"
 	@echo "make chaos  – kill -9 von Web- und Aufgaben-Workern unter Last: nichts Bestätigtes geht verloren (PostgreSQL)"
 	@echo "make lint   – ruff format/check und Migrationsprüfung"
@@ -45,8 +46,13 @@ lint: install
 types: install
 	$(BIN)/mypy src
 
+# --durations lists the slowest tests, so a test that got slow shows up in every CI log.
 unit: install assets
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=25; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
+
+# The tests without browser once more in reverse order: a test that only passes after another one fails here.
+reverse: install assets
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --reverse -m "not browser" -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
 
 test: lint types unit
 
