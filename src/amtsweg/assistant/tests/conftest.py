@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from amtsweg.assistant import index
+from amtsweg.testing import DatabaseSnapshot
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -16,14 +17,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="module")
-def _demo_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The Kreis Coesfeld demo, loaded once per test module (each test still runs in its own
-    transaction, so what a test writes is rolled back); removed again afterwards."""
+def _demo_module(demo_snapshot: DatabaseSnapshot, django_db_blocker: Any) -> Iterator[None]:
+    """The Kreis Coesfeld demo, restored once per test module from the snapshot of the loaded demo
+    (each test still runs in its own transaction, so what a test writes is rolled back); removed again
+    afterwards."""
     from amtsweg.assistant.services import embeddings_refresh
-    from amtsweg.demo.loader import load_demo
 
     with django_db_blocker.unblock():
-        load_demo()
+        demo_snapshot.restore()
         # What the worker does after the catalogue changed.
         embeddings_refresh()
     yield

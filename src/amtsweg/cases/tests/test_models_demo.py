@@ -13,13 +13,15 @@ from django.utils import timezone
 from amtsweg.cases.models import Case, Status
 from amtsweg.cases.selectors import cases_overdue, cases_visible
 from amtsweg.demo.cases import KEY_PREFIX, load_cases_demo
-from amtsweg.demo.loader import load_demo
+from amtsweg.testing import DatabaseSnapshot
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+def demo(demo_snapshot: DatabaseSnapshot, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    """The loaded demo for this module (from the snapshot), rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
+        demo_snapshot.restore()
+        yield demo_snapshot.counts
         transaction.set_rollback(True)
 
 

@@ -10,7 +10,6 @@ from amtsweg.assistant.models import RoutingDecision
 from amtsweg.cases.models import Case
 from amtsweg.cases.routing import free_text
 from amtsweg.catalog.selectors import kreis
-from amtsweg.demo.loader import load_demo
 from amtsweg.forms.models import Form
 from amtsweg.submissions.services import submission_create
 from amtsweg.tenants.models import Authority
@@ -40,9 +39,8 @@ def anliegen(town: Authority, text: str, key: str) -> Case:
 
 
 @pytest.fixture
-def demo(settings: Any) -> None:
+def demo(settings: Any, demo_db: dict[str, int]) -> None:
     settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # BM25 half only: fast and deterministic here
-    load_demo()
 
 
 def test_a_clear_request_goes_straight_to_the_unit_that_handles_it(demo: None) -> None:

@@ -53,8 +53,7 @@ def test_second_run_changes_nothing_and_adds_only_its_summary_to_the_log() -> No
     assert not list(audit_verify_chain())
 
 
-def test_a_changed_demo_service_is_restored_with_a_new_version() -> None:
-    load_demo()
+def test_a_changed_demo_service_is_restored_with_a_new_version(demo_db: dict[str, int]) -> None:
     service = Service.objects.get(external_id="coe-wohngeld")
     Service.objects.filter(pk=service.pk).update(short_text="verändert")
     result = load_demo()
@@ -64,8 +63,7 @@ def test_a_changed_demo_service_is_restored_with_a_new_version() -> None:
     assert service.versions.count() == 2
 
 
-def test_a_removed_rule_is_recreated_and_an_extra_rule_removed() -> None:
-    load_demo()
+def test_a_removed_rule_is_recreated_and_an_extra_rule_removed(demo_db: dict[str, int]) -> None:
     kita = Service.objects.get(external_id="coe-kita-platz")
     Responsibility.objects.filter(service=kita, municipality__slug="duelmen").delete()
     Responsibility.objects.create(service=kita, municipality=Authority.objects.get(slug="senden"))
@@ -107,8 +105,9 @@ def test_command_refuses_in_production_with_a_german_error() -> None:
         call_command("load-demo", stdout=StringIO())
 
 
-def test_demo_logins_have_their_roles_and_the_printed_demo_second_factor(client: Client) -> None:
-    load_demo()
+def test_demo_logins_have_their_roles_and_the_printed_demo_second_factor(
+    client: Client, demo_db: dict[str, int]
+) -> None:
     logins = {user: password for user, password, _role in demo_logins()}
     assert {"admin", "fachadmin", "fachadmin-duelmen", "sb-jugendamt", "sb-duelmen", "digital"} <= set(logins)
     secret = demo_totp_secret()
@@ -151,8 +150,7 @@ def test_demo_logins_are_refused_in_production() -> None:
         demo_logins_ensure()
 
 
-def test_a_changed_password_survives_a_reload() -> None:
-    load_demo()
+def test_a_changed_password_survives_a_reload(demo_db: dict[str, int]) -> None:
     admin = get_user_model().objects.get(username="admin")
     admin.set_password("ein-anderes-langes-passwort")
     admin.save()

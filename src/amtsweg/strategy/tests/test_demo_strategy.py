@@ -30,8 +30,7 @@ def test_demo_ratings_are_twelve_digits_on_the_scale() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_reproduces_the_2019_priorities_and_budget() -> None:
-    load_demo()
+def test_demo_reproduces_the_2019_priorities_and_budget(demo_db: dict[str, int]) -> None:
     round_ = QuickCheckRound.objects.get(title="Quick-Check 2019")
     assert round_.is_closed
     results = round_results(round_)
