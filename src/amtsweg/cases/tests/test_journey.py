@@ -22,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from amtsweg.cases.models import Case
+from amtsweg.cases.models import Case, ServiceCaseSettings, StatusModel
 from amtsweg.cases.tests.conftest import CaseWorld
 from amtsweg.cases.tests.test_entry_points import _api, _staff, _web, reply_due, tasks_run_at_once
 from amtsweg.catalog.tests.factories import ResponsibilityFactory, ServiceFactory
@@ -93,7 +93,9 @@ def _neutral(text: str, case: Case) -> str:
     return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<ID>", text)
 
 
-def _journey(cw: CaseWorld, version: FormVersion, *, via: str, key: str) -> dict[str, Any]:
+def _journey(
+    cw: CaseWorld, version: FormVersion, *, via: str, key: str, close: bool = False
+) -> dict[str, Any]:
     case = Case.objects.get(submission=_apply(cw, version))
     citizen = Client()
     citizen.force_login(cw.applicant)
@@ -110,13 +112,28 @@ def _journey(cw: CaseWorld, version: FormVersion, *, via: str, key: str) -> dict
         assert QUESTION in _text(citizen.get(page_url).content.decode())
         answered = citizen.post(f"{page_url}antworten/", {"nachricht": ANSWER})
         assert answered.status_code in (200, 302), answered.content.decode()[:2000]
-        if via == "web":
+        if close:  # an Anzeige is closed without a decision
+            if via == "web":
+                _web(cw, case, "status/abgeschlossen/")
+            else:
+                _api(_staff(cw), case, "abschluss")
+        elif via == "web":
             _decide_on_the_web(cw, case)
         else:
             _api(_staff(cw), case, "entscheidung", {"decision": "bewilligt", "reasons": REASONS})
 
     case.refresh_from_db()
     page = citizen.get(page_url).content.decode()
+    seen = {
+        "case": case,
+        "status": (case.status, case.decision),
+        "meine_antraege": _neutral(_text(citizen.get("/antrag/meine/").content.decode()), case),
+        "case_page": _neutral(_text(page), case),
+        "mails": [(m.to, m.subject, _neutral(m.body, case)) for m in mail.outbox],
+    }
+    if close:
+        assert "/bescheid/" not in page
+        return seen
     letters = re.findall(rf'href="({re.escape(page_url)}bescheid/[0-9a-f-]+/)"', page)
     assert len(set(letters)) == 1, f"{via}: the case page offers the decision letter"
     response = citizen.get(letters[0])
@@ -125,15 +142,7 @@ def _journey(cw: CaseWorld, version: FormVersion, *, via: str, key: str) -> dict
     pdf = "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
     )
-    pdf = re.sub(r"\s+", " ", pdf)
-    return {
-        "case": case,
-        "status": (case.status, case.decision),
-        "meine_antraege": _neutral(_text(citizen.get("/antrag/meine/").content.decode()), case),
-        "case_page": _neutral(_text(page), case),
-        "pdf": _neutral(pdf, case),
-        "mails": [(m.to, m.subject, _neutral(m.body, case)) for m in mail.outbox],
-    }
+    return {**seen, "pdf": _neutral(re.sub(r"\s+", " ", pdf), case)}
 
 
 def _apply(cw: CaseWorld, version: FormVersion) -> Submission:
@@ -198,6 +207,26 @@ def test_the_citizen_sees_the_same_decision_whether_it_was_made_on_the_web_or_th
     assert web["pdf"] == api["pdf"]
     assert web["mails"] == api["mails"]
     assert _mine(web, version.spec().title) == _mine(api, version.spec().title)
+
+
+def test_an_anzeige_closed_on_the_web_or_through_the_api_looks_the_same_and_promises_no_letter(
+    cw: CaseWorld, media: Any
+) -> None:
+    """The demo handles the Hundesteuer registration as an Anzeige: it is closed, not decided."""
+    version = _version(cw, _hundesteuer())
+    ServiceCaseSettings.objects.create(service=version.form.service, status_model=StatusModel.ANZEIGE)
+    web = _journey(cw, version, via="web", key="anzeige-web", close=True)
+    api = _journey(cw, version, via="api", key="anzeige-api", close=True)
+
+    title = version.spec().title
+    for seen in (web, api):
+        assert seen["status"] == ("abgeschlossen", "")
+        assert "Bescheid" not in _mine(seen, title)
+        assert "Bescheid" not in seen["case_page"]
+        assert ANSWER in seen["case_page"]
+    assert web["case_page"] == api["case_page"]
+    assert web["mails"] == api["mails"]
+    assert _mine(web, title) == _mine(api, title)
 
 
 def _mine(seen: dict[str, Any], title: str) -> str:
