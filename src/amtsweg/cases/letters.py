@@ -361,12 +361,28 @@ class LetterText:
     legal_remedies: str
 
 
+def _template_fits(case: Case, template: LetterTemplate | None, decision: str) -> None:
+    if template is None:
+        return
+    if template.decision and decision and template.decision != decision:
+        raise LetterTemplateError(
+            _("Die Bescheidvorlage „%(name)s“ ist nur für die Entscheidung „%(decision)s“.")
+            % {"name": template.name, "decision": Decision(template.decision).label}
+        )
+    if template.service_id is not None and template.service_id != case.service_id:
+        raise LetterTemplateError(
+            _("Die Bescheidvorlage „%(name)s“ gehört zu einer anderen Leistung.") % {"name": template.name}
+        )
+
+
 def letter_text(
     *, case: Case, template: LetterTemplate | None, decision: str, reasons: str, actor: Any
 ) -> LetterText:
     """Subject, text and Rechtsbehelfsbelehrung of the letter (German, whatever language the request
     came in); raises :class:`LetterTemplateError`, and :class:`LegalRemedyMissing` when the service has
-    no legal remedy data."""
+    no legal remedy data. A template made for one decision (``decision``) or one service is refused for
+    another: a rejection must never go out as a "Zusage"."""
+    _template_fits(case, template, decision)
     remedy = _remedy_required(case)
     with translation.override("de"):
         values = letter_placeholders(

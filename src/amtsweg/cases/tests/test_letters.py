@@ -139,6 +139,40 @@ def test_a_broken_template_stores_neither_decision_nor_letter(cw: CaseWorld) -> 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("decision", ["abgelehnt", "teilweise"])
+def test_a_template_for_another_decision_is_refused_not_sent(cw: CaseWorld, decision: str) -> None:
+    """Seen in the demo: a rejection sent with the template "Kita-Platz: Bewilligung" became a letter
+    titled "Zusage eines Betreuungsplatzes" that said the application "wird abgelehnt"."""
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    approval = LetterTemplate.objects.create(
+        authority=case.authority, name="Zusage", decision="bewilligt", subject="Zusage", body="Zusage."
+    )
+    with pytest.raises(LetterTemplateError, match="nur für die Entscheidung „bewilligt“"):
+        letter_issue(actor=cw.caseworker, case=case, decision=decision, template=approval)
+    case.refresh_from_db()
+    assert case.status == Status.IN_PRUEFUNG
+    assert not DecisionLetter.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_a_template_of_another_service_is_refused(cw: CaseWorld) -> None:
+    from amtsweg.catalog.tests.factories import ServiceFactory
+
+    cw.caseworker.is_verified = lambda: True
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    other = ServiceFactory(owner=case.authority)
+    foreign = LetterTemplate.objects.create(
+        authority=case.authority, service=other, name="Fremd", subject="Fremd", body="Fremd."
+    )
+    with pytest.raises(LetterTemplateError, match="anderen Leistung"):
+        letter_issue(actor=cw.caseworker, case=case, decision="bewilligt", template=foreign)
+    assert not DecisionLetter.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
 def test_issue_refuses_a_case_that_cannot_be_decided_now(cw: CaseWorld) -> None:
     from amtsweg.cases.services import TransitionNotAllowed
 
