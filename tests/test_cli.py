@@ -123,3 +123,17 @@ def test_serve_refuses_without_collected_static_files(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "amtsweg collectstatic --noinput" in result.stderr
+
+
+def test_demo_links_in_e_mails_point_at_the_port_the_demo_serves() -> None:
+    """Seen: `amtsweg demo --bind 127.0.0.1:8010` sent access links to http://127.0.0.1:8000/…"""
+    from amtsweg.core.management.commands.demo import demo_child_env
+
+    env = demo_child_env("127.0.0.1:8010", {"PATH": "/usr/bin"})
+    assert env["AMTSWEG_PUBLIC_URL"] == "http://127.0.0.1:8010"
+    assert env["AMTSWEG_DEMO_OUTBOX"] == "true"
+    assert env["PATH"] == "/usr/bin"
+    assert demo_child_env("0.0.0.0:9000", {})["AMTSWEG_PUBLIC_URL"] == "http://127.0.0.1:9000"
+    # An address set by the operator wins (e.g. the demo behind a proxy).
+    chosen = demo_child_env("127.0.0.1:8010", {"AMTSWEG_PUBLIC_URL": "https://demo.example"})
+    assert chosen["AMTSWEG_PUBLIC_URL"] == "https://demo.example"

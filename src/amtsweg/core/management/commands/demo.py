@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from argparse import ArgumentParser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -60,6 +60,18 @@ def _probe_url(bind: str) -> str:
     return f"http://{host}:{port}"
 
 
+def demo_child_env(bind: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """Environment of the web server and the worker of the demo.
+
+    E-mails go to files and are listed at /antrag/demo-postausgang/; the links in them (access link,
+    receipt) point at the address the demo really serves (``--bind``), unless AMTSWEG_PUBLIC_URL is set.
+    """
+    child_env = dict(environ)
+    child_env.setdefault("AMTSWEG_DEMO_OUTBOX", "true")
+    child_env.setdefault("AMTSWEG_PUBLIC_URL", _probe_url(bind))
+    return child_env
+
+
 class Command(BaseCommand):
     help = "Richtet die Demo ein (Datenbank, Demodaten) und startet Webserver und Hintergrundprozess."
 
@@ -102,9 +114,7 @@ class Command(BaseCommand):
         children: dict[str, subprocess.Popen[bytes]] = {}
         try:
             serve = [*cli, "serve", "--bind", bind, "--workers", str(workers)]
-            # E-mails of the demo go to files and are listed at /antrag/demo-postausgang/.
-            child_env = dict(os.environ)
-            child_env.setdefault("AMTSWEG_DEMO_OUTBOX", "true")
+            child_env = demo_child_env(bind, os.environ)
             children["Webserver"] = subprocess.Popen(serve, env=child_env)  # noqa: S603
             children["Hintergrundprozess"] = subprocess.Popen([*cli, "worker"], env=child_env)  # noqa: S603
             base_url = _probe_url(bind)
