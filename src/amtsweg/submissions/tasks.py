@@ -2,7 +2,8 @@
 
 ``services._intake`` enqueues one of them in the transaction that stores the submission, so it exists
 exactly when the submission does: ``send_confirmation`` when there is an e-mail address (it renders the PDF
-first and attaches it), else ``render_receipt``. Both are idempotent: the PDF is rendered only while none
+first; the e-mail links to the receipt and attaches nothing), else ``render_receipt``. Both are
+idempotent: the PDF is rendered only while none
 is stored (a second rendering is thrown away), the e-mail is sent only while ``receipt_emailed_at`` is
 empty; running a task twice does nothing the second time, and running both (staff may queue them again)
 in any order is fine too.

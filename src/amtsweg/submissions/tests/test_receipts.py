@@ -147,6 +147,9 @@ def test_receipt_page_only_for_the_submitting_session_or_account(world: World, m
     assert "So geht es weiter" in html
     assert "Stadt Dülmen, Steueramt" in html
     assert reverse("submissions:receipt_pdf", args=[anonymous.pk]) in html
+    # The confirmation e-mail carries a link to the receipt, no PDF (no personal data in e-mails).
+    assert "als PDF" not in html
+    assert "mit einem Link zur Eingangsbestätigung" in html
 
     owner = User.objects.create_user(username="erika", email="erika@example.org")
     own = _submitted(world, actor=owner)
