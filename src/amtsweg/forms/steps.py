@@ -2,7 +2,8 @@
 
 Derived steps: every top-level group is a step of its own (titled with the group's label); consecutive
 top-level fields are gathered into one step ("Allgemeine Angaben" for the first such run, "Weitere
-Angaben" for later ones; a single field gives its label). A configured step lists the keys of the root's
+Angaben" for later ones; a single field gives its label, a single confirmation checkbox
+"Bestätigung"). A configured step lists the keys of the root's
 children it shows; children no configured step lists are appended as derived steps, so no field is ever
 unreachable.
 """
@@ -34,6 +35,18 @@ def steps_for(spec: FormSpec) -> list[StepSpec]:
     return _derive(spec, root_keys, set())
 
 
+def _is_confirmation(spec: FormSpec, key: str) -> bool:
+    """A top-level checkbox that must be ticked (``confirm: true``: a check rule on itself being true)."""
+    return any(
+        rule.kind == "check"
+        and not rule.scope
+        and rule.targets == (key,)
+        and (rule.when or {}).get("field") == key
+        and (rule.when or {}).get("op") == "true"
+        for rule in spec.rules
+    )
+
+
 def _derive(spec: FormSpec, keys: list[str], used: set[str], first_title: str = "") -> list[StepSpec]:
     steps: list[StepSpec] = []
     run: list[str] = []
@@ -54,6 +67,8 @@ def _derive(spec: FormSpec, keys: list[str], used: set[str], first_title: str = 
             element = child.element if child else None
             informative = isinstance(element, FieldSpec) and element.datatype != "label"
             title = element.label if element is not None and informative and element.label else ""
+            if _is_confirmation(spec, run[0]):
+                title = _("Bestätigung")  # not the whole sentence of the checkbox as the step's title
         else:
             title = ""
         if not title:

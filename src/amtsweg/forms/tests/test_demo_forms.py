@@ -412,3 +412,10 @@ def test_a_unique_attachment_id_is_a_valid_file_answer() -> None:
     spec = load("anliegen.yaml")
     data = coerce(spec, SAMPLES["anliegen.yaml"] | {"anhang": str(uuid.uuid4())})
     assert validate(spec, prune_hidden(spec, data)) == []
+
+
+def test_a_confirmation_checkbox_alone_is_the_step_bestaetigung_not_its_sentence() -> None:
+    """Seen in the demo: step 4 of the Kita form was titled "Ich bin mit der Weitergabe dieser Anmeldung
+    an die genannten Kitas einverstanden." in the step list, as page heading and on the summary."""
+    titles = [step.title for step in steps_for(load("kita-platz.yaml"))]
+    assert titles == ["Kind", "Gewünschte Betreuung", "Sorgeberechtigte Person", "Bestätigung"]
