@@ -55,7 +55,15 @@ def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
     def compose() -> str:
         # Composed only when the mail really goes out (inside send_once's transaction): a new access link
         # revokes the previous one, which must not happen for a mail that is skipped or fails.
-        if case.applicant_id is None:
+        if case.applicant_id is None and letter:
+            way = _(
+                "Über diesen persönlichen Link können Sie den Bescheid lesen und herunterladen "
+                "(er gilt %(days)s Tage, geben Sie ihn nicht weiter):\n%(link)s"
+            ) % {
+                "days": settings.AMTSWEG_APPLICANT_LINK_DAYS,
+                "link": settings.AMTSWEG_PUBLIC_URL + case_applicant_link_issue(case=case),
+            }
+        elif case.applicant_id is None:
             way = _(
                 "Über diesen persönlichen Link können Sie sie lesen und antworten "
                 "(er gilt %(days)s Tage, geben Sie ihn nicht weiter):\n%(link)s"
@@ -63,6 +71,11 @@ def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
                 "days": settings.AMTSWEG_APPLICANT_LINK_DAYS,
                 "link": settings.AMTSWEG_PUBLIC_URL + case_applicant_link_issue(case=case),
             }
+        elif letter:
+            way = _(
+                "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um den Bescheid zu "
+                "lesen."
+            ) % {"site": settings.AMTSWEG_SITE_NAME}
         else:
             way = _(
                 "Bitte melden Sie sich bei %(site)s an und öffnen Sie „Meine Anträge“, um sie zu lesen."

@@ -99,6 +99,10 @@ def test_the_decision_letter_notice_links_to_the_letter(cw: CaseWorld, run_tasks
     (body,) = [m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
     found = LINK.search(body)
     assert found
+    # Seen in the demo: "… ist entschieden; der Bescheid liegt für Sie bereit. Über diesen persönlichen
+    # Link können Sie sie lesen" – "sie" was the message of the other notice, not the letter.
+    assert "können Sie den Bescheid lesen" in body
+    assert "können Sie sie lesen" not in body
     client = Client()
     page = client.get(urlsplit(found.group(0)).path, follow=True)
     assert "Bescheid vom" in page.content.decode()
