@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import re
 import tracemalloc
 import uuid
@@ -278,8 +279,14 @@ def test_known_bad_json_bodies_are_client_errors(clients: dict[str, Client], raw
 # ---- memory: distinct hostile values are not kept ------------------------------------------------
 
 
-def test_distinct_long_values_do_not_grow_memory_without_bound(clients: dict[str, Client]) -> None:
+def test_distinct_long_values_do_not_grow_memory_without_bound(
+    clients: dict[str, Client], caplog: pytest.LogCaptureFixture
+) -> None:
     client = clients["anonym"]
+    # pytest keeps every captured log record – and with Django's "Bad Request" warnings the request and its
+    # 100 kB body – until the test ends; a server's log handlers write them out and keep nothing. So the
+    # expected 4xx warnings are not captured here; errors (a 500) still are.
+    caplog.set_level(logging.ERROR, logger="django.request")
 
     def send(number: int) -> None:
         value = f"{number:06d}" + "7" * 100_000
