@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from amtsweg.cases import deadlines
 from amtsweg.cases.models import Case, CaseEvent, RoutingRule, ServiceCaseSettings, Status, StatusModel
-from amtsweg.cases.services import case_assign, case_message_send, case_reply, case_transition, settings_for
+from amtsweg.cases.services import (
+    case_assign,
+    case_forward,
+    case_message_send,
+    case_reply,
+    case_transition,
+    settings_for,
+)
 from amtsweg.catalog.models import Service
 from amtsweg.forms.fieldtypes import TODAY, date_bound
 from amtsweg.forms.models import FormVersion
@@ -263,6 +270,33 @@ def _configuration(versions: dict[str, FormVersion | None]) -> None:
     )
 
 
+def _forward_to_steueramt(case: Case, number: int, office_worker: Any) -> Case:
+    """Every other Hundeanmeldung the Bürgerbüro of Dülmen took in goes on to the Steueramt (it sets the tax).
+
+    So both Dülmen logins (``sb-duelmen``, ``sb-steuern-duelmen``) have dog tax cases to work on.
+    """
+    if (
+        office_worker is None
+        or number % 2
+        or case.org_unit is None
+        or case.org_unit.function != "buergerbuero"
+    ):
+        return case
+    if case.authority.slug != "duelmen" or case.service is None or not case.service.name.startswith("Hund"):
+        return case
+    steueramt = OrgUnit.objects.filter(authority=case.authority, function="steueramt").first()
+    if steueramt is None:
+        return case
+    case_forward(
+        actor=office_worker,
+        case=case,
+        to_org_unit=steueramt,
+        reason="Festsetzung der Hundesteuer durch das Steueramt",
+        source="amtsweg load-demo",
+    )
+    return Case.objects.get(pk=case.pk)
+
+
 def _backdate(case: Case, received: datetime.datetime) -> None:
     """Move the case's dates into the past as if it had come in at ``received``."""
     case_settings = settings_for(case.service)
@@ -292,7 +326,9 @@ def load_cases_demo(*, count: int = COUNT) -> dict[str, int]:
         return {"cases": 0}
     _configuration(versions)
     users = get_user_model()._default_manager
-    caseworkers = {u.username: u for u in users.filter(username__in=("sb-jugendamt", "sb-duelmen"))}
+    caseworkers = {
+        u.username: u for u in users.filter(username__in=("sb-jugendamt", "sb-duelmen", "sb-steuern-duelmen"))
+    }
     citizen = users.filter(username="demo-buergerin").first()
     weights = [t.population or 10000 for t in towns]
     now = timezone.now()
@@ -338,6 +374,7 @@ def load_cases_demo(*, count: int = COUNT) -> dict[str, int]:
         if not is_new:
             continue
         case = Case.objects.get(submission=submission)
+        case = _forward_to_steueramt(case, number, caseworkers.get("sb-duelmen"))
         worker = next(
             (
                 u

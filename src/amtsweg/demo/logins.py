@@ -89,6 +89,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         name=("Stefanie", "Große-Kleimann"),
     ),
     DemoLogin(
+        "sb-steuern-duelmen",
+        gettext_noop("Sachbearbeitung im Steueramt der Stadt Dülmen: Hundesteuer"),
+        DUELMEN,
+        "sachbearbeitung",
+        "steueramt",
+        name=("Markus", "Schulze-Bertelsbeck"),
+    ),
+    DemoLogin(
         "digital",
         gettext_noop("Digitalisierungsteam des Kreises"),
         KREIS,

@@ -246,3 +246,27 @@ def test_a_demo_caseworker_signs_a_kita_letter_with_name_unit_and_the_court() ->
     assert "Sabine Kötter\nJugendamt" in letter.body
     assert "sb-jugendamt" not in letter.body
     assert "Verwaltungsgericht Münster\nPiusallee 38\n48147 Münster" in letter.body
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_steueramt_of_duelmen_has_a_demo_login_that_sees_hundesteuer_cases() -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from amtsweg.access.models import RoleAssignment
+    from amtsweg.access.testing import login_verified
+    from amtsweg.cases.models import Case
+    from amtsweg.demo.loader import demo_logins
+
+    assert "sb-steuern-duelmen" in {user for user, _password, _role in demo_logins()}
+    user = get_user_model()._default_manager.get(username="sb-steuern-duelmen")
+    assignment = RoleAssignment.objects.get(user=user)
+    assert (assignment.role.code, assignment.org_unit.name, assignment.authority.slug) == (
+        "sachbearbeitung",
+        "Steueramt",
+        "duelmen",
+    )
+    dog_cases = Case.objects.filter(service__name__icontains="Hund", org_unit=assignment.org_unit)
+    assert dog_cases.exists()
+    inbox = login_verified(Client(), user).get("/vorgaenge/?status=alle").text
+    assert any(f">{case.reference}</a>" in inbox for case in dog_cases)
