@@ -15,17 +15,19 @@ from amtsweg.accounts.hooks import AccountNotice
 from amtsweg.cases import states
 from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, Status
 from amtsweg.cases.selectors import cases_of_applicant
+from amtsweg.core.actors import Actor
 from amtsweg.submissions.hooks import SubmissionStatus
 
 if TYPE_CHECKING:
     from amtsweg.submissions.models import Submission
 
 
-def on_submission_received(submission: Submission) -> None:
-    """Create the case in the intake transaction (a failure here rolls the submission back)."""
+def on_submission_received(submission: Submission, actor: Actor) -> None:
+    """Create the case in the intake transaction (a failure here rolls the submission back); ``actor``
+    is who submitted (the history names them as the one who started the case)."""
     from amtsweg.cases.services import case_create_for_submission
 
-    case_create_for_submission(submission, new=True)
+    case_create_for_submission(submission, new=True, actor=actor)
 
 
 def applicant_status(

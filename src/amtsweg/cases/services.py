@@ -123,8 +123,11 @@ def retention_end(case: Case, closed: datetime.date) -> datetime.date:
 # ---- creation (submission hook) ------------------------------------------------------------------
 
 
-def case_create_for_submission(submission: Submission, *, new: bool = False) -> Case:
+def case_create_for_submission(submission: Submission, *, new: bool = False, actor: Any = None) -> Case:
     """Create the case of a new submission (runs inside the intake transaction; see ``apps.py``).
+
+    ``actor`` is who submitted: the citizen's account, an applicant without an account (anonymous) or,
+    for jobs like the demo and ``None``, the system; the history's "angelegt" entry names them.
 
     Idempotent: a submission that already has a case keeps it. ``new=True`` (the intake hook, for a
     submission inserted in this very transaction) skips that lookup; the unique submission of a case
@@ -158,7 +161,7 @@ def case_create_for_submission(submission: Submission, *, new: bool = False) -> 
     _event(
         case,
         CaseEvent.Type.CREATED,
-        Actor.system(),
+        as_actor(actor),
         to_status=Status.EINGEGANGEN,
         data={
             "routing": target.reason,

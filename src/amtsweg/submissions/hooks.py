@@ -15,20 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from amtsweg.core.actors import Actor
 from amtsweg.core.registry import Registry
 
 if TYPE_CHECKING:
     from amtsweg.submissions.models import Submission
 
-SubmissionHandler = Callable[["Submission"], None]
+# A handler gets the submission and who submitted it (an account, an applicant without an account, or the
+# system for a job such as the demo), so that what it records names the right actor.
+SubmissionHandler = Callable[["Submission", Actor], None]
 
 submission_received_hooks: Registry[SubmissionHandler] = Registry("Handler für eingegangene Anträge")
 
 
-def submission_received_run(submission: Submission) -> None:
+def submission_received_run(submission: Submission, actor: Actor) -> None:
     """Call every registered handler (in the order of their ids)."""
     for _identifier, handler in submission_received_hooks:
-        handler(submission)
+        handler(submission, actor)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from amtsweg.catalog.models import Service
 from amtsweg.catalog.selectors import responsibility_resolve
+from amtsweg.core.actors import as_actor
 from amtsweg.core.audit import audit_record
 from amtsweg.core.memo import TTLMemo
 from amtsweg.forms.models import FormVersion
@@ -224,7 +225,7 @@ def _intake(
                 # an e-mail address only the PDF is made. (One row less in the intake transaction.)
                 followup = send_confirmation if _confirmation_allowed(applicant, client) else render_receipt
                 followup.enqueue(str(submission.pk))
-                submission_received_run(submission)
+                submission_received_run(submission, as_actor(actor))
                 audit_record(
                     actor=actor,
                     action="submission.received",

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from amtsweg.access.permissions import can_edit_catalog, can_view_case, can_work_case
-from amtsweg.cases.models import Case, Status
+from amtsweg.access.testing import login_verified
+from amtsweg.cases.models import Case, CaseEvent, Status
 from amtsweg.cases.retention import retention_run
 from amtsweg.cases.services import case_reply, case_review_start
 from amtsweg.cases.tests.conftest import CaseWorld
@@ -23,6 +24,8 @@ from amtsweg.core.models import AuditEntry
 from amtsweg.forms.steps import steps_for
 from amtsweg.submissions import drafts
 from amtsweg.submissions.models import Submission
+from amtsweg.submissions.services import submission_create
+from amtsweg.submissions.tests.test_intake_fixtures import valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +48,53 @@ def test_an_anonymous_web_submission_is_audited_as_the_applicant_not_the_system(
         "Antragsteller ohne Konto",
         None,
     )
+
+
+def _history_row(page: str, label: str) -> str:
+    """The row of the case history (staff case page) whose event is ``label``."""
+    for row in page.split("<tr")[1:]:
+        if f">{label}<" in row:
+            return row.split("</tr>", 1)[0]
+    raise AssertionError(f"{label} not in the history")
+
+
+def test_a_case_from_an_anonymous_submission_was_started_by_the_applicant_not_the_system(
+    cw: CaseWorld,
+) -> None:
+    draft = cw.base.draft()  # started without an account
+    steps = [step.key for step in steps_for(draft.form_version.spec())]
+    drafts.draft_set_completed(draft=draft, completed=steps)
+    client = Client()
+    session = client.session
+    session[drafts.SESSION_KEY] = [str(draft.pk)]
+    session.save()
+    assert client.post(reverse("submissions:submit", args=[draft.pk])).status_code == 302
+    case = Case.objects.get()
+    created = case.events.get(type=CaseEvent.Type.CREATED)
+    assert (created.actor_id, created.actor_label) == (None, "Antragsteller ohne Konto")
+    received = AuditEntry.objects.get(action="submission.received", object_id=str(case.submission_id))
+    assert (received.actor_kind, received.actor_label) == ("anonymous", "Antragsteller ohne Konto")
+    page = login_verified(Client(), cw.caseworker).get(reverse("cases:case", args=[case.reference])).text
+    row = _history_row(page, str(CaseEvent.Type.CREATED.label))
+    assert "Antragsteller ohne Konto" in row
+    assert "System" not in row
+
+
+def test_a_case_from_a_citizen_names_the_citizen_and_one_from_a_system_job_the_system(cw: CaseWorld) -> None:
+    case = cw.case(applicant=None)  # neither account nor actor: a job of the platform (like the demo)
+    submission, _new = submission_create(
+        form_version=cw.base.version,
+        data=valid_data(),
+        applicant=cw.applicant,
+        municipality=cw.base.town,
+        idempotency_key="test:citizen-actor",
+        actor=cw.applicant,
+    )
+    by_citizen = Case.objects.get(submission=submission).events.get(type=CaseEvent.Type.CREATED)
+    assert by_citizen.actor_id == cw.applicant.pk
+    assert by_citizen.actor_label == (cw.applicant.get_full_name() or cw.applicant.get_username())
+    by_job = case.events.get(type=CaseEvent.Type.CREATED)
+    assert (by_job.actor_id, by_job.actor_label) == (None, "System")
 
 
 def test_a_system_job_is_audited_as_the_system(cw: CaseWorld, media: Any) -> None:
