@@ -335,7 +335,13 @@ def case_ask(
         case = _status_change(
             actor=actor, case=case, to=Status.RUECKFRAGE, text=question, reply_due=due, source=source
         )
-        _message_store(case=case, actor=actor, text=question, direction=CaseMessage.Direction.TO_APPLICANT)
+        _message_store(
+            case=case,
+            actor=actor,
+            text=question,
+            direction=CaseMessage.Direction.TO_APPLICANT,
+            reply_due=case.reply_due,
+        )
     return case
 
 
@@ -662,7 +668,11 @@ def _documents_store(
     return stored
 
 
-def _message_store(*, case: Case, actor: Any, text: str, direction: str) -> CaseMessage:
+def _message_store(
+    *, case: Case, actor: Any, text: str, direction: str, reply_due: datetime.date | None = None
+) -> CaseMessage:
+    """Store a message and its history entry; one to the applicant is announced by e-mail (a Rückfrage
+    with its ``reply_due``)."""
     from amtsweg.cases.tasks import notify_applicant
 
     message = CaseMessage.objects.create(
@@ -678,7 +688,7 @@ def _message_store(*, case: Case, actor: Any, text: str, direction: str) -> Case
     )
     _event(case, event, actor, data={"message": message.pk})
     if direction == CaseMessage.Direction.TO_APPLICANT:
-        notify_applicant.enqueue(message.pk)
+        notify_applicant.enqueue(message.pk, reply_due.isoformat() if reply_due else "")
     return message
 
 

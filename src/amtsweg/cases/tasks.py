@@ -1,8 +1,10 @@
 """Background work of case management, run by ``amtsweg worker``.
 
-* :func:`notify_applicant` / :func:`notify_applicant_letter`: "Sie haben eine neue Nachricht" to the
-  applicant – it names the case (reference) and the service, so that the applicant knows which
-  application it is about, but carries no personal data (no names, no answers) and no content; the
+* :func:`notify_applicant` / :func:`notify_applicant_letter`: an e-mail to the applicant whose subject says
+  what happened ("Bescheid zu Ihrem Antrag …", "Rückfrage zu Ihrem Antrag …" with the reply deadline in
+  the text, else "Neue Nachricht zu Ihrem Antrag …") and names the case (reference) and the service, so
+  that the applicant knows which application it is about, but carries no personal data (no names, no
+  answers) and no content; the
   applicant reads it after logging in, or – without an account – through the personal access link.
   Enqueued in the transaction that stores the message (decision 0002).
 * :func:`deadline_summary_task`: daily summary of overdue and soon-due cases to team leads (counts per
@@ -16,6 +18,7 @@ letter or (team lead, day), so it is sent once.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 from collections import Counter
@@ -25,6 +28,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from amtsweg.cases.models import CaseMessage, DecisionLetter
@@ -42,15 +46,23 @@ def _recipient(case: object) -> str:
     ) or submission.applicant_email
 
 
-def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
-    """ "Sie haben eine neue Nachricht" – which application (reference and service), what arrived (a message
-    or the decision letter) and the way to read it: "Meine Anträge" for an account, else a personal access
-    link (:mod:`amtsweg.cases.guest`). Never a name, an answer or the content."""
-    subject = _("Sie haben eine neue Nachricht")
+def _notice(
+    case: Any, to: str, *, key: str, letter: bool = False, reply_due: datetime.date | None = None
+) -> bool:
+    """What arrived (the decision letter, a Rückfrage – with its deadline ``reply_due`` –, a message), for
+    which application (reference and service, in the subject too) and the way to read it: "Meine Anträge"
+    for an account, else a personal access link (:mod:`amtsweg.cases.guest`). Never a name, an answer or
+    the content."""
     which = {
         "service": case.service.name if case.service else case.submission.form_version.form.title,
         "reference": case.reference,
     }
+    if letter:
+        subject = _("Bescheid zu Ihrem Antrag %(reference)s (%(service)s)") % which
+    elif reply_due is not None:
+        subject = _("Rückfrage zu Ihrem Antrag %(reference)s (%(service)s)") % which
+    else:
+        subject = _("Neue Nachricht zu Ihrem Antrag %(reference)s (%(service)s)") % which
 
     def compose() -> str:
         # Composed only when the mail really goes out (inside send_once's transaction): a new access link
@@ -85,6 +97,12 @@ def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
                 "Guten Tag,\n\nüber Ihren Antrag „%(service)s“ (Aktenzeichen %(reference)s) ist entschieden; "
                 "der Bescheid liegt für Sie bereit."
             )
+        elif reply_due is not None:
+            what = _(
+                "Guten Tag,\n\nzu Ihrem Antrag „%(service)s“ (Aktenzeichen %(reference)s) hat die zuständige "
+                "Stelle eine Rückfrage. Bitte antworten Sie bis %(date)s."
+            )
+            what = what.replace("%(date)s", date_format(reply_due, "d.m.Y"))
         else:
             what = _(
                 "Guten Tag,\n\nzu Ihrem Antrag „%(service)s“ (Aktenzeichen %(reference)s) gibt es eine neue "
@@ -104,7 +122,8 @@ def _notice(case: Any, to: str, *, key: str, letter: bool = False) -> bool:
 
 
 @task()
-def notify_applicant(message_id: int) -> str:
+def notify_applicant(message_id: int, reply_due: str = "") -> str:
+    """The e-mail about a message to the applicant; ``reply_due`` (ISO date): it is a Rückfrage."""
     message = (
         CaseMessage.objects.select_related("case__submission", "case__applicant", "case__service")
         .filter(pk=message_id)
@@ -115,7 +134,9 @@ def notify_applicant(message_id: int) -> str:
     to = _recipient(message.case)
     if not to:
         return "keine E-Mail-Adresse"
-    return "gesendet" if _notice(message.case, to, key=f"case-message:{message.pk}") else "schon gesendet"
+    due = datetime.date.fromisoformat(reply_due) if reply_due else None
+    sent = _notice(message.case, to, key=f"case-message:{message.pk}", reply_due=due)
+    return "gesendet" if sent else "schon gesendet"
 
 
 @task()

@@ -88,8 +88,9 @@ def test_message_from_the_caseworker_is_mailed_without_personal_data_and_shown(
     mail.outbox.clear()
     case_message_send(actor=cw.caseworker, case=case, text="Bitte senden Sie den Nachweis über Bello.")
     run_tasks()
-    notices = [m for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
+    notices = [m for m in mail.outbox if m.subject.startswith("Neue Nachricht zu Ihrem Antrag")]
     assert len(notices) == 1
+    assert notices[0].subject == f"Neue Nachricht zu Ihrem Antrag {case.reference} (Hundesteuer anmelden)"
     assert notices[0].to == ["buergerin@example.org"]
     body = notices[0].body
     # Which application: reference and service. Never a name, an answer or the message itself.
@@ -111,14 +112,38 @@ def test_the_letter_notice_names_case_and_service_but_no_personal_data(cw: CaseW
     mail.outbox.clear()
     letter_issue(actor=cw.caseworker, case=case, decision="abgelehnt", reasons="Bello ist zu groß.")
     run_tasks()
-    (notice,) = [m for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
+    (notice,) = [m for m in mail.outbox if " zu Ihrem Antrag " in m.subject]
     assert notice.to == ["buergerin@example.org"]
+    # The subject says what happened and for which application, without personal data.
+    assert notice.subject == f"Bescheid zu Ihrem Antrag {case.reference} (Hundesteuer anmelden)"
     assert f"über Ihren Antrag „Hundesteuer anmelden“ (Aktenzeichen {case.reference}) ist entschieden" in (
         notice.body
     )
     for secret in ("Bello", "Berta", "Bürger", "abgelehnt", "zu groß"):
         assert secret not in notice.body
     assert not notice.attachments
+
+
+@pytest.mark.django_db
+def test_the_rueckfrage_notice_says_so_in_the_subject_and_names_the_reply_deadline(
+    cw: CaseWorld, run_tasks: Any
+) -> None:
+    case = cw.case()
+    case_transition(actor=cw.caseworker, case=case, to=Status.IN_PRUEFUNG)
+    mail.outbox.clear()
+    case = case_transition(
+        actor=cw.caseworker,
+        case=case,
+        to=Status.RUECKFRAGE,
+        text="Wie heißt Bello mit Nachnamen?",
+    )
+    assert case.reply_due is not None
+    run_tasks()
+    (notice,) = [m for m in mail.outbox if " zu Ihrem Antrag " in m.subject]
+    assert notice.subject == f"Rückfrage zu Ihrem Antrag {case.reference} (Hundesteuer anmelden)"
+    assert f"Bitte antworten Sie bis {case.reply_due:%d.%m.%Y}." in notice.body
+    for secret in ("Bello", "Berta", "Bürger", "Nachnamen"):
+        assert secret not in notice.subject + notice.body
 
 
 @pytest.mark.django_db

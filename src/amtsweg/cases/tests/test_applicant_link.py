@@ -31,7 +31,7 @@ def _link_from_notice(cw: CaseWorld, case: Case, run_tasks: Any, text: str = "Bi
     mail.outbox.clear()
     case_message_send(actor=cw.caseworker, case=case, text=text)
     run_tasks()
-    notices = [m for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
+    notices = [m for m in mail.outbox if " zu Ihrem Antrag " in m.subject]
     assert len(notices) == 1
     assert notices[0].to == ["juergen@example.org"]
     found = LINK.search(notices[0].body)
@@ -45,7 +45,7 @@ def test_the_notice_carries_a_personal_link_without_personal_data(cw: CaseWorld,
     mail.outbox.clear()
     case_message_send(actor=cw.caseworker, case=case, text="Bitte senden Sie den Nachweis über Bello.")
     run_tasks()
-    body = next(m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht")
+    body = next(m.body for m in mail.outbox if " zu Ihrem Antrag " in m.subject)
     assert LINK.search(body)
     assert "Meine Anträge" not in body  # nothing to log in to
     assert f"„Hundesteuer anmelden“ (Aktenzeichen {case.reference})" in body  # which application
@@ -96,7 +96,7 @@ def test_the_decision_letter_notice_links_to_the_letter(cw: CaseWorld, run_tasks
     case = case_transition(actor=cw.caseworker, case=case, to=Status.ENTSCHIEDEN, decision="bewilligt")
     letter = DecisionLetter.objects.get(case=case)
     run_tasks()
-    (body,) = [m.body for m in mail.outbox if m.subject == "Sie haben eine neue Nachricht"]
+    (body,) = [m.body for m in mail.outbox if " zu Ihrem Antrag " in m.subject]
     found = LINK.search(body)
     assert found
     # Seen in the demo: "… ist entschieden; der Bescheid liegt für Sie bereit. Über diesen persönlichen

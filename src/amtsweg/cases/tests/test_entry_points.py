@@ -35,7 +35,7 @@ from amtsweg.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
-NOTICE = "Sie haben eine neue Nachricht"
+NOTICE = " zu Ihrem Antrag "  # Bescheid, Rückfrage or Neue Nachricht
 QUESTION = "Bitte reichen Sie den Impfpass von Bello nach."
 REASONS = "Der Hund ist nicht im Kreis gemeldet."
 ANSWER = "Der Impfpass liegt bei."
@@ -80,7 +80,7 @@ def _state(case: Case, *, events_before: int, audit_before: int) -> EndState:
         assignee=case.assignee.username if case.assignee else None,
         org_unit=case.org_unit.name if case.org_unit else "",
         letters_sent=DecisionLetter.objects.filter(case=case, sent_at__isnull=False).count(),
-        notices=len([m for m in mail.outbox if m.subject == NOTICE]),
+        notices=len([m for m in mail.outbox if NOTICE in m.subject]),
         events=tuple(
             sorted(
                 CaseEvent.objects.filter(case=case)

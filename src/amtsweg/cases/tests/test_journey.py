@@ -129,7 +129,7 @@ def _journey(
         "status": (case.status, case.decision),
         "meine_antraege": _neutral(_text(citizen.get("/antrag/meine/").content.decode()), case),
         "case_page": _neutral(_text(page), case),
-        "mails": [(m.to, m.subject, _neutral(m.body, case)) for m in mail.outbox],
+        "mails": [(m.to, _neutral(m.subject, case), _neutral(m.body, case)) for m in mail.outbox],
     }
     if close:
         assert "/bescheid/" not in page
