@@ -37,11 +37,12 @@ def applicant_status(
     answered: bool = False,
     has_letter: bool = False,
     today: datetime.date | None = None,
+    on_case_page: bool = False,
 ) -> SubmissionStatus:
     """The plain-German status of ``case`` for the applicant – only what is true: a Rückfrage the
     applicant has answered (``answered``: the newest message is theirs) asks for nothing any more, a letter
     is promised only when one was sent (``has_letter``), and a processing target in the past is called
-    a delay."""
+    a delay. ``on_case_page``: the text is shown on the case page itself, where the letter is further down."""
     today = today or timezone.localdate()
     next_step = str(states.APPLICANT_NEXT_STEPS.get(case.status, ""))
     deadline = None
@@ -57,7 +58,9 @@ def applicant_status(
         needs_action = True
     if case.status == Status.ENTSCHIEDEN:
         next_step = (
-            _("Über Ihren Antrag ist entschieden. Den Bescheid finden Sie auf der Seite des Antrags.")
+            _("Über Ihren Antrag ist entschieden. Den Bescheid finden Sie unten unter „Bescheide“.")
+            if has_letter and on_case_page
+            else _("Über Ihren Antrag ist entschieden. Den Bescheid finden Sie auf der Seite des Antrags.")
             if has_letter
             else _(
                 "Über Ihren Antrag ist entschieden. Sobald der Bescheid versandt ist, finden Sie ihn hier."
@@ -99,19 +102,20 @@ def _with_facts(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _status(case: Case) -> SubmissionStatus:
+def _status(case: Case, *, on_case_page: bool = False) -> SubmissionStatus:
     """:func:`applicant_status` of a case annotated by :func:`_with_facts`."""
     return applicant_status(
         case,
         getattr(case, "unread", 0),
         answered=getattr(case, "last_direction", "") == CaseMessage.Direction.FROM_APPLICANT,
         has_letter=bool(getattr(case, "has_letter", False)),
+        on_case_page=on_case_page,
     )
 
 
 def status_of(case: Case) -> SubmissionStatus:
-    """The applicant's status of one case (for its page)."""
-    return _status(_with_facts(Case.objects.filter(pk=case.pk)).get())
+    """The applicant's status of one case, for its own page (the letter is further down there)."""
+    return _status(_with_facts(Case.objects.filter(pk=case.pk)).get(), on_case_page=True)
 
 
 def submission_statuses(submissions: list[Submission]) -> dict[str, SubmissionStatus]:

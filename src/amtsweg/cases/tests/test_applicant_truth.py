@@ -87,8 +87,12 @@ def test_a_letter_is_promised_only_when_it_was_sent(cw: CaseWorld, media: Any) -
         actor=cw.caseworker, case=case, subject="Bescheid", body="Bewilligt.", pdf=pdf_bytes()
     )
     decision_letter_send(actor=cw.caseworker, letter=letter)
-    for page in (_case_page(cw, case), _meine_antraege(cw)):
-        assert "Den Bescheid finden Sie auf der Seite des Antrags." in page
+    assert "Den Bescheid finden Sie auf der Seite des Antrags." in _meine_antraege(cw)
+    # On the case page itself the letter is further down: no pointer to "the page of the application".
+    page = _case_page(cw, case)
+    assert "Den Bescheid finden Sie unten unter „Bescheide“." in page
+    assert "Seite des Antrags" not in page
+    assert page.index("unten unter „Bescheide“") < page.index('id="bescheide"')
 
 
 def test_a_processing_target_in_the_past_is_called_a_delay(cw: CaseWorld) -> None:
