@@ -18,6 +18,7 @@ not match the nonce of the posting browser.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import secrets
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.request import split_domain_port
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -165,7 +167,10 @@ def start(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(dict(info["headers"])["Location"])
     with translation.override("de"):
         acs_path = provider_url("saml_acs")
-    secure = request.is_secure()
+    # The IdP posts cross-site: only a SameSite=None cookie reaches the ACS there, and browsers accept that
+    # only with Secure – over HTTPS, and on loopback addresses, which browsers treat as secure even over
+    # HTTP (the demo and a developer's IdP on another port of 127.0.0.1 / localhost).
+    secure = request.is_secure() or _is_loopback(request.get_host())
     response.set_cookie(
         BROWSER_COOKIE,
         nonce,
@@ -173,10 +178,19 @@ def start(request: HttpRequest) -> HttpResponse:
         path=acs_path,
         secure=secure,
         httponly=True,
-        # The IdP posts cross-site: only SameSite=None reaches the ACS there (and requires Secure).
         samesite="None" if secure else "Lax",
     )
     return response
+
+
+def _is_loopback(host: str) -> bool:
+    name = split_domain_port(host)[0].strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _digest(nonce: str) -> str:
