@@ -238,3 +238,18 @@ def test_behind_the_proxy_wrong_passwords_of_one_client_do_not_lock_out_another(
     # The audit names the client, not the proxy.
     entry = AuditEntry.objects.filter(action="accounts.user.logged_in").latest("id")
     assert entry.source == "203.0.113.5"
+
+
+def test_a_logged_in_citizen_can_log_out_from_the_header_of_every_page(client: Client) -> None:
+    citizen()
+    login(client, "erika.beispiel@example.org")
+    for url in ("/", reverse("catalog:service_list")):
+        header = client.get(url).content.decode().split("<header", 1)[1].split("</header>", 1)[0]
+        form = header.split(f'action="{reverse("accounts:logout")}"', 1)
+        assert len(form) == 2, url  # a form that posts to the logout (works without JavaScript)
+        assert 'method="post"' in form[0].rsplit("<form", 1)[1]
+        assert '<button type="submit"' in form[1].split("</form>", 1)[0]
+        assert "Abmelden" in form[1].split("</form>", 1)[0]
+    client.post(reverse("accounts:logout"))
+    assert SESSION_KEY not in client.session
+    assert "Abmelden" not in client.get("/").content.decode().split("</header>", 1)[0]
