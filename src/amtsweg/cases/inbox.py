@@ -275,10 +275,10 @@ def colleagues(authority_id: int, org_unit_id: int | None) -> list[tuple[int, st
     return sorted(((pk, person_name(u)) for pk, u in found.items()), key=lambda item: item[1].casefold())
 
 
-def service_choices() -> list[tuple[int, str]]:
-    return list(
-        Service.objects.filter(forms__isnull=False).distinct().order_by("name").values_list("pk", "name")
-    )
+def service_choices(actor: Any) -> list[tuple[int, str]]:
+    """The "Leistung" filter: only services of cases ``actor`` may see (not every unit's services)."""
+    seen = selectors.cases_visible(actor).order_by().values("service_id")
+    return list(Service.objects.filter(pk__in=seen).order_by("name").values_list("pk", "name"))
 
 
 def team_colleagues(user: Any) -> list[tuple[int, str]]:

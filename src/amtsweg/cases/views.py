@@ -88,7 +88,7 @@ _person = inbox_selectors.person_name
 def _inbox(request: HttpRequest, *, mine: bool) -> HttpResponse:
     form = InboxFilterForm(
         request.GET or None,
-        services=inbox_selectors.service_choices(),
+        services=inbox_selectors.service_choices(request.user),
         municipalities=list(municipalities().values_list("pk", "short_name")),
     )
     status = 200

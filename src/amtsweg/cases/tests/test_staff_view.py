@@ -109,3 +109,12 @@ def test_demo_staff_have_names(db: Any) -> None:
     from amtsweg.demo.logins import DEMO_LOGINS
 
     assert all(all(login.name) for login in DEMO_LOGINS)
+
+
+def test_the_service_filter_offers_only_services_of_cases_the_caseworker_can_see(cw: CaseWorld) -> None:
+    case = cw.case()
+    option = f'<option value="{case.service_id}">Hundesteuer anmelden</option>'
+    assert option in _inbox(cw)
+    # The case now belongs to another town: its service is no choice in this unit's inbox any more.
+    Case.objects.filter(pk=case.pk).update(authority=cw.other_town, org_unit=None)
+    assert option not in _inbox(cw)
