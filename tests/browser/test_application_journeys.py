@@ -335,3 +335,61 @@ def test_schuelerfahrkosten_step_with_the_keyboard(session: Any, portal_data: An
     _tab_to(page, "#weiter")
     page.keyboard.press("Enter")
     expect(page.locator("#fehlerliste")).to_be_focused()
+
+
+def test_schuelerfahrkosten_keeps_what_was_typed_while_the_step_updates(
+    session: Any, portal_data: Any
+) -> None:
+    """Choosing "für mein Kind" updates the step (htmx); typing on before the answer arrives must not be lost.
+
+    The update is held back until the applicant's fields are filled, as on a slow connection: the fields
+    the answer brings must keep what was typed meanwhile, and "Weiter" then reports only the wrong date.
+    """
+    expect = _expect()
+    page = session.page
+    form = _schuelerfahrkosten()
+    page.goto(session.url(f"/antrag/{form.key}/"))
+    page.get_by_label("Ihre Stadt oder Gemeinde").select_option(label="Dülmen")
+    page.get_by_label("Ihre E-Mail-Adresse").fill(EMAIL)
+    page.get_by_role("button", name="Antrag beginnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Antragstellende Person und Schülerin oder Schüler"
+    )
+
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if route.request.headers.get("hx-request") == "true":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/*", hold)
+    page.evaluate("document.querySelector('#f-antragsteller-vorname').setAttribute('data-vorher', '')")
+    page.get_by_label("für mein Kind (als Elternteil oder sorgeberechtigte Person)").check()
+    page.wait_for_function("() => document.querySelector('.htmx-request') !== null")
+    page.fill("#f-antragsteller-vorname", "Eva")
+    page.fill("#f-antragsteller-nachname", "Müller")
+    page.fill("#f-antragsteller-strasse", "Markt 1")
+    page.fill("#f-antragsteller-plz", "48249")
+    page.fill("#f-antragsteller-ort", "Dülmen")
+    page.locator("#f-antragsteller-ort").focus()
+    assert len(held) == 1
+    held[0].continue_()
+    page.locator("#f-antragsteller-vorname:not([data-vorher])").wait_for(state="attached")
+    page.unroute("**/*")
+
+    expect(page.locator("#f-antragsteller-vorname")).to_have_value("Eva")
+    expect(page.locator("#f-antragsteller-ort")).to_have_value("Dülmen")
+    expect(page.locator("#f-antragsteller-ort")).to_be_focused()
+    page.keyboard.type(" (Westf.)")  # the cursor stayed at the end of what was typed
+    expect(page.locator("#f-antragsteller-ort")).to_have_value("Dülmen (Westf.)")
+    page.fill("#f-schueler-vorname", "Lena")
+    page.fill("#f-schueler-nachname", "Müller")
+    page.fill("#f-schueler-geburtsdatum", "31.02.2010")
+    page.get_by_role("button", name="Weiter", exact=True).click()
+    expect(page.locator("#fehlerliste")).to_be_focused()
+    expect(page.locator("#fehlerliste").get_by_role("link")).to_have_count(1)
+    expect(page.locator("#fehlerliste").get_by_role("link")).to_have_attribute(
+        "href", "#f-schueler-geburtsdatum"
+    )
