@@ -57,6 +57,16 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """New test passwords are hashed cheaply; stored Argon2 hashes (the demo snapshot) still verify.
+
+    Argon2 costs about 0.2 s per hash and per login by design – hundreds of times in the suite. A test that
+    checks the production hasher sets ``settings.PASSWORD_HASHERS`` itself.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Each test starts with an empty cache, so no test sees another test's cached records."""
     from django.core.cache import cache

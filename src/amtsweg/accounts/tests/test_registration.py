@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -25,7 +27,8 @@ FORM = {
 }
 
 
-def test_registration_sends_a_link_that_confirms_the_address_once(client: Client) -> None:
+def test_registration_sends_a_link_that_confirms_the_address_once(client: Client, settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # the production hasher
     response = client.post(reverse("accounts:register"), FORM)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:register_sent")
