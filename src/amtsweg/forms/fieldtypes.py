@@ -220,7 +220,8 @@ class IbanType(FieldType):
     def parse(self, text: str, field: FieldSpec) -> Any:
         super().parse(text, field)
         compact = re.sub(r"[\s\-]", "", text).upper()
-        if len(compact) > 34 or not compact.isascii():
+        # Only dashes or spaces ("-") is not "no answer": it was typed, and it is no IBAN.
+        if not compact or len(compact) > 34 or not compact.isascii():
             raise FieldValueError(self.invalid_message(field))
         return compact
 
