@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from amtsweg.testing import DatabaseSnapshot, demo_snapshot_build
+
+# Property tests talk to a real database, whose first example is slow on a busy machine: no per-example
+# deadline. CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) runs them derandomized, so its result does not depend on
+# luck and a red run can be repeated; local runs keep exploring new examples.
+hypothesis_settings.register_profile(
+    "amtsweg", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("amtsweg"), derandomize=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "amtsweg"))
 
 
 @pytest.fixture
