@@ -546,19 +546,25 @@ def case_applicant_link_issue(*, case: Case) -> str:
     also in browser sessions opened with it (:mod:`amtsweg.cases.guest`). Called by the notification task."""
     from amtsweg.cases.guest import link_path
 
+    return link_path(_link_generation_bump(case=case, actor=None, action="case.applicant_link.issued"))
+
+
+def _link_generation_bump(*, case: Case, actor: Any, action: str, source: str = "") -> Case:
+    """Invalidate every access link of ``case`` sent so far (one audit entry); returns the locked row."""
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         locked.applicant_link_generation += 1
         locked.save(update_fields=["applicant_link_generation", "updated_at"])
         audit_record(
-            actor=None,
-            action="case.applicant_link.issued",
+            actor=actor,
+            action=action,
             obj=locked,
             changes={"generation": locked.applicant_link_generation},
             authority_id=locked.authority_id,
+            source=source,
         )
     case.applicant_link_generation = locked.applicant_link_generation
-    return link_path(locked)
+    return locked
 
 
 def case_applicant_links_revoke(*, actor: Any, case: Case, source: str = "") -> None:
@@ -568,19 +574,7 @@ def case_applicant_links_revoke(*, actor: Any, case: Case, source: str = "") -> 
     require(can_work_case(actor, case), _("Sie dürfen diesen Vorgang nicht bearbeiten."))
     if case.applicant_id is not None:
         raise ValidationError(_("Dieser Antrag gehört zu einem Konto; es gibt keine Zugangslinks."))
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        locked.applicant_link_generation += 1
-        locked.save(update_fields=["applicant_link_generation", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="case.applicant_links.revoked",
-            obj=locked,
-            changes={"generation": locked.applicant_link_generation},
-            authority_id=locked.authority_id,
-            source=source,
-        )
-    case.applicant_link_generation = locked.applicant_link_generation
+    _link_generation_bump(case=case, actor=actor, action="case.applicant_links.revoked", source=source)
 
 
 # ---- notes, messages, documents ----------------------------------------------------------------
