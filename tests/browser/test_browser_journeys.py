@@ -156,7 +156,10 @@ def test_journey_without_javascript(open_browser: Callable[..., Any], portal_dat
     page.get_by_label("Ihre Stadt oder Gemeinde").select_option(value="")
     page.get_by_label("oder Ihre Postleitzahl").fill("48249")
     page.get_by_role("button", name="Zuständige Stelle anzeigen").click()
+    # Wait for the new page: the old one already shows Dülmen, so the answer alone proves nothing.
+    expect(page).to_have_url(re.compile(r"\?gemeinde=&plz=48249#zustaendigkeit$"))
     expect(page.locator("#zustaendige-behoerde")).to_have_text(portal_data.expected["Dülmen"])
+    expect(page.get_by_label("oder Ihre Postleitzahl")).to_have_value("48249")
 
     page.get_by_label("oder Ihre Postleitzahl").fill("99999")
     response_status: list[int] = []
