@@ -433,12 +433,13 @@ AMTSWEG_SHARED_DATA = env(
     str(PROJECT_DIR.parent / "shared" / "data"),
     "Development and test only: folder with the public reference data (FIM, OZG CSVs).",
 )
+# The official XSDs ship with the package (forms/fim/standards, see the README there).
 FIM_XSD_DIR = Path(
     env(
         "AMTSWEG_FIM_XSD_DIR",
-        str(Path(AMTSWEG_SHARED_DATA) / "fim" / "xsd"),
+        str(BASE_DIR / "forms" / "fim" / "standards"),
         "Folder with the official XDatenfelder XSDs for the FIM import "
-        "(2.0/xdatenfelder.xsd, 3.0.0/xdatenfelder.xsd).",
+        "(2.0/xdatenfelder.xsd, 3.0.0/xdatenfelder.xsd); default: the copies shipped with Amtsweg.",
     )
 )
 

@@ -228,9 +228,13 @@ def test_bewohnerparkausweis_without_javascript(
 ) -> None:
     form = _form(fim_id="S05000058")
     if form is None:
-        pytest.skip(
-            "FIM-Formular Bewohnerparkausweis (S05000058) nicht geladen: Referenzdaten oder Importer fehlen"
-        )
+        # The demo ships its own FIM schemas only; the real one comes from the reference data.
+        from amtsweg.forms.fim.importer import import_fim
+        from amtsweg.testing import shared_data
+
+        path = shared_data("fim", "real", "bewohnerparken_S05000058", "S05000058V1.0_xdf2.xml")
+        import_fim(path, actor=None, service="99108001001000", publish=True)
+        form = _form(fim_id="S05000058")
     expect = _expect()
     session = open_browser(java_script_enabled=False)
     page = session.page

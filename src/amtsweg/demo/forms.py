@@ -1,11 +1,11 @@
-"""Demo forms: the hand-written definitions in ``amtsweg/forms/definitions`` and two real FIM schemas.
+"""Demo forms: the hand-written definitions in ``amtsweg/forms/definitions`` and two FIM schemas.
 
 :func:`forms_load` is idempotent: a form version that exists already is skipped, never changed. New
 versions are stored and published through :func:`amtsweg.forms.services.form_version_create` and linked
 to the demo service named in the definition (its ``service`` entry: the demo key). The FIM schemas
-(Gewerbe-Anmeldung S00000009, Bewohnerparkausweis S05000058) are imported from
-``AMTSWEG_SHARED_DATA/fim/real`` when the files and the FIM importer are there; otherwise a note is
-printed and they are skipped.
+(Bewohnerparkausweis S99100001, Gewerbe anmelden S99200001) are the demo's own XDatenfelder 2.0 files in
+``demo/demo_data/fim`` – real FIM schemas do not ship – and go through the same importer as an upload
+in the admin, so a fresh clone has FIM forms without ``../shared``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import importlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -28,10 +27,12 @@ from amtsweg.tenants.models import Authority
 
 SOURCE = "amtsweg load-demo"
 DEFINITIONS = Path(amtsweg.forms.__file__).parent / "definitions"
-# (folder and file under AMTSWEG_SHARED_DATA/fim/real, LeiKa key of the demo service)
+# The demo's own XDatenfelder 2.0 schemas with their genericode lists (own texts, valid against the
+# official XSD shipped in amtsweg/forms/fim/standards): file under FIM_DEMO, LeiKa key of the service.
+FIM_DEMO = Path(__file__).parent / "demo_data" / "fim"
 FIM_SCHEMAS = (
-    ("gewerbeanmeldung_S00000009/S00000009_xdatenfelder.xml", "99050012104000"),
-    ("bewohnerparken_S05000058/S05000058V1.0_xdf2.xml", "99108001001000"),
+    ("bewohnerparkausweis/S99100001_xdf2.xml", "99108001001000"),
+    ("gewerbeanmeldung/S99200001_xdf2.xml", "99050012104000"),
 )
 
 
@@ -76,38 +77,28 @@ def forms_load(stdout: Output | None = None) -> dict[str, int]:
 
 
 def _load_fim(kreis: Authority, counts: dict[str, int], say: Any) -> None:
-    base = Path(settings.AMTSWEG_SHARED_DATA) / "fim" / "real"
+    """Import the demo's own XDatenfelder 2.0 schemas through the importer the admin uses."""
     try:
         importer = importlib.import_module("amtsweg.forms.fim.importer")
         errors = importlib.import_module("amtsweg.forms.fim.errors")
     except ImportError:
         say(_("Hinweis: Der FIM-Import ist nicht installiert; die FIM-Formulare werden übersprungen."))
         return
-    parse_fim = getattr(importer, "parse_fim", None)
-    import_fim = getattr(importer, "import_fim", None)
-    error_class = getattr(errors, "FimImportError", None)
-    if parse_fim is None or import_fim is None or error_class is None:
-        say(_("Hinweis: Der FIM-Import ist unvollständig; die FIM-Formulare werden übersprungen."))
-        return
     for relative, leika in FIM_SCHEMAS:
-        path = base / relative
-        if not path.is_file():
-            say(_("Hinweis: %(file)s fehlt; dieses FIM-Formular wird übersprungen.") % {"file": path})
-            continue
+        path = FIM_DEMO / relative
         # Stored before from the same file? Then there is nothing to do (and no need to parse it again).
         if version_from_file_exists(hashlib.sha256(path.read_bytes()).hexdigest()):
             counts["forms_skipped"] += 1
             continue
         try:
-            # The demo copy of S00000009 lacks the AGS code list: its field becomes a text input.
-            document = parse_fim(path, allow_missing_code_lists=True)
+            document = importer.parse_fim(path, allow_missing_code_lists=False)
             if form_version_exists(document.spec.key, document.spec.version):
                 counts["forms_skipped"] += 1
                 continue
-            import_fim(
-                path, actor=None, owner=kreis, service=leika, publish=True, allow_missing_code_lists=True
+            importer.import_fim(
+                path, actor=None, owner=kreis, service=leika, publish=True, allow_missing_code_lists=False
             )
-        except (error_class, ValidationError) as error:
+        except (errors.FimImportError, ValidationError) as error:  # a broken demo file is a bug; say so
             say(
                 _("Hinweis: FIM-Formular %(file)s nicht importiert: %(error)s")
                 % {"file": path.name, "error": error}

@@ -386,11 +386,26 @@ def test_generated_answers_survive_string_round_trip(name: str) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_loader_stores_and_publishes_the_forms_once() -> None:
+def test_demo_loader_stores_and_publishes_the_forms_once(tmp_path: Path, settings: Any) -> None:
     # forms must not import the demo app (docs/architecture.md): the demo is loaded by its command's name.
     from amtsweg.forms.models import Form, FormVersion
 
+    # A fresh clone elsewhere: no ../shared. The FIM forms come from the demo's own schemas and the XSDs
+    # shipped in the package.
+    settings.AMTSWEG_SHARED_DATA = str(tmp_path / "kein-shared")
     call_command("load-demo", stdout=StringIO())
+    fim = {v.form.key: v for v in FormVersion.objects.filter(fim_standard="xdf2").select_related("form")}
+    assert set(fim) == {"S99100001", "S99200001"}
+    parking = fim["S99100001"]
+    assert parking.is_published
+    assert parking.form.service.leika_key == "99108001001000"  # type: ignore[union-attr]
+    assert parking.form.title == "Bewohnerparkausweis beantragen"
+    assert [e.label for e in parking.spec().code_lists["C99100001"].entries] == [
+        "Auf mich",
+        "Auf eine andere Person oder eine Firma",
+    ]
+    assert [rule.kind for rule in parking.spec().rules] == ["require", "info"]
+    assert fim["S99200001"].form.service.leika_key == "99050012104000"  # type: ignore[union-attr]
     forms = {form.key: form for form in Form.objects.select_related("service")}
     assert {"schuelerfahrkosten", "hundesteuer-anmeldung", "wohngeld-erstantrag", "kita-platz"} <= set(forms)
     assert forms["schuelerfahrkosten"].service.external_id == "coe-schuelerfahrkosten-kreis"  # type: ignore[union-attr]
