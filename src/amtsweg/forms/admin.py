@@ -1,9 +1,11 @@
-"""Forms in the staff admin: look at forms and versions, publish a version, and choose which group of a
-form holds the applicant and the addressee of letters. Nothing else is edited here.
+"""Forms in the staff admin: import a FIM schema (upload, report, preview, link, publish – see
+:mod:`amtsweg.forms.admin_import`), look at forms and versions, publish a version, and choose which group
+of a form holds the applicant and the addressee of letters. Nothing else is edited here.
 
-Versions come from imports (``amtsweg import-fim``, ``amtsweg import-form-definition``); a published
-version never changes. Publishing goes through :func:`amtsweg.forms.services.form_version_publish`
-(permission check, audit entry, the previous version is retired).
+Versions come from imports (the admin's FIM import, ``amtsweg import-fim``, ``amtsweg
+import-form-definition``); a published version never changes. Publishing goes through
+:func:`amtsweg.forms.services.form_version_publish` (permission check, audit entry, the previous version
+is retired).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, reverse
+from django.urls import path as url_path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -24,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from amtsweg.access.permissions import Perm, can_edit_catalog
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.core.audit import request_source
+from amtsweg.forms import admin_import
 from amtsweg.forms.models import Form, FormVersion
 from amtsweg.forms.persons import person_groups
 from amtsweg.forms.services import form_person_groups_set, form_version_publish
@@ -121,6 +126,11 @@ class FormAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
     readonly_fields = ("title", "key", "service", "source", "owner", "created_at", "updated_at")
     inlines = [FormVersionInline]
+    change_list_template = "admin/forms/form/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(lambda request: admin_import.fim_import_view(self, request))
+        return [url_path("fim-import/", view, name="forms_form_fim_import"), *super().get_urls()]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -156,7 +166,7 @@ class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("form__title", "form__key", "fim_id", "version")
     actions = ["publish"]
     fieldsets = (
-        (None, {"fields": ("form", "version", "status", "published_at", "counts")}),
+        (None, {"fields": ("form", "version", "status", "published_at", "counts", "report_link")}),
         (
             gettext_lazy("Herkunft"),
             {
@@ -179,6 +189,7 @@ class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "published_at",
         "counts",
+        "report_link",
         "fim_id",
         "fim_version",
         "fim_standard",
@@ -193,6 +204,35 @@ class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FormVersion]:
         return super().get_queryset(request).select_related("form", "form__owner")
+
+    def get_urls(self) -> list[URLPattern]:
+        def wrap(view: Any) -> Any:
+            return self.admin_site.admin_view(lambda request, object_id: view(self, request, object_id))
+
+        return [
+            url_path(
+                "<path:object_id>/bericht/", wrap(admin_import.report_view), name="forms_formversion_report"
+            ),
+            url_path(
+                "<path:object_id>/leistung/",
+                wrap(admin_import.link_service_view),
+                name="forms_formversion_link_service",
+            ),
+            url_path(
+                "<path:object_id>/veroeffentlichen/",
+                wrap(admin_import.publish_view),
+                name="forms_formversion_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=gettext_lazy("Importbericht"))
+    def report_link(self, obj: FormVersion) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:forms_formversion_report", args=[obj.pk]),
+            _("Bericht ansehen"),
+        )
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return self.has_module_permission(request)

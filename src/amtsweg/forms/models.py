@@ -92,6 +92,14 @@ class FormVersion(TimeStampedModel):
     source_name = models.CharField(_("Quelldatei"), max_length=300, blank=True)
     source_sha256 = models.CharField(_("SHA-256 der Quelle"), max_length=64, blank=True)
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    import_notes = models.JSONField(
+        _("Hinweise des Imports"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Was der FIM-Import nicht übernehmen konnte (fehlende Codelisten, nicht verstandene Angaben)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Formularversion")

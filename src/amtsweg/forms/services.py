@@ -33,14 +33,19 @@ def form_version_create(
     source_sha256: str = "",
     publish: bool = False,
     audit_source: str = "",
+    notes: list[str] | tuple[str, ...] = (),
 ) -> FormVersion:
     """Store ``spec`` as a new version of the form ``spec.key`` (created on first use).
 
     The same version number cannot be stored twice: a published version never changes. With
     ``publish=True`` the version is published at once (older published versions are retired).
-    Everything happens in one transaction; on error nothing is stored.
+    Everything happens in one transaction; on error nothing is stored. A linked ``service`` must be one
+    the actor may edit (a Fachadmin links forms only to services of their authority). ``notes`` are the
+    importer's remarks, kept with the version for its import report.
     """
     require(can_edit_catalog(actor, owner))
+    if service is not None:
+        require(can_edit_catalog(actor, service.owner))
     with transaction.atomic():
         form, created = Form.objects.get_or_create(
             key=spec.key,
@@ -75,6 +80,7 @@ def form_version_create(
             fim_standard=spec.fim_standard,
             source_name=source_name[:300],
             source_sha256=source_sha256,
+            import_notes=[str(note)[:2000] for note in notes][:500],
         )
         audit_record(
             actor=actor,
@@ -142,6 +148,29 @@ def form_person_groups_set(
             action="form.person_groups_set",
             obj=form,
             changes=changes,
+            authority_id=form.owner_id,
+            source=audit_source,
+        )
+    return form
+
+
+def form_service_set(*, actor: Any, form: Form, service: Service | None, audit_source: str = "") -> Form:
+    """Link ``form`` to ``service`` (``None``: no service). The service page then offers the form's
+    published version. Both the form and the service must belong to authorities the actor may edit."""
+    require(can_edit_catalog(actor, form.owner))
+    if service is not None:
+        require(can_edit_catalog(actor, service.owner))
+    if form.service_id == (service.pk if service is not None else None):
+        return form
+    with transaction.atomic():
+        before = form.service_id
+        form.service = service
+        form.save(update_fields=["service", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="form.service_set",
+            obj=form,
+            changes={"service": [before, service.pk if service is not None else None]},
             authority_id=form.owner_id,
             source=audit_source,
         )

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from amtsweg.submissions import views, views_receipt
+from amtsweg.submissions import views, views_preview, views_receipt
 
 app_name = "submissions"
 
@@ -19,5 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("eingang/zugang/<str:token>/", views_receipt.receipt_access, name="receipt_access"),
     path("eingang/<uuid:submission_id>/bestaetigung.pdf", views_receipt.receipt_pdf, name="receipt_pdf"),
     path("demo-postausgang/", views_receipt.demo_outbox, name="demo_outbox"),
+    path("vorschau/<id:version_id>/", views_preview.preview, name="preview"),
+    path("vorschau/<id:version_id>/<slug:step_key>/", views_preview.preview, name="preview_step"),
     path("<slug:form_key>/", views.start, name="start"),
 ]

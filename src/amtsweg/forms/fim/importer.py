@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from amtsweg.access.permissions import can_edit_catalog
 from amtsweg.catalog.models import Service
 from amtsweg.catalog.validators import is_valid_leika_key, normalize_leika_key
 from amtsweg.forms.fim.builder import Builder
@@ -96,6 +97,7 @@ def import_fim(
     xsd_dir: Path | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_missing_code_lists: bool = True,
+    audit_source: str = "",
 ) -> FimImportResult:
     """Parse ``path`` and store it as a new form version in one transaction.
 
@@ -107,7 +109,11 @@ def import_fim(
         path, xsd_dir=xsd_dir, max_bytes=max_bytes, allow_missing_code_lists=allow_missing_code_lists
     )
     authority = resolve_owner(owner)
-    linked = find_service(service, authority) if service else auto_service(document.spec, authority)
+    linked = (
+        find_service(service, authority, actor=actor)
+        if service
+        else auto_service(document.spec, authority, actor=actor)
+    )
     try:
         with transaction.atomic():
             version = form_version_create(
@@ -119,7 +125,8 @@ def import_fim(
                 source_name=document.source_name,
                 source_sha256=document.sha256,
                 publish=publish,
-                audit_source=f"import-fim {document.source_name}",
+                audit_source=audit_source or f"import-fim {document.source_name}",
+                notes=document.warnings,
             )
     except ValidationError as error:
         raise FimImportError(" ".join(error.messages), file=document.source_name) from error
@@ -143,22 +150,35 @@ def resolve_owner(owner: Authority | str | None) -> Authority:
     return found
 
 
-def _services_for_key(key: str, owner: Authority) -> list[Service]:
-    candidates = list(Service.objects.filter(leika_key=key).order_by("pk"))
-    # the owner's own entry first, then published ones
+def _services_for_key(key: str, owner: Authority, actor: Any = None) -> list[Service]:
+    """Services with the LeiKa ``key`` that ``actor`` may link: the owner's own entry first, then
+    published ones."""
+    candidates = [
+        service
+        for service in Service.objects.filter(leika_key=key).select_related("owner").order_by("pk")
+        if can_edit_catalog(actor, service.owner)
+    ]
     return sorted(candidates, key=lambda s: (s.owner_id != owner.pk, not s.is_published, s.pk))
 
 
-def find_service(reference: str, owner: Authority) -> Service:
+def find_service(reference: str, owner: Authority, *, actor: Any = None) -> Service:
     key = normalize_leika_key(reference)
     if is_valid_leika_key(key):
-        found = _services_for_key(key, owner)
+        found = _services_for_key(key, owner, actor)
         if found:
             return found[0]
+        if Service.objects.filter(leika_key=key).exists():
+            raise FimImportError(
+                _(
+                    "Die Leistung mit dem LeiKa-Schlüssel %(key)s gehört zu einer Behörde, für die Sie "
+                    "keine Leistungen pflegen."
+                )
+                % {"key": key}
+            )
         raise FimImportError(
             _("Eine Leistung mit dem LeiKa-Schlüssel %(key)s gibt es im Katalog nicht.") % {"key": key}
         )
-    by_slug = Service.objects.filter(slug=reference.strip()).first()
+    by_slug = Service.objects.filter(slug=reference.strip()).select_related("owner").first()
     if by_slug is None:
         raise FimImportError(
             _(
@@ -167,12 +187,18 @@ def find_service(reference: str, owner: Authority) -> Service:
             )
             % {"value": reference}
         )
+    if not can_edit_catalog(actor, by_slug.owner):
+        raise FimImportError(
+            _("Die Leistung „%(name)s“ gehört zu einer Behörde, für die Sie keine Leistungen pflegen.")
+            % {"name": by_slug.name}
+        )
     return by_slug
 
 
-def auto_service(spec: FormSpec, owner: Authority) -> Service | None:
+def auto_service(spec: FormSpec, owner: Authority, *, actor: Any = None) -> Service | None:
+    """The first catalogue service with one of the schema's LeiKa keys that ``actor`` may link."""
     for key in spec.leika_keys:
-        found = _services_for_key(key, owner)
+        found = _services_for_key(key, owner, actor)
         if found:
             return found[0]
     return None

@@ -1,8 +1,9 @@
 """Validation against the official XDatenfelder XSDs, loaded from local files only.
 
 The official XSDs ship with the package (``forms/fim/standards``, origin and licence in its README);
-``AMTSWEG_FIM_XSD_DIR`` may point at another folder with ``2.0/xdatenfelder.xsd`` and ``3.0.0/xdatenfelder.xsd`` and the files they include. xmlschema
-runs in its sandbox (no file outside that folder, no network); a compiled schema is cached per process.
+``AMTSWEG_FIM_XSD_DIR`` may point at another folder with ``2.0/xdatenfelder.xsd`` and
+``3.0.0/xdatenfelder.xsd`` and the files they include. xmlschema runs in its sandbox (no file outside
+that folder, no network); a compiled schema is cached per process.
 """
 
 from __future__ import annotations
