@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "amtsweg.forms",
     "amtsweg.submissions",
     "amtsweg.cases",
+    "amtsweg.fitconnect",
     "amtsweg.assistant",
     "amtsweg.strategy",
     "amtsweg.portal",
@@ -623,4 +624,26 @@ AMTSWEG_CASE_TRIAGE_FUNCTIONS = env_list(
     "AMTSWEG_CASE_TRIAGE_FUNCTIONS",
     "posteingang,zentrale,buergerbuero,verwaltungsleitung",
     "Org unit functions (first found) that receive cases of an authority when no unit is responsible.",
+)
+
+# --- FIT-Connect (issue 13) ---
+AMTSWEG_FITCONNECT_KEY_SECRET = env(
+    "AMTSWEG_FITCONNECT_KEY_SECRET",
+    "" if IS_PRODUCTION else "amtsweg-development-fitconnect-key-secret-not-for-production",
+    "Secret from which the key that encrypts FIT-Connect private keys and client secrets at rest is derived.",
+)
+AMTSWEG_FITCONNECT_POLL_MINUTES = max(
+    int(
+        env(
+            "AMTSWEG_FITCONNECT_POLL_MINUTES",
+            "5",
+            "Minutes between polls of FIT-Connect for new submissions.",
+        )
+    ),
+    1,
+)
+AMTSWEG_FITCONNECT_ALLOW_HTTP = env_bool(
+    "AMTSWEG_FITCONNECT_ALLOW_HTTP",
+    not IS_PRODUCTION,
+    "Allow http:// addresses for FIT-Connect endpoints (the local test service). Never in production.",
 )

@@ -18,6 +18,7 @@ admin.site.index_title = _("Fachadministration")
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", api.urls),
+    path("fitconnect/", include("amtsweg.fitconnect.urls")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("konto/", include("amtsweg.accounts.urls")),

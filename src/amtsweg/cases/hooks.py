@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -16,6 +18,7 @@ from amtsweg.cases import states
 from amtsweg.cases.models import Case, CaseMessage, DecisionLetter, Status
 from amtsweg.cases.selectors import cases_of_applicant
 from amtsweg.core.actors import Actor
+from amtsweg.core.registry import Registry
 from amtsweg.submissions.hooks import SubmissionStatus
 
 if TYPE_CHECKING:
@@ -136,3 +139,25 @@ def account_notices_for(user: Any) -> list[AccountNotice]:
             title = f"{case.submission.form_version.form.title} ({case.reference})"
             notices.append(AccountNotice(title=title, text=status.next_step, url=status.url))
     return notices
+
+
+@dataclass(frozen=True)
+class ChannelDetail:
+    """What a delivery channel (FIT-Connect) adds to the case page: lines under "Eingangsweg" and, for
+    the messages, how the applicant is reached (the reply channel)."""
+
+    lines: list[str] = field(default_factory=list)
+    reply_note: str = ""
+
+
+# A provider returns the details of the case's channel, or ``None`` when the case did not come through it.
+case_channel_details: Registry[Callable[[Case], ChannelDetail | None]] = Registry("Angaben zum Eingangsweg")
+
+
+def channel_details(case: Case) -> list[ChannelDetail]:
+    details = []
+    for _identifier, provider in case_channel_details:
+        detail = provider(case)
+        if detail is not None:
+            details.append(detail)
+    return details

@@ -33,8 +33,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from amtsweg.access.permissions import Perm, can_assign_cases, can_view_case, can_work_case, has_any
 from amtsweg.access.twofactor import needs_second_factor
+from amtsweg.cases import hooks, selectors, services, states, views_letters
 from amtsweg.cases import inbox as inbox_selectors
-from amtsweg.cases import selectors, services, states, views_letters
 from amtsweg.cases.forms import (
     AssignForm,
     BulkAssignForm,
@@ -301,6 +301,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "thread": list(case.messages.select_related("author").prefetch_related("documents").all()),
         "letters": list(case.letters.all()),
         "flags": selectors.deadline_flags(case),
+        "channel_details": hooks.channel_details(case),
         "steps": [s for s in steps if states.STAFF in s.by],
         "may_work": may_work,
         "may_assign": may_assign,

@@ -42,6 +42,7 @@ from amtsweg.core.audit import audit_record
 from amtsweg.core.text import slugify_de
 from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
+from amtsweg.demo.fitconnect import fitconnect_load
 from amtsweg.demo.forms import forms_load
 from amtsweg.demo.letters import letter_templates_load
 from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
@@ -117,6 +118,8 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
         stats.created["letter_templates"] = letter_templates_load(kreis)
         say(_("Vorgänge …"))
         stats.created.update(load_cases_demo())
+        say(_("FIT-Connect-Zustellpunkt …"))
+        fitconnect = fitconnect_load(kreis)
         say(_("Suchindex …"))
         demo_ids = [service.pk for service in services.values()]
         indexed = SearchTerm.objects.filter(service_id__in=demo_ids).values("service_id").distinct().count()
@@ -144,6 +147,7 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
             "users_created": logins["users_created"],
             "search_terms": SearchTerm.objects.filter(service_id__in=demo_ids).count(),
             **forms,
+            **fitconnect,
         }
         audit_record(
             actor=None,

@@ -70,6 +70,7 @@ class Submission(TimeStampedModel):
     class Channel(models.TextChoices):
         WEB = "web", _("Online-Formular")
         API = "api", _("Schnittstelle")
+        FITCONNECT = "fitconnect", _("über FIT-Connect")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("Aktenzeichen"), max_length=32, unique=True)

@@ -23,10 +23,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +70,18 @@ class IdempotencyConflict(Exception):
             % {"reference": submission.reference}
         )
         self.submission = submission
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A document that arrives with a submission from another system (FIT-Connect): stored as an
+    :class:`Attachment` with this ``id`` in the intake transaction, so the data may refer to it."""
+
+    id: str
+    name: str
+    content_type: str
+    content: bytes
+    field_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,7 @@ def _intake(
     source: str,
     client: str = "",
     draft: Draft | None = None,
+    files: Sequence[IncomingFile] = (),
 ) -> tuple[Submission, bool]:
     """Store one submission (see the module docstring); returns it and whether it is new."""
     form = form_version.form
@@ -221,6 +236,8 @@ def _intake(
                 if draft is not None:
                     Attachment.objects.filter(draft_id=draft.pk).update(draft=None, submission=submission)
                     Draft.objects.filter(pk=draft.pk).delete()
+                for incoming in files:
+                    _file_store(submission, incoming)
                 # One follow-up task: the e-mail task renders the receipt PDF before it sends it; without
                 # an e-mail address only the PDF is made. (One row less in the intake transaction.)
                 followup = send_confirmation if _confirmation_allowed(applicant, client) else render_receipt
@@ -249,6 +266,21 @@ def _intake(
         logger.debug("Antrag %s eingegangen (%s, %s)", submission.reference, form.key, channel)
         return submission, True
     raise RuntimeError("Kein freies Aktenzeichen nach mehreren Versuchen")  # pragma: no cover
+
+
+def _file_store(submission: Submission, incoming: IncomingFile) -> None:
+    extension = incoming.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
+    attachment = Attachment(
+        id=incoming.id,
+        submission=submission,
+        field_path=incoming.field_path,
+        original_name=incoming.name,
+        content_type=incoming.content_type,
+        size=len(incoming.content),
+        sha256=hashlib.sha256(incoming.content).hexdigest(),
+    )
+    attachment.file.save(f"{incoming.id}.{extension}", ContentFile(incoming.content), save=False)
+    attachment.save(force_insert=True)
 
 
 def _confirmation_allowed(applicant: _Applicant, client: str) -> bool:
@@ -312,8 +344,14 @@ def submission_create(
     actor: Any = None,
     source: str = "",
     client: str = "",
+    files: Sequence[IncomingFile] = (),
+    fallback_email: str = "",
 ) -> tuple[Submission, bool]:
-    """Store a submission that did not come from a draft (API). Returns it and whether it is new.
+    """Store a submission that did not come from a draft (API, FIT-Connect). Returns it and whether it
+    is new.
+
+    ``files`` are documents that came with it (stored with their ids, which the data may name);
+    ``fallback_email`` is the applicant's address when the data have none (FIT-Connect's reply channel).
 
     ``applicant`` is the logged-in account or ``None``; name and e-mail are then taken from the data.
     Raises :class:`SubmissionInvalid` for invalid data (nothing written). With an idempotency key
@@ -321,15 +359,16 @@ def submission_create(
     content (:class:`IdempotencyConflict` is for the caller to raise when it differs).
     """
     # No look-up first: a repeated key is rare and runs into the unique constraint (one query less).
-    data = _validated(form_version, data, set())
+    data = _validated(form_version, data, {incoming.id for incoming in files})
     return _intake(
         form_version=form_version,
         data=data,
-        applicant=_applicant(form_version, data, applicant),
+        applicant=_applicant(form_version, data, applicant, fallback_email=fallback_email),
         municipality=municipality,
         idempotency_key=idempotency_key,
         channel=channel,
         actor=actor if actor is not None else applicant,
         source=source,
         client=client,
+        files=files,
     )
