@@ -84,7 +84,8 @@ class KeyPair:
 
 
 def _self_signed(private: rsa.RSAPrivateKey, common_name: str) -> str:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
+    short = common_name.encode()[:64].decode(errors="ignore") or "Amtsweg"
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, short)])
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
