@@ -24,13 +24,13 @@ from amtsweg.fitconnect.testservice.setup import local_service_setup
 from amtsweg.tenants.models import Authority
 
 SENDER_ID = "test-onlinedienst"
-SENDER_SECRET = "test-onlinedienst-secret"  # noqa: S105 - test service only
+SENDER_SECRET = "test-onlinedienst-secret"
 
 
 @pytest.fixture(scope="session")
 def fitconnect_service() -> Iterator[str]:
     """Base URL of the local FIT-Connect test service (a second process)."""
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "amtsweg.fitconnect.testservice", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
