@@ -2,6 +2,8 @@
 
 It is what ``make demo`` runs: the same gunicorn server and task worker as in production, as two
 child processes of this one. Ctrl+C stops both; when one of them dies, the other is stopped too.
+A third child, the local FIT-Connect test service (``amtsweg fitconnect-testservice`` on port 8010), is
+started when the FIT-Connect app is installed; the demo goes on without it if it cannot start.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from django.db import connections
 
 # The demo app is reached by name only: core must not import another app (docs/architecture.md).
 LOAD_COMMAND = "load-demo"
+# The local FIT-Connect test service (app fitconnect), started by name when it is installed; the demo's
+# destination points at this port (amtsweg.demo.fitconnect).
+FITCONNECT_COMMAND = "fitconnect-testservice"
+FITCONNECT_PORT = 8010
 LOGINS_MODULE = "amtsweg.demo.loader"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 25.0
@@ -112,14 +118,19 @@ class Command(BaseCommand):
         cli = [sys.executable, "-m", "amtsweg.cli"]
         previous_handler = signal.signal(signal.SIGTERM, _raise_stop)
         children: dict[str, subprocess.Popen[bytes]] = {}
+        optional: dict[str, subprocess.Popen[bytes]] = {}  # may end without stopping the demo
         try:
             serve = [*cli, "serve", "--bind", bind, "--workers", str(workers)]
             child_env = demo_child_env(bind, os.environ)
             children["Webserver"] = subprocess.Popen(serve, env=child_env)  # noqa: S603
             children["Hintergrundprozess"] = subprocess.Popen([*cli, "worker"], env=child_env)  # noqa: S603
+            if FITCONNECT_COMMAND in get_commands():
+                optional["FIT-Connect-Testdienst"] = subprocess.Popen(  # noqa: S603
+                    [*cli, FITCONNECT_COMMAND, "--port", str(FITCONNECT_PORT)], env=child_env
+                )
             base_url = _probe_url(bind)
             self._wait_until_up(base_url, children)
-            self._print_welcome(base_url, logins)
+            self._print_welcome(base_url, logins, fitconnect=bool(optional))
             while True:
                 for name, child in children.items():
                     if child.poll() is not None:
@@ -127,11 +138,18 @@ class Command(BaseCommand):
                             f"{name} hat sich beendet (Rückgabewert {child.returncode}); "
                             "die Demo wird gestoppt."
                         )
+                for name, child in list(optional.items()):
+                    if child.poll() is not None:  # e.g. its port is taken: the demo goes on without it
+                        self.stderr.write(
+                            f"{name} hat sich beendet (Rückgabewert {child.returncode}); die Demo läuft "
+                            f"ohne ihn weiter (ist Port {FITCONNECT_PORT} belegt?)."
+                        )
+                        del optional[name]
                 time.sleep(0.5)
         except (KeyboardInterrupt, _Stop):
             self.stdout.write("\nAmtsweg wird beendet …")
         finally:
-            self._stop(children)
+            self._stop({**children, **optional})
             signal.signal(signal.SIGTERM, previous_handler)
         self.stdout.write("Amtsweg ist beendet.")
 
@@ -152,7 +170,9 @@ class Command(BaseCommand):
             f"Der Webserver antwortet nach {STARTUP_TIMEOUT:.0f} Sekunden nicht unter {base_url}."
         )
 
-    def _print_welcome(self, base_url: str, logins: list[tuple[str, str, str]]) -> None:
+    def _print_welcome(
+        self, base_url: str, logins: list[tuple[str, str, str]], *, fitconnect: bool = False
+    ) -> None:
         lines = [
             "",
             "=" * 72,
@@ -160,6 +180,15 @@ class Command(BaseCommand):
             f"  Bürgerportal:  {base_url}/",
             f"  Verwaltung:    {base_url}/admin/",
             f"  E-Mails:       {base_url}/antrag/demo-postausgang/  (Dateien in {settings.AMTSWEG_MAIL_DIR})",
+            "",
+        ]
+        if fitconnect:
+            lines += [
+                f"  FIT-Connect:   lokaler Testdienst auf http://127.0.0.1:{FITCONNECT_PORT};",
+                "                 einen Testantrag eines EfA-Onlinedienstes senden:",
+                "                 .venv/bin/amtsweg fitconnect-send-test",
+            ]
+        lines += [
             "",
             "Demo-Zugänge (nur für diese Demo):",
         ]
