@@ -74,11 +74,8 @@ class ForeignAuthority:
             crypto.decrypt(envelope["encryptedMetadata"], self.keys["encryption"].private_json)
         )
         data = json.loads(crypto.decrypt(envelope["encryptedData"], self.keys["encryption"].private_json))
-        event = (
-            {"accept-submission": {}}
-            if accept
-            else {"reject-submission": {"problems": [{"type": "x", "title": "Nicht zuständig", "detail": "Falsche Stadt."}]}}
-        )  # fmt: skip
+        problem = {"type": "x", "title": "Nicht zuständig", "detail": "Falsche Stadt."}
+        event = {"accept-submission": {}} if accept else {"reject-submission": {"problems": [problem]}}
         claims = {
             "$schema": "https://schema.fitko.de/fit-connect/events/1.0.0/set-payload.schema.json",
             "iss": self.destination_id,
