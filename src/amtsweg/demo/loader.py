@@ -39,6 +39,7 @@ from amtsweg.catalog.services import (
     service_update,
 )
 from amtsweg.core.audit import audit_record
+from amtsweg.core.importreport import ImportRejected
 from amtsweg.core.text import slugify_de
 from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
@@ -46,12 +47,21 @@ from amtsweg.demo.fitconnect import fitconnect_load
 from amtsweg.demo.forms import forms_load
 from amtsweg.demo.letters import letter_templates_load
 from amtsweg.demo.logins import DEMO_PASSWORD, demo_logins, demo_logins_ensure, demo_totp_secret
-from amtsweg.demo.organisation import AUTHORITIES, KREIS_SLUG, AuthorityData, Hours, LocationData
+from amtsweg.demo.organisation import (
+    AUTHORITIES,
+    KREIS_KEY,
+    KREIS_SLUG,
+    AuthorityData,
+    Hours,
+    LocationData,
+    register_file,
+)
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
 from amtsweg.demo.remedies import legal_remedies_load
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
 from amtsweg.demo.strategy import load_strategy_demo
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
+from amtsweg.tenants.register import register_import
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
 SOURCE = "amtsweg load-demo"
@@ -213,10 +223,18 @@ def _load_organisation(
     authorities: dict[str, Authority] = {}
     kreis_units: dict[str, OrgUnit] = {}
     kreis_locations: dict[str, Location] = {}
-    for data in AUTHORITIES:  # the Kreis comes first: it is every town's parent
-        authority = _upsert(
-            stats, "authorities", Authority, {"ags": data.ags}, _authority_values(data, authorities)
+    # The Kreis and its towns come from the municipality register, as in every installation
+    # (docs/first-run.md); the demo data then adds addresses, offices and opening hours.
+    registered = register_import(register_file(), kreis=KREIS_KEY, actor=None, source=SOURCE)
+    if registered.report.rejected:
+        raise ImportRejected(
+            "; ".join(f"{item.line}: {item.reason}" for item in registered.report.rejections())
         )
+    stats.created["authorities"] += registered.report.entity("Behörden").created
+    stats.changed["authorities"] += registered.report.entity("Behörden").updated
+    stats.created["postal_codes"] += registered.report.entity("Postleitzahlen").created
+    for data in AUTHORITIES:  # the Kreis comes first: it is every town's parent
+        authority = _upsert(stats, "authorities", Authority, {"ags": data.ags}, _authority_values(data))
         authorities[data.slug] = authority
         for code in data.postcodes:
             _upsert(stats, "postal_codes", PostalCode, {"code": code, "municipality": authority}, {})
@@ -243,15 +261,10 @@ def _load_organisation(
     return authorities, kreis_units, kreis_locations
 
 
-def _authority_values(data: AuthorityData, loaded: dict[str, Authority]) -> dict[str, Any]:
+def _authority_values(data: AuthorityData) -> dict[str, Any]:
+    """What the register does not hold (name, kind, AGS, parent and population come from there)."""
     return {
-        "name": data.name,
-        "short_name": data.short_name,
-        "slug": data.slug,
-        "kind": data.kind,
         "designation": data.designation,
-        "parent": None if data.slug == KREIS_SLUG else loaded[KREIS_SLUG],
-        "population": data.population,
         "street": data.street,
         "postcode": data.postcode,
         "city": data.city,

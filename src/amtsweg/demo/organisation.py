@@ -10,8 +10,10 @@ nothing here can reach a real mailbox; phone numbers are left empty on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 KREIS_SLUG = "kreis-coesfeld"
+KREIS_KEY = "05558"
 # The two towns that run their own Jugendamt and their own untere Bauaufsicht (DOMAIN.md §1, (v)).
 TOWNS_WITH_OWN_OFFICES = ("coesfeld", "duelmen")
 
@@ -387,3 +389,12 @@ MUNICIPALITIES: tuple[AuthorityData, ...] = (
 )
 
 AUTHORITIES: tuple[AuthorityData, ...] = (KREIS, *MUNICIPALITIES)
+
+
+def register_file() -> Path:
+    """The Kreis and its towns as a municipality register in the GV-ISys layout (public facts only).
+
+    The demo creates them the way every installation does (``amtsweg import-municipalities``);
+    this module adds what a register does not hold: addresses, offices, opening hours.
+    """
+    return Path(__file__).parent / "demo_data" / "gemeindeverzeichnis-kreis-coesfeld.csv"
