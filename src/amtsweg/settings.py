@@ -400,6 +400,11 @@ AMTSWEG_KREIS_AGS = env(
     "05558000",
     "AGS of the Kreis this installation serves; the portal lists its municipalities.",
 )
+AMTSWEG_RESPONSIBILITY_LEVELS = env(
+    "AMTSWEG_RESPONSIBILITY_LEVELS",
+    "1=bund,2=kreis,2/3=gemeinde,3=gemeinde,4=gemeinde,5=gemeinde",
+    "Default responsibility per LeiKa type (Typ=bund|kreis|gemeinde) for responsibilities-from-leika.",
+)
 AMTSWEG_SITE_NAME = env("AMTSWEG_SITE_NAME", "Amtsweg Kreis Coesfeld", "Name shown in the page header.")
 AMTSWEG_PUBLIC_URL = env(
     "AMTSWEG_PUBLIC_URL",

@@ -8,11 +8,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from amtsweg.access.permissions import Perm, can_edit_reference
 from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin, ScopedInlineMixin
-from amtsweg.catalog import services
+from amtsweg.catalog import admin_gaps, services
 from amtsweg.catalog.models import (
     Lebenslage,
     LeikaEntry,
@@ -136,6 +137,27 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("service__name", "note")
     autocomplete_fields = ("service", "org_unit")
     filter_horizontal = ("locations",)
+
+    def get_urls(self) -> list[URLPattern]:
+        site = self.admin_site
+        return [
+            path(
+                "luecken/",
+                site.admin_view(lambda request: admin_gaps.gaps_view(site, request)),
+                name="catalog_responsibility_gaps",
+            ),
+            path(
+                "luecken/vorschlagen/",
+                site.admin_view(lambda request: admin_gaps.apply_defaults_view(site, request)),
+                name="catalog_responsibility_apply_defaults",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        return super().changelist_view(
+            request, {**admin_gaps.changelist_extra(request), **(extra_context or {})}
+        )
 
     def save_model(self, request: HttpRequest, obj: Responsibility, form: ModelForm, change: bool) -> None:
         # Saved together with its locations in save_related, so that one audit entry shows both.

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from amtsweg.access.permissions import Perm, authorities_with
+from amtsweg.access.permissions import Perm, authorities_with, can_edit_organisation
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.core.audit import request_source
+from amtsweg.core.importreport import ImportRejected
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
+from amtsweg.tenants.register import FORMAT_LABELS, register_import
 from amtsweg.tenants.services import organisation_delete, organisation_save
 
 
@@ -58,10 +68,84 @@ class OpeningHoursInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class RegisterUploadForm(forms.Form):
+    register = forms.FileField(
+        label=gettext_lazy("Datei"),
+        help_text=gettext_lazy(
+            "Gemeindeverzeichnis von Destatis (GV100AD oder GV-ISys-Tabelle als CSV), die KDN-Kommunenliste "
+            "(name,url) oder eine Postleitzahlenliste (plz, ags). Das Format wird erkannt."
+        ),
+    )
+    kreis = forms.RegexField(
+        label=gettext_lazy("Kreisschlüssel"),
+        regex=r"^\s*\d{5}(000)?\s*$",
+        max_length=10,
+        help_text=gettext_lazy("Fünf Ziffern, z. B. 05554 für den Kreis Borken."),
+        error_messages={"invalid": gettext_lazy("Bitte die fünf Ziffern des Kreisschlüssels angeben.")},
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Nur prüfen, nichts speichern (Probelauf)"), required=False
+    )
+
+
 @admin.register(Authority)
 class AuthorityAdmin(AuditedAdmin):
     authority_path = "pk"
     add_needs_platform = True
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "gemeindeverzeichnis/",
+            self.admin_site.admin_view(self.register_view),
+            name="tenants_authority_register",
+        )
+        return [upload, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {"can_import_register": can_edit_organisation(request.user, None), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def register_view(self, request: HttpRequest) -> HttpResponse:
+        """Import the municipality register without a terminal (platform administrators)."""
+        if not can_edit_organisation(request.user, None):
+            raise PermissionDenied(_("Das Gemeindeverzeichnis importieren nur Plattform-Admins."))
+        result = None
+        status = 200
+        form = RegisterUploadForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"kreis": settings.AMTSWEG_KREIS_AGS[:5]},
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                upload = form.cleaned_data["register"]
+                if upload.size > int(settings.AMTSWEG_IMPORT_MAX_BYTES):
+                    form.add_error("register", _("Die Datei ist größer als erlaubt."))
+                else:
+                    try:
+                        result = register_import(
+                            Path(Path(upload.name).name),
+                            data=upload.read(),
+                            kreis=form.cleaned_data["kreis"].strip(),
+                            actor=request.user,
+                            dry_run=form.cleaned_data["dry_run"],
+                            source=request_source(request, "admin"),
+                        )
+                    except ImportRejected as error:
+                        form.add_error(
+                            "register", _("Import abgelehnt, nichts gespeichert: %s") % error.message
+                        )
+            if form.errors:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Gemeindeverzeichnis importieren"),
+            "form": form,
+            "result": result,
+            "formats": FORMAT_LABELS.values(),
+        }
+        return TemplateResponse(request, "admin/tenants/authority/register.html", context, status=status)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Where an authority sits in the Kreis (kind, AGS, parent) is platform business.

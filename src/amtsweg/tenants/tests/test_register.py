@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
-from amtsweg.access.testing import staff_create
+from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.core.importreport import ImportRejected
 from amtsweg.core.models import AuditEntry
 from amtsweg.tenants.models import Authority, PostalCode
@@ -283,3 +284,50 @@ def test_a_note_says_when_the_installation_shows_another_kreis() -> None:
     with override_settings(AMTSWEG_KREIS_AGS="05558000"):
         result = register_import(BORKEN, kreis="05554")
     assert any("AMTSWEG_KREIS_AGS=05554000" in note for note in result.notes)
+
+
+# --- the administration: the register without a terminal --------------------------------------------
+
+
+def test_a_platform_admin_uploads_the_register_in_the_administration(client: Client) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("plattform", password="x" * 16)
+    login_verified(client, admin)
+    url = reverse("admin:tenants_authority_register")
+    assert "Gemeindeverzeichnis importieren" in client.get(reverse("admin:tenants_authority_changelist")).text
+
+    with BORKEN.open("rb") as handle:
+        response = client.post(url, {"register": handle, "kreis": "05554"})
+
+    assert response.status_code == 200
+    assert "Erkanntes Format: Gemeindeverzeichnis GV-ISys" in response.text
+    assert Authority.objects.filter(parent__ags="05554000").count() == 17
+    assert "2 Zeilen gehören zu anderen Kreisen" in response.text
+    entry = AuditEntry.objects.filter(action="tenants.authority.created").first()
+    assert entry is not None
+    assert entry.source.startswith("admin ")
+
+
+def test_an_unusable_upload_gets_a_german_message_and_a_400(client: Client) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login_verified(client, get_user_model().objects.create_superuser("plattform", password="x" * 16))
+    url = reverse("admin:tenants_authority_register")
+
+    response = client.post(url, {"register": SimpleUploadedFile("x.csv", b"nur Text\n"), "kreis": "05554"})
+    assert response.status_code == 400
+    assert "Format der Datei ist unbekannt" in response.text
+    response = client.post(url, {"register": SimpleUploadedFile("x.csv", b"a"), "kreis": "Borken"})
+    assert response.status_code == 400
+    assert "fünf Ziffern des Kreisschlüssels" in response.text
+    assert not Authority.objects.exists()
+
+
+def test_a_fachadmin_may_not_open_the_register_upload(client: Client) -> None:
+    other = Authority.objects.create(name="Kreis X", short_name="X", slug="x", kind="kreis", ags="05999000")
+    login_verified(client, staff_create("fachadmin", other, "fachadministration"))
+    assert client.get(reverse("admin:tenants_authority_register")).status_code == 403
+    changelist = client.get(reverse("admin:tenants_authority_changelist"))
+    assert "Gemeindeverzeichnis importieren" not in changelist.text
