@@ -2,7 +2,7 @@
 
 Every step runs as the operator runs it – the commands of the guide, in its order – on an empty database
 and without ``../shared``: the register, the OZG/LeiKa catalogue, the services, default responsibilities
-from the LeiKa type, the gap report, one form, and a submission that reaches the right town.
+from the LeiKa type, the gap report, a FIM form, and submissions that reach the right town.
 """
 
 from __future__ import annotations
@@ -29,6 +29,26 @@ REGISTER = (
     Path(__file__).parents[1] / "src" / "amtsweg" / "tenants" / "tests" / "data" / "gv-isys-kreis-borken.csv"
 )
 BORKEN = {"AMTSWEG_KREIS_AGS": "05554000", "AMTSWEG_SITE_NAME": "Amtsweg Kreis Borken"}
+FIM_GEWERBE = Path(__file__).parents[1] / "src/amtsweg/demo/demo_data/fim/gewerbeanmeldung/S99200001_xdf2.xml"
+GEWERBE_DATA = {
+    "G99200001": {
+        "F99200001": "Muster",
+        "F99200002": "Erika",
+        "F99200003": "erika@example.org",
+        "G99200002": {
+            "F99200011": "Hauptstraße",
+            "F99200012": "1",
+            "F99200013": "48619",
+            "F99200014": "Heek",
+        },
+    },
+    "G99200003": {
+        "F99200021": "01",
+        "F99200023": "Reparatur von Fahrrädern",
+        "F99200024": "2027-01-04",
+        "F99200025": 0,
+    },
+}
 
 
 def run(*args: str) -> str:
@@ -102,29 +122,16 @@ def test_kreis_borken_from_zero_to_a_routed_submission(client: Client) -> None:
     # Running the defaults again changes nothing: every service has its rule.
     assert "0 Regeln angelegt" in run("responsibilities-from-leika")
 
-    # 7. A form for the Gewerbe-Anmeldung, published.
-    run(
-        "import-form-definition",
-        str(DATA / "gewerbe-anmeldung.yaml"),
-        "--service",
-        "99050012104000",
-        "--publish",
-    )
+    # 7. A FIM data schema for the Gewerbe-Anmeldung (XDatenfelder 2.0, checked against the XSDs that ship
+    #    with Amtsweg), linked to the service and published.
+    output = run("import-fim", str(FIM_GEWERBE), "--service", "99050012104000", "--publish")
+    assert "Gewerbe anmelden" in output
 
     # 8. Applications from Heek and from Bocholt reach their own town.
     for town in (heek, bocholt):
         response = client.post(
-            "/api/v1/formulare/gewerbe-anmeldung/antraege",
-            data=json.dumps(
-                {
-                    "municipality": town.ags,
-                    "data": {
-                        "person": {"vorname": "Erika", "nachname": "Muster", "email": "erika@example.org"},
-                        "taetigkeit": "Fahrradreparatur",
-                        "beginn": "2027-01-04",
-                    },
-                }
-            ),
+            "/api/v1/formulare/S99200001/antraege",
+            data=json.dumps({"municipality": town.ags, "data": GEWERBE_DATA}),
             content_type="application/json",
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
