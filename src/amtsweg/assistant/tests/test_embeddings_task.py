@@ -27,9 +27,13 @@ def test_changing_a_service_recomputes_its_embedding(run_tasks: Callable[[], Non
         data={"owner": kreis, "name": "Hund anmelden", "short_text": "Hunde meldet man beim Steueramt an."},
     )
     run_tasks()
-    stored = ServiceEmbedding.objects.get(service=service)
+    stored = ServiceEmbedding.objects.get(service=service, model_name="e5-small")
     assert stored.dim == 384
     first_hash = stored.text_hash
+    # The second model of the default setting embeds the head and every passage of the texts.
+    both = ServiceEmbedding.objects.get(service=service, model_name="usem3")
+    assert both.dim == 512
+    assert len(bytes(both.vector)) == 512 * 4 * 2  # head + the one passage of the short text
 
     service_update(actor=None, service=service, data={"keywords": ["Hundesteuer", "Welpe"]})
     run_tasks()

