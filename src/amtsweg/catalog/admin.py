@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from amtsweg.access.permissions import Perm, can_edit_reference
+from amtsweg.access.permissions import Perm, authorities_with, can_edit_reference
 from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.catalog import admin_gaps, services
 from amtsweg.catalog.models import (
@@ -25,7 +28,10 @@ from amtsweg.catalog.models import (
     ServiceVersion,
     Themenfeld,
 )
+from amtsweg.catalog.responsibility_checks import responsibility_problems
+from amtsweg.catalog.selectors import responsibility_preview
 from amtsweg.core.audit import request_source
+from amtsweg.tenants.models import Authority
 
 
 class ServiceVersionInline(ScopedInlineMixin, admin.TabularInline):
@@ -118,13 +124,68 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
             )
 
 
+def _responsibility_scope(request: HttpRequest) -> Q | None:
+    """Rules that concern the user's authorities: of their services, for their towns, served by them,
+    and the general rules of the Kreis's services that apply to their towns. ``None``: all rules."""
+    ids = authorities_with(request.user, Perm.CATALOG_EDIT)
+    if ids is None:
+        return None
+    parents = set(
+        Authority.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
+    )
+    return (
+        Q(service__owner__in=ids)
+        | Q(municipality__in=ids)
+        | Q(authority__in=ids)
+        | Q(municipality__isnull=True, service__owner__in=parents)
+    )
+
+
+class ResponsibilityForm(ModelForm):
+    """Checks on save what the domain function checks: permission and where citizens are sent."""
+
+    request: HttpRequest | None = None
+
+    class Meta:
+        model = Responsibility
+        fields = (
+            "service",
+            "municipality",
+            "authority",
+            "org_unit",
+            "org_unit_function",
+            "locations",
+            "contact_in_municipality",
+            "contact_org_unit_function",
+            "note",
+        )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # copies the values onto the instance and runs the model's own checks
+        rule = self.instance
+        if self.errors or getattr(rule, "service_id", None) is None:
+            return
+        if self.request is not None and not services.can_edit_responsibility(self.request.user, rule):
+            self.add_error(
+                None, _("Für diese Leistung und Gemeinde dürfen Sie keine Zuständigkeit speichern.")
+            )
+            return
+        problems = responsibility_problems(rule, list(self.cleaned_data.get("locations") or []))
+        for field, messages in problems.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
 @admin.register(Responsibility)
 class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Rules of the services the user may edit; the service choice is limited to those."""
+    """Rules that concern the user's authorities (see :func:`_responsibility_scope`); a town's Fachadmin
+    edits the rules for its own town, also of the Kreis's services. Before saving, "Vorschau" shows what
+    the citizens of every town would see."""
 
     scope_permission = Perm.CATALOG_EDIT
     authority_path = "service__owner"
-    scoped_foreign_keys = {"service": "owner"}
+    form = ResponsibilityForm
+    change_form_template = "admin/catalog/responsibility/change_form.html"
     list_display = (
         "service",
         "municipality",
@@ -157,6 +218,96 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         return super().changelist_view(
             request, {**admin_gaps.changelist_extra(request), **(extra_context or {})}
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Responsibility]:
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related(
+            "service", "service__owner", "municipality", "authority", "org_unit"
+        )
+        scope = _responsibility_scope(request)
+        return queryset if scope is None else queryset.filter(scope)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "service":
+            ids = authorities_with(request.user, Perm.CATALOG_EDIT)
+            if ids is not None:
+                parents = Authority.objects.filter(pk__in=ids).values_list("parent_id", flat=True)
+                kwargs["queryset"] = Service.objects.filter(Q(owner__in=ids) | Q(owner__in=parents))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type("ResponsibilityFormWithRequest", (form_class,), {"request": request})
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return self.has_module_permission(request)
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return self.has_module_permission(request)
+        return services.can_edit_responsibility(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        if request.method == "POST" and "_vorschau" in request.POST:
+            return self._preview(request, object_id)
+        extra = dict(extra_context or {})
+        if object_id is not None and request.method != "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                extra["preview_rows"] = responsibility_preview(obj, list(obj.locations.all()))
+        return super().changeform_view(request, object_id, form_url, extra)
+
+    def _preview(self, request: HttpRequest, object_id: str | None) -> Any:
+        """The form again, with what citizens of every town would see – nothing is saved."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404
+        allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form = form_class(request.POST, request.FILES, instance=obj)
+        rows = None
+        if form.is_valid():
+            rule = form.save(commit=False)
+            rows = responsibility_preview(rule, list(form.cleaned_data.get("locations") or []))
+        fieldsets = self.get_fieldsets(request, obj)
+        admin_form = helpers.AdminForm(
+            form,
+            list(fieldsets),
+            self.get_prepopulated_fields(request, obj),
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Zuständigkeit ändern") if obj else _("Zuständigkeit hinzufügen"),
+            "subtitle": str(obj) if obj else None,
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "preview_rows": rows,
+            "preview_unsaved": True,
+        }
+        return self.render_change_form(
+            request, context, add=obj is None, change=obj is not None, obj=obj, form_url=""
         )
 
     def save_model(self, request: HttpRequest, obj: Responsibility, form: ModelForm, change: bool) -> None:

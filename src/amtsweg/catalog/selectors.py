@@ -115,9 +115,16 @@ def responsibility_resolve(service: Service, municipality: Authority) -> Resolve
     rule = rules.get(municipality.pk) or rules.get(None)
     if rule is None:
         return None
+    explicit = list(rule.locations.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"))
+    return resolve_with_rule(service, municipality, rule, explicit)
+
+
+def resolve_with_rule(
+    service: Service, municipality: Authority, rule: Responsibility, explicit: list[Location]
+) -> ResolvedResponsibility:
+    """What ``rule`` (saved or not) with the places ``explicit`` tells a citizen of ``municipality``."""
     authority = rule.authority or municipality
     org_unit = rule.org_unit or _org_unit(authority, rule.org_unit_function)
-    explicit = list(rule.locations.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"))
     result = ResolvedResponsibility(
         service=service,
         municipality=municipality,
@@ -125,7 +132,7 @@ def responsibility_resolve(service: Service, municipality: Authority) -> Resolve
         org_unit=org_unit,
         locations=_locations_for(authority, org_unit, explicit),
         note=rule.note,
-        rule=rule,
+        rule=rule if rule.pk else None,
     )
     if rule.contact_in_municipality:
         contact_unit = _org_unit(municipality, rule.contact_org_unit_function)
@@ -133,3 +140,46 @@ def responsibility_resolve(service: Service, municipality: Authority) -> Resolve
         result.contact_org_unit = contact_unit
         result.contact_locations = _locations_for(municipality, contact_unit, [])
     return result
+
+
+@dataclass
+class PreviewRow:
+    """One town in the preview of a rule: what its citizens see, and from which rule."""
+
+    municipality: Authority
+    resolved: ResolvedResponsibility | None
+    source: str  # "this", "other" (the town's own rule or the general one), "none"
+    problem: str = ""
+
+
+def responsibility_preview(rule: Responsibility, locations: list[Location]) -> list[PreviewRow]:
+    """For every town of the Kreis: what a citizen would see once ``rule`` is saved (before saving)."""
+    from django.utils.translation import gettext as _
+
+    service = rule.service
+    others = {
+        other.municipality_id: other
+        for other in Responsibility.objects.filter(service=service)
+        .exclude(pk=rule.pk)
+        .select_related("authority", "org_unit")
+    }
+    rows = []
+    for town in municipalities():
+        if rule.municipality_id == town.pk or (rule.municipality_id is None and town.pk not in others):
+            resolved = resolve_with_rule(service, town, rule, locations)
+            source = "this"
+        elif town.pk in others or None in others:
+            chosen = others.get(town.pk) or others[None]
+            explicit = list(chosen.locations.all().order_by("city", "name"))
+            resolved = resolve_with_rule(service, town, chosen, explicit)
+            source = "other"
+        else:
+            rows.append(
+                PreviewRow(town, None, "none", _("Keine Regel: Bürgerinnen und Bürger finden keine Stelle."))
+            )
+            continue
+        problem = ""
+        if resolved.org_unit is None:
+            problem = _("Keine zuständige Stelle gefunden – es wird nur die Anschrift der Behörde gezeigt.")
+        rows.append(PreviewRow(town, resolved, source, problem))
+    return rows

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.catalog.hooks import services_changed
 from amtsweg.catalog.models import Lebenslage, Responsibility, Service, ServiceVersion
+from amtsweg.catalog.responsibility_checks import responsibility_check
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.catalog.validators import normalize_leika_key
 from amtsweg.core.audit import audit_record
@@ -158,14 +159,32 @@ def service_delete(*, actor: Any, service: Service, source: str = "") -> None:
     service.delete()
 
 
+def can_edit_responsibility(actor: Any, rule: Responsibility) -> bool:
+    """The service's authority edits its rules; a town also edits the rule for its own town."""
+    return can_edit_catalog(actor, rule.service.owner_id) or (
+        rule.municipality_id is not None and can_edit_catalog(actor, rule.municipality_id)
+    )
+
+
 @transaction.atomic
 def responsibility_save(
     *, actor: Any, responsibility: Responsibility, locations: list[Any] | None = None, source: str = ""
 ) -> Responsibility:
-    """Create or change a responsibility rule (validated, audited)."""
-    require(can_edit_catalog(actor, responsibility.service.owner))
+    """Create or change a responsibility rule (validated, audited).
+
+    Besides its own fields the rule must lead citizens to the right place (unit, locations, an authority
+    that offers the service: :func:`~amtsweg.catalog.responsibility_checks.responsibility_check`).
+    A town's Fachadmin may save the rules for its own town also for services of the Kreis; a changed rule
+    is checked in its stored and its new form.
+    """
+    require(can_edit_responsibility(actor, responsibility))
     created = responsibility.pk is None
+    if not created:
+        stored = Responsibility.objects.select_related("service").get(pk=responsibility.pk)
+        require(can_edit_responsibility(actor, stored))
     responsibility.full_clean()
+    current = list(responsibility.locations.all()) if not created else []
+    responsibility_check(responsibility, list(locations) if locations is not None else current)
     responsibility.save()
     if locations is not None:
         responsibility.locations.set(locations)
@@ -189,7 +208,7 @@ def responsibility_save(
 
 @transaction.atomic
 def responsibility_delete(*, actor: Any, responsibility: Responsibility, source: str = "") -> None:
-    require(can_edit_catalog(actor, responsibility.service.owner))
+    require(can_edit_responsibility(actor, responsibility))
     audit_record(
         actor=actor,
         action="catalog.responsibility.deleted",
