@@ -161,7 +161,7 @@ class ResponsibilityForm(ModelForm):
         )
 
     def _post_clean(self) -> None:
-        super()._post_clean()  # copies the values onto the instance and runs the model's own checks
+        super()._post_clean()  # type: ignore[misc]  # copies the values onto the instance and runs the model's own checks
         rule = self.instance
         if self.errors or getattr(rule, "service_id", None) is None:
             return
@@ -285,7 +285,7 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         fieldsets = self.get_fieldsets(request, obj)
         admin_form = helpers.AdminForm(
             form,
-            list(fieldsets),
+            list(fieldsets),  # type: ignore[arg-type]
             self.get_prepopulated_fields(request, obj),
             self.get_readonly_fields(request, obj),
             model_admin=self,

@@ -126,14 +126,18 @@ def test_a_second_rule_for_the_same_town_is_rejected(small_kreis: Kreis) -> None
     responsibility_save(
         actor=None,
         responsibility=Responsibility(
-            service=small_kreis.service, municipality=small_kreis.town, org_unit_function="bauaufsicht"
+            service=small_kreis.service,
+            municipality=small_kreis.own_office_town,
+            org_unit_function="bauaufsicht",
         ),
     )
     with pytest.raises(ValidationError):
         responsibility_save(
             actor=None,
             responsibility=Responsibility(
-                service=small_kreis.service, municipality=small_kreis.town, org_unit_function="buergerbuero"
+                service=small_kreis.service,
+                municipality=small_kreis.own_office_town,
+                org_unit_function="buergerbuero",
             ),
         )
     assert Responsibility.objects.count() == 1

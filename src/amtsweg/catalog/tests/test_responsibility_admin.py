@@ -131,7 +131,7 @@ def test_the_fachadmin_of_duelmen_sees_and_edits_the_rules_for_duelmen(client: C
 def test_a_rule_without_unit_and_location_is_refused_instead_of_sending_citizens_to_the_kfz_office(
     client: Client, world: World
 ) -> None:
-    """Was a bug: "Sperrmüll" for the Kreis without a unit sent Dülmen citizens to the Kfz-Zulassungsstelle."""
+    """Was a bug: "Sperrmüll" without a unit sent Dülmen citizens to the Kfz-Zulassungsstelle."""
     with pytest.raises(ValidationError) as refused:
         responsibility_save(
             actor=None, responsibility=Responsibility(service=world.sperrmuell, authority=world.kreis)
