@@ -24,6 +24,7 @@ import amtsweg
 from amtsweg.catalog.tests.factories import (
     KreisFactory,
     MunicipalityFactory,
+    OrgUnitFactory,
     ResponsibilityFactory,
     ServiceFactory,
 )
@@ -184,7 +185,8 @@ def baugenehmigung() -> str:
         fees="Die Gebühr richtet sich nach den Baukosten.",
         online_url="https://bauportal.example/antrag",
     )
-    ResponsibilityFactory(service=service, authority=kreis)
+    unit = OrgUnitFactory(authority=kreis, name="Bauaufsicht", function="bauaufsicht")
+    ResponsibilityFactory(service=service, authority=kreis, org_unit=unit)
     return service.slug
 
 
