@@ -1,15 +1,19 @@
 """Checks of a responsibility rule beyond its own fields: does it lead citizens to the right place?
 
-A rule used to be saved without a responsible unit and without a location; the resolver then showed the
-first location of the authority – and Dülmen citizens with "Sperrmüll" were sent to the Kfz-Zulassungsstelle
-Dülmen. :func:`responsibility_check` refuses such rules, whoever saves them (admin, import, demo):
+A rule used to be saved for an authority that does not offer the service, without a unit and without a
+location; the resolver then showed the alphabetically first location of the authority – and Dülmen
+citizens with "Sperrmüll" were sent to the Kfz-Zulassungsstelle Dülmen. :func:`responsibility_check`
+refuses wrong rules, whoever saves them (admin, import, demo, LeiKa defaults):
 
-* the responsible **unit** is named – directly or by its task (``org_unit_function``) – and exists in the
-  responsible authority (for a town-specific rule without fixed authority: in that town);
+* a fixed responsible authority **offers the service**: the authority that owns the service, or – for a
+  service of the Kreis – one of its towns;
+* a unit named by its task (``org_unit_function``) exists in the responsible authority (for a
+  town-specific rule without fixed authority: in that town);
 * every **location** belongs to the responsible authority and, when the unit has locations of its own, to
-  that unit;
-* the responsible authority **offers the service**: the authority that owns the service, or – for a service
-  of the Kreis – one of its towns (a town's service is served by that town only).
+  that unit.
+
+A rule may name no unit (the default rules from the LeiKa type do so); citizens then see the authority's
+seat (:func:`amtsweg.catalog.selectors.responsibility_resolve`), and the preview in the admin says so.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def responsibility_problems(rule: Responsibility, locations: list[Location]) -> 
     service: Any = rule.service
     owner: Authority = service.owner
     authority: Authority | None = rule.authority
-    # 1. the authority must offer the service
+    # 1. a fixed authority must offer the service ("own town" is each town for itself)
     if authority is not None:
         offers = authority.pk == owner.pk or (
             owner.kind == Authority.Kind.KREIS and authority.parent_id == owner.pk
@@ -48,48 +52,23 @@ def responsibility_problems(rule: Responsibility, locations: list[Location]) -> 
                 _("„%(authority)s“ bietet die Leistung „%(service)s“ nicht an; sie gehört %(owner)s.")
                 % {"authority": authority.name, "service": service.name, "owner": owner.name},
             )
-    elif owner.kind != Authority.Kind.KREIS and rule.municipality_id != owner.pk:
-        add(
-            "authority",
-            _(
-                "Die Leistung „%(service)s“ gehört %(owner)s. Bitte %(owner)s als zuständige Behörde wählen; "
-                "andere Gemeinden bieten sie nicht an."
-            )
-            % {"service": service.name, "owner": owner.name},
-        )
-    # 2. a responsible unit that exists
+    # 2. a unit named by its task must exist where the rule looks for it
     unit: OrgUnit | None = rule.org_unit
-    if authority is not None and unit is None:
-        if rule.org_unit_function:
-            unit = _unit(authority, rule.org_unit_function)
-            if unit is None:
-                add(
-                    "org_unit_function",
-                    _("%(authority)s hat keine Stelle mit der Aufgabe „%(function)s“.")
-                    % {"authority": authority.name, "function": rule.org_unit_function},
-                )
-        elif not locations:
-            add(
-                "org_unit",
-                _(
-                    "Bitte die zuständige Stelle angeben (Organisationseinheit oder Aufgabe der Stelle). "
-                    "Ohne sie wüsste niemand, wohin Bürgerinnen und Bürger sich wenden."
-                ),
-            )
-    if authority is None:
-        if not rule.org_unit_function:
+    if authority is not None and unit is None and rule.org_unit_function:
+        unit = _unit(authority, rule.org_unit_function)
+        if unit is None:
             add(
                 "org_unit_function",
-                _(
-                    "Ohne feste Behörde wird die Stelle über ihre Aufgabe gefunden: "
-                    "bitte „Aufgabe der Stelle“ angeben."
-                ),
+                _("%(authority)s hat keine Stelle mit der Aufgabe „%(function)s“.")
+                % {"authority": authority.name, "function": rule.org_unit_function},
             )
-        elif rule.municipality is not None and _unit(rule.municipality, rule.org_unit_function) is None:
+    if authority is None:
+        town = rule.municipality
+        if town is not None and rule.org_unit_function and _unit(town, rule.org_unit_function) is None:
             add(
                 "org_unit_function",
                 _("%(town)s hat keine Stelle mit der Aufgabe „%(function)s“.")
-                % {"town": rule.municipality.name, "function": rule.org_unit_function},
+                % {"town": town.name, "function": rule.org_unit_function},
             )
         if locations:
             add(

@@ -101,7 +101,23 @@ def _locations_for(
         found = list(org_unit.locations.prefetch_related(_LOCATION_PREFETCH).order_by("name"))
         if found:
             return found
-    return list(authority.locations.prefetch_related(_LOCATION_PREFETCH).order_by("name")[:1])
+    # No unit named: the authority's seat (the location at its own address), never just any office of it.
+    places = list(authority.locations.prefetch_related(_LOCATION_PREFETCH).order_by("name"))
+    seat = [
+        place
+        for place in places
+        if authority.street and place.street == authority.street and place.postcode == authority.postcode
+    ]
+    if seat:
+        return seat[:1]
+    # Else the main building: the location most of its units work in (not the one special office).
+    main = (
+        authority.locations.annotate(units=Count("org_units"))
+        .prefetch_related(_LOCATION_PREFETCH)
+        .order_by("-units", "name")
+        .first()
+    )
+    return [main] if main is not None else []
 
 
 def responsibility_resolve(service: Service, municipality: Authority) -> ResolvedResponsibility | None:
@@ -180,6 +196,6 @@ def responsibility_preview(rule: Responsibility, locations: list[Location]) -> l
             continue
         problem = ""
         if resolved.org_unit is None:
-            problem = _("Keine zuständige Stelle gefunden – es wird nur die Anschrift der Behörde gezeigt.")
+            problem = _("Keine Stelle angegeben: Bürgerinnen und Bürger sehen den Sitz der Behörde.")
         rows.append(PreviewRow(town, resolved, source, problem))
     return rows

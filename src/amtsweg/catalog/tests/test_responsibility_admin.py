@@ -48,7 +48,13 @@ def world() -> World:
     duelmen = MunicipalityFactory(short_name="Dülmen", name="Stadt Dülmen", slug="duelmen", parent=kreis)
     senden = MunicipalityFactory(short_name="Senden", name="Gemeinde Senden", slug="senden", parent=kreis)
     kfz = LocationFactory(authority=kreis, name="Kfz-Zulassungsstelle Dülmen", city="Dülmen")
-    kreishaus = LocationFactory(authority=kreis, name="Kreishaus Coesfeld", city="Coesfeld")
+    kreishaus = LocationFactory(
+        authority=kreis,
+        name="Kreishaus Coesfeld",
+        street=kreis.street,
+        postcode=kreis.postcode,
+        city="Coesfeld",
+    )
     rathaus = LocationFactory(authority=duelmen, name="Rathaus Dülmen", city="Dülmen")
     LocationFactory(authority=senden, name="Rathaus Senden", city="Senden")
     zulassung = OrgUnitFactory(authority=kreis, name="Zulassungen", function="zulassung", locations=[kfz])
@@ -128,22 +134,24 @@ def test_the_fachadmin_of_duelmen_sees_and_edits_the_rules_for_duelmen(client: C
     )
 
 
-def test_a_rule_without_unit_and_location_is_refused_instead_of_sending_citizens_to_the_kfz_office(
-    client: Client, world: World
-) -> None:
-    """Was a bug: "Sperrmüll" without a unit sent Dülmen citizens to the Kfz-Zulassungsstelle."""
+def test_sperrmuell_no_longer_sends_duelmen_citizens_to_the_kfz_office(world: World) -> None:
+    """Was a bug: a rule without unit and location showed the first location of the authority by name –
+    the Kfz-Zulassungsstelle Dülmen. Now a rule for an authority that does not offer the service is refused,
+    and a rule without a unit leads to the authority's seat."""
     with pytest.raises(ValidationError) as refused:
         responsibility_save(
             actor=None, responsibility=Responsibility(service=world.sperrmuell, authority=world.kreis)
         )
-    assert "bietet die Leistung „Sperrmüll“ nicht an" in str(refused.value)
+    assert "„Kreis Coesfeld“ bietet die Leistung „Sperrmüll“ nicht an" in str(refused.value)
+    assert not Responsibility.objects.filter(service=world.sperrmuell).exists()
+
     kreis_service = ServiceFactory(owner=world.kreis, name="Sperrmüll (Kreis)")
-    with pytest.raises(ValidationError) as refused:
-        responsibility_save(
-            actor=None, responsibility=Responsibility(service=kreis_service, authority=world.kreis)
-        )
-    assert "Bitte die zuständige Stelle angeben" in str(refused.value)
-    assert responsibility_resolve(kreis_service, world.duelmen) is None
+    responsibility_save(
+        actor=None, responsibility=Responsibility(service=kreis_service, authority=world.kreis)
+    )
+    resolved = responsibility_resolve(kreis_service, world.duelmen)
+    assert resolved is not None
+    assert [location.name for location in resolved.locations] == ["Kreishaus Coesfeld"]
 
 
 def test_a_location_must_belong_to_the_responsible_unit(world: World) -> None:
