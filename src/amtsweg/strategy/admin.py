@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from amtsweg.access.roles import Perm
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
-from amtsweg.strategy import services
+from amtsweg.strategy import plausibility, services
 from amtsweg.strategy.models import (
     FieldOfAction,
     Goal,
@@ -37,6 +37,10 @@ class ThroughServicesMixin(ScopedAdminMixin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         services.strategy_object_save(actor=request.user, obj=obj, changed=form.changed_data, source=SOURCE)
+        strategy = getattr(obj, "strategy", None)
+        if isinstance(strategy, Strategy):
+            for warning in plausibility.warnings_for(obj, strategy=strategy):
+                messages.warning(request, warning.message)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.strategy_object_delete(actor=request.user, obj=obj, source=SOURCE)

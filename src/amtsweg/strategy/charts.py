@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 from amtsweg.strategy.money import format_decimal_de
 
 FONT = "Fira Sans, DejaVu Sans, Arial, sans-serif"
@@ -134,6 +136,7 @@ def _crowded(points: Sequence[Point], p: Point) -> bool:
 class Bar:
     label: str
     values: tuple[float | Decimal, ...]  # one per series
+    total: float | Decimal | None = None  # drawn as a grey track behind the bar: "4 von 69"
 
 
 def bar_svg(
@@ -142,16 +145,22 @@ def bar_svg(
     title: str,
     series: Sequence[str],
     unit: str = "",
+    scale_max: float | Decimal | None = None,
     width: int = 560,
     row_height: int = 22,
 ) -> str:
-    """Horizontal grouped bars (one group per label, one bar per series), values written at each bar."""
+    """Horizontal grouped bars (one group per label, one bar per series), values written at each bar.
+
+    Bars are measured against ``scale_max`` (e.g. the number of services), else against the largest
+    value or total – never stretched so that the largest bar fills the width by itself."""
     left, right, top = 150, 70, 10
     per_group = row_height * max(1, len(series)) + 8
     legend_h = 24 if len(series) > 1 else 0
     height = top + per_group * max(1, len(bars)) + legend_h + 10
     plot_w = width - left - right
-    peak = max((float(v) for b in bars for v in b.values), default=0.0) or 1.0
+    peak = float(
+        scale_max or max((float(v) for b in bars for v in (*b.values, b.total or 0)), default=0.0) or 1.0
+    )
     desc = "; ".join(
         f"{b.label}: "
         + ", ".join(f"{s} {_de(float(v), 0)}{unit}" for s, v in zip(series, b.values, strict=False))
@@ -171,17 +180,23 @@ def bar_svg(
             f'<text x="{left - 8}" y="{y + per_group / 2:.1f}" text-anchor="end" fill="{INK}" '
             f'dominant-baseline="middle">{escape(label)}</text>'
         )
+        if bar.total is not None:
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{float(bar.total) / peak * plot_w:.1f}" '
+                f'height="{row_height * len(bar.values) - 4}" fill="#e3e3e3" stroke="#9e9e9e"/>'
+            )
         for i, value in enumerate(bar.values):
             w = float(value) / peak * plot_w
             by = y + i * row_height
             colour = PALETTE[i % len(PALETTE)]
+            of_total = of_total_text(bar.total)
             parts.append(
                 f'<rect x="{left}" y="{by}" width="{max(w, 0.5):.1f}" height="{row_height - 4}" '
                 f'fill="{colour}"/>'
             )
             parts.append(
                 f'<text x="{left + w + 4:.1f}" y="{by + row_height / 2:.1f}" fill="{INK}" '
-                f'dominant-baseline="middle">{_format_value(value)}{escape(unit)}</text>'
+                f'dominant-baseline="middle">{format_value(value)}{escape(unit)}{of_total}</text>'
             )
         y += per_group
     parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y}" stroke="{INK}"/>')
@@ -197,7 +212,14 @@ def bar_svg(
     return "".join(parts)
 
 
-def _format_value(value: float | Decimal) -> str:
+def of_total_text(total: float | Decimal | None) -> str:
+    """`` von 69`` after a value drawn against its total; empty without a total."""
+    if total is None:
+        return ""
+    return " " + _("von %(total)s") % {"total": format_value(total)}
+
+
+def format_value(value: float | Decimal) -> str:
     """German number format: ``12.345,67``; whole numbers without decimals (``30.000``)."""
     number = Decimal(str(value))
     return format_decimal_de(number, 0 if number == number.to_integral_value() else 2)

@@ -32,6 +32,7 @@ from amtsweg.access.permissions import (
 from amtsweg.access.twofactor import needs_second_factor
 from amtsweg.strategy import selectors, services
 from amtsweg.strategy.charts import Point, portfolio_svg
+from amtsweg.strategy.cockpit import cockpit_figures
 from amtsweg.strategy.forms import DecisionForm, FieldForm, RatingForm, RoundForm
 from amtsweg.strategy.models import FieldOfAction, QuickCheckRound, Strategy, Tier
 
@@ -81,14 +82,15 @@ def _error_messages(error: ValidationError) -> list[str]:
 @staff_view
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The cockpit: vision, principles, fields with their decided priority; or, for participants of a
-    town, the rounds they take part in."""
+    """The cockpit: the figures at a glance with their plausibility warnings, vision, principles, fields
+    with their decided priority; or, for participants of a town, the rounds they take part in."""
     strategy = selectors.strategy_for(request.user)
     rounds = list(selectors.rounds_for(request.user)[:10])
     tiers: dict[int, Any] = {}
     latest = next((r for r in rounds if r.is_closed and r.decisions.exists()), None)
     if latest is not None:
         tiers = {d.field_id: d for d in latest.decisions.all()}
+    figures = cockpit_figures(actor=request.user, strategy=strategy) if strategy is not None else None
     return render(
         request,
         "strategy/home.html",
@@ -100,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest_round": latest,
             "rounds": rounds,
             "may_manage": bool(strategy and can_manage_strategy(request.user, strategy.owner_id)),
+            "figures": figures,
         },
     )
 

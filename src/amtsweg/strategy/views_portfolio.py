@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from amtsweg.access.permissions import can_manage_funding_programmes, can_manage_strategy, can_view_strategy
-from amtsweg.strategy import selectors, services
+from amtsweg.strategy import plausibility, selectors, services
 from amtsweg.strategy.forms import (
     ApplicationForm,
     BudgetLineForm,
@@ -173,6 +173,9 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
             form.add_error(None, error)
         else:
             messages.success(request, _("„%(name)s“ wurde gespeichert.") % {"name": obj})
+            # Saved, but possibly implausible: say so at once, where the entry was made.
+            for warning in plausibility.warnings_for(obj, strategy=strategy):
+                messages.warning(request, warning.message)
             return redirect(spec.back)
     status = 400 if form.errors else 200
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,7 +27,6 @@ from amtsweg.strategy.services import strategy_object_save
 from amtsweg.strategy.views_maturity import cockpit_view
 
 EXPORT_TABLES = ("quickcheck", "projects", "budget", "funding", "positions", "ozg")
-DEFAULT_PROPOSAL = gettext_lazy("Der Bericht wird zur Kenntnis genommen.")
 
 
 class ReportForm(forms.ModelForm):
@@ -106,7 +106,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
             report = Report(
                 strategy=strategy,
                 subject=form.cleaned_data["subject"],
-                decision_proposal=str(DEFAULT_PROPOSAL),
                 created_by=user,
             )
             strategy_object_save(actor=request.user, obj=report, changed=["subject"], source="web")
@@ -152,6 +151,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         report.refresh_from_db()
     ctx = report_context(strategy=report.strategy, report=report)
+    # Empty texts get a sensible default in the documents; say which.
+    defaults = {"decision_proposal": ctx.decision_proposal, "financial_effects": ctx.financial_effects}
+    for name, text in defaults.items():
+        if name in form.fields and not getattr(report, name).strip():
+            hint = _("Leer gelassen steht in der Vorlage: „%(text)s“") % {"text": text}
+            form.fields[name].help_text = hint
+            form[name].help_text = hint  # the bound field copied the old one already
     return render(
         request,
         "strategy/report_edit.html",
@@ -166,8 +172,19 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filename(report: Report, suffix: str) -> str:
-    return f"{slugify(report.number or 'sachstandsbericht')}-{slugify(report.subject)[:60]}.{suffix}"
+FILENAME_MAX = 200  # characters before the suffix; file systems allow 255 bytes, downloads add " (1)"
+
+
+def report_filename(report: Report, suffix: str) -> str:
+    """``SV-10-0123 Digitalisierungsstrategie für den Kreis Coesfeld – Sachstand.pdf``: number and the whole
+    subject, umlauts kept, without the characters file systems forbid. Only a subject longer than any
+    file system allows is shortened, at a word boundary."""
+    name = " ".join(part for part in (report.number, report.subject) if part) or str(_("Sachstandsbericht"))
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if len(name) > FILENAME_MAX:
+        name = name[:FILENAME_MAX].rsplit(" ", 1)[0].rstrip(" .,–-")
+    return f"{name}.{suffix}"
 
 
 @require_safe
@@ -176,7 +193,7 @@ def report_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     ctx = report_context(strategy=report.strategy, report=report)
     response = HttpResponse(report_pdf(report, ctx), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    response["Content-Disposition"] = content_disposition_header(True, report_filename(report, "pdf"))
     return response
 
 
@@ -189,7 +206,7 @@ def report_docx_download(request: HttpRequest, pk: int) -> HttpResponse:
         report_docx(report, ctx),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "docx")}"'
+    response["Content-Disposition"] = content_disposition_header(True, report_filename(report, "docx"))
     return response
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,11 @@ class Project(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # Impossible, so refused; merely implausible entries are saved with a warning (plausibility.py).
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})
 
 
 class Milestone(models.Model):

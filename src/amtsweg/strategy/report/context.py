@@ -6,10 +6,13 @@ German formats (``30.000,00 €``, ``3,5``, ``01.02.2026``) and the CSV/XLSX exp
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import Prefetch
@@ -17,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amtsweg.strategy import aggregation
-from amtsweg.strategy.charts import Bar, Point, bar_svg, portfolio_svg
-from amtsweg.strategy.maturity import MEDIAN_EXPLANATION, SHARE_EXPLANATION, maturity_matrix
+from amtsweg.strategy.charts import Bar, Point, bar_svg, of_total_text, portfolio_svg
+from amtsweg.strategy.maturity import MEDIAN_EXPLANATION, maturity_matrix
 from amtsweg.strategy.models import (
     BudgetLine,
     FundingApplication,
@@ -32,6 +35,8 @@ from amtsweg.strategy.models import (
     TierDecision,
 )
 from amtsweg.strategy.money import format_decimal_de, format_euro
+from amtsweg.strategy.plausibility import PlausibilityWarning, strategy_warnings
+from amtsweg.strategy.report import images
 from amtsweg.tenants.models import Authority
 
 TEXT, EURO, NUMBER1, INT, DATE, FTE = "text", "euro", "number1", "int", "date", "fte"
@@ -91,9 +96,21 @@ class Table:
 
 @dataclass
 class Chart:
+    """One chart: the SVG for the page, the PNG for PDF and DOCX (:mod:`.images`), the same data."""
+
     title: str
     svg: str
     table_key: str  # the table that carries the same data
+    alt: str = ""  # the values in words: alternative text of the image
+    render_png: Callable[[], bytes] | None = field(default=None, repr=False)
+
+    @cached_property
+    def png(self) -> bytes:
+        return self.render_png() if self.render_png is not None else b""
+
+    @property
+    def png_data_url(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 @dataclass
@@ -108,10 +125,64 @@ class ReportContext:
     round: QuickCheckRound | None = None
     ozg_notes: list[str] = field(default_factory=list)
     ozg_model: str = ""
+    warnings: list[PlausibilityWarning] = field(default_factory=list)
 
     @property
     def city(self) -> str:
         return self.authority.city
+
+    @property
+    def period(self) -> str:
+        """The reporting period as entered: ``01.01.2026 bis 30.11.2026``, ``ab …``, ``bis …`` or empty."""
+        start = self.report.period_start if self.report else None
+        end = self.report.period_end if self.report else None
+        if start and end:
+            return _("%(start)s bis %(end)s") % {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
+        if start:
+            return _("ab %(start)s") % {"start": f"{start:%d.%m.%Y}"}
+        if end:
+            return _("bis %(end)s") % {"end": f"{end:%d.%m.%Y}"}
+        return ""
+
+    @property
+    def decision_proposal(self) -> str:
+        """The Beschlussvorschlag as entered, else the usual one for a status report: take note."""
+        if self.report and self.report.decision_proposal.strip():
+            return self.report.decision_proposal
+        return default_decision_proposal(
+            committee=self.report.committee if self.report else "",
+            strategy=self.strategy.title,
+            period=self.period,
+        )
+
+    @property
+    def financial_effects(self) -> str:
+        """The text as entered, else a sentence from the budget table of the report's year."""
+        if self.report and self.report.financial_effects.strip():
+            return self.report.financial_effects
+        table = self.tables.get("budget")
+        if table is None or not table.rows:
+            return _("Durch die Kenntnisnahme des Berichts entstehen keine finanziellen Auswirkungen.")
+        own = sum((r[5] for r in table.rows if r[4] == str(BudgetLine.Source.OWN.label)), Decimal("0"))
+        plan = sum((r[5] for r in table.rows), Decimal("0"))
+        actual = sum((r[6] for r in table.rows), Decimal("0"))
+        products = ", ".join(sorted({str(r[1]) for r in table.rows}))
+        year = self.report.budget_year if self.report else None
+        where = (
+            _("Im Haushaltsjahr %(year)s sind") % {"year": year} if year else _("In den Haushaltsjahren sind")
+        )
+        return _(
+            "%(where)s für die Digitalisierungsstrategie %(plan)s veranschlagt (Produkt %(products)s; "
+            "Eigenmittel %(own)s, Fördermittel %(grant)s); verausgabt sind bisher %(actual)s. Durch die "
+            "Kenntnisnahme des Berichts entstehen keine weiteren finanziellen Auswirkungen."
+        ) % {
+            "where": where,
+            "plan": format_euro(plan),
+            "products": products,
+            "own": format_euro(own),
+            "grant": format_euro(plan - own),
+            "actual": format_euro(actual),
+        }
 
     @property
     def letterhead(self) -> list[str]:
@@ -122,6 +193,31 @@ class ReportContext:
         if a.postcode or a.city:
             lines.append(f"{a.postcode} {a.city}".strip())
         return lines
+
+
+def default_decision_proposal(*, committee: str, strategy: str, period: str) -> str:
+    """The Beschlussvorschlag of a Sachstandsbericht when the digital team wrote none: take note."""
+    values = {"committee": committee, "strategy": strategy, "period": period}
+    if committee and period:
+        text = _(
+            "Der %(committee)s nimmt den Sachstandsbericht zur Digitalisierungsstrategie „%(strategy)s“ "
+            "für den Berichtszeitraum %(period)s zur Kenntnis."
+        )
+    elif committee:
+        text = _(
+            "Der %(committee)s nimmt den Sachstandsbericht zur Digitalisierungsstrategie „%(strategy)s“ "
+            "zur Kenntnis."
+        )
+    elif period:
+        text = _(
+            "Der Sachstandsbericht zur Digitalisierungsstrategie „%(strategy)s“ für den Berichtszeitraum "
+            "%(period)s wird zur Kenntnis genommen."
+        )
+    else:
+        text = _(
+            "Der Sachstandsbericht zur Digitalisierungsstrategie „%(strategy)s“ wird zur Kenntnis genommen."
+        )
+    return text % values
 
 
 def latest_round(strategy: Strategy) -> QuickCheckRound | None:
@@ -186,6 +282,7 @@ def _quickcheck(ctx: ReportContext) -> None:
         % {"title": round_.title, "min": round_.scale_min, "max": round_.scale_max},
     )
     if len(criteria) >= 2 and points:
+        groups = {t: str(label) for t, label in Tier.choices}
         ctx.charts["portfolio"] = Chart(
             title=_("Portfolio der Handlungsfelder"),
             svg=portfolio_svg(
@@ -196,9 +293,28 @@ def _quickcheck(ctx: ReportContext) -> None:
                 y_label=criteria[1].name,
                 scale_min=round_.scale_min,
                 scale_max=round_.scale_max,
-                group_labels={t: str(label) for t, label in Tier.choices},
+                group_labels=groups,
             ),
             table_key="quickcheck",
+            alt=_(
+                "Portfolio der Handlungsfelder, waagerecht %(x)s, senkrecht %(y)s "
+                "(Skala %(min)s bis %(max)s): "
+            )
+            % {"x": criteria[0].name, "y": criteria[1].name, "min": round_.scale_min, "max": round_.scale_max}
+            + "; ".join(
+                f"{p.label} {format_decimal_de(p.x, 1)} / {format_decimal_de(p.y, 1)}"
+                + (f" ({groups[p.group]})" if p.group in groups else "")
+                for p in points
+            ),
+            render_png=partial(
+                images.portfolio_png,
+                points,
+                x_label=criteria[0].name,
+                y_label=criteria[1].name,
+                scale_min=round_.scale_min,
+                scale_max=round_.scale_max,
+                group_labels=groups,
+            ),
         )
     by_tier: dict[int, list[str]] = defaultdict(list)
     for d in sorted(decisions.values(), key=lambda d: (d.tier, d.field.order, d.field.name)):
@@ -290,15 +406,23 @@ def _budget(ctx: ReportContext, year: int | None) -> None:
         footer=[_("Summe"), "", "", "", "", total_plan, total_actual] if rows else None,
     )
     if rows:
+        bars = [Bar(kind, (plan, actual)) for kind, (plan, actual) in sorted(sums.items())]
+        series = [_("Ansatz"), _("Ist")]
         ctx.charts["budget"] = Chart(
             title=_("Ansatz und Ist nach Art"),
             svg=bar_svg(
-                [Bar(kind, (plan, actual)) for kind, (plan, actual) in sorted(sums.items())],
+                bars,
                 title=_("Haushalt: Ansatz und Ist nach investiv und konsumtiv in Euro"),
-                series=[_("Ansatz"), _("Ist")],
+                series=series,
                 unit=" €",
             ),
             table_key="budget",
+            alt=_("Balkendiagramm Haushalt, Ansatz und Ist nach Art: ")
+            + "; ".join(
+                f"{b.label}: {series[0]} {format_euro(b.values[0])}, {series[1]} {format_euro(b.values[1])}"
+                for b in bars
+            ),
+            render_png=partial(images.bar_png, bars, series=series, unit=" €"),
         )
 
 
@@ -398,7 +522,14 @@ def _ozg(ctx: ReportContext) -> None:
     ctx.ozg_model = matrix.model.name
     summary = matrix.summary()
     rows = [
-        [r["municipality"].short_name, r["services"], r["online"], r["with_form"], r["submissions"]]
+        [
+            r["municipality"].short_name,
+            r["services"],
+            r["online"],
+            r["with_form"],
+            r["submissions"],
+            r["median_days"],
+        ]
         for r in summary
     ]
     ctx.tables["ozg"] = Table(
@@ -410,22 +541,31 @@ def _ozg(ctx: ReportContext) -> None:
             _("online"),
             _("mit Online-Formular"),
             _("Online-Anträge (12 Monate)"),
+            _("Bearbeitungsdauer (Median, Tage)"),
         ],
-        kinds=[TEXT, INT, INT, INT, INT],
+        kinds=[TEXT, INT, INT, INT, INT, NUMBER1],
         rows=rows,
         note=_("Stand %(date)s, %(model)s; alphabetisch, keine Rangfolge.")
         % {"date": ctx.today.strftime("%d.%m.%Y"), "model": matrix.model.name},
     )
-    ctx.ozg_notes = [str(MEDIAN_EXPLANATION), str(SHARE_EXPLANATION)]
+    # A note explains a column of the table; the online share has no column yet, so it gets no note.
+    ctx.ozg_notes = [_("Bearbeitungsdauer: %(explanation)s") % {"explanation": MEDIAN_EXPLANATION}]
     if rows:
+        # Measured against the services of each town (4 of 69 is a short bar, not a full one).
+        bars = [Bar(r[0], (r[2],), total=r[1]) for r in rows]
+        scale = max(r[1] for r in rows) or None
         ctx.charts["ozg"] = Chart(
             title=_("Leistungen online je Stadt und Gemeinde"),
             svg=bar_svg(
-                [Bar(r[0], (r[2],)) for r in rows],
+                bars,
                 title=_("Zahl der online verfügbaren Leistungen je Stadt und Gemeinde"),
                 series=[_("Leistungen online")],
+                scale_max=scale,
             ),
             table_key="ozg",
+            alt=_("Balkendiagramm: online verfügbare Leistungen je Stadt und Gemeinde: ")
+            + "; ".join(f"{b.label} {b.values[0]}{of_total_text(b.total)}" for b in bars),
+            render_png=partial(images.bar_png, bars, series=[_("Leistungen online")], scale_max=scale),
         )
 
 
@@ -445,4 +585,5 @@ def report_context(
     _funding(ctx)
     _positions(ctx)
     _ozg(ctx)
+    ctx.warnings = strategy_warnings(strategy, today=ctx.today)
     return ctx

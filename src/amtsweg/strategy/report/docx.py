@@ -1,8 +1,9 @@
 """The Sachstandsbericht as DOCX (python-docx) for the council information system.
 
 Headings use Word's built-in heading styles (so the Ratsinformationssystem and screen readers see the
-structure), tables the built-in "Table Grid" style with a repeated header row. Charts are not embedded:
-every chart of the report is backed by its table, which the DOCX contains.
+structure), tables the built-in "Table Grid" style with a repeated header row. Charts are the same PNG
+images as in the PDF (:mod:`.images`), with their alternative text, each followed by the table of its data.
+The order is that of a Sitzungsvorlage: Betreff, Beschlussvorschlag, Begründung, Finanzielle Auswirkungen.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from amtsweg.strategy.models import Report
-from amtsweg.strategy.report.context import ReportContext, Table
+from amtsweg.strategy.report.context import Chart, ReportContext, Table
+
+CHART_WIDTH_CM = 15
 
 
 def _paragraphs(document: Any, text: str) -> None:
@@ -62,6 +65,23 @@ def _table(document: Any, table: Table) -> None:
         document.add_paragraph(table.note)
 
 
+def _chart(document: Any, chart: Chart | None, table: Table) -> None:
+    """The chart as an image with its alternative text, then the table with the same data."""
+    from docx.shared import Cm
+
+    if chart is not None and table.rows:
+        document.add_picture(io.BytesIO(chart.png), width=Cm(CHART_WIDTH_CM))
+        picture = document.inline_shapes[-1]
+        properties = picture._inline.docPr
+        properties.set("descr", chart.alt)
+        properties.set("title", chart.title)
+        document.add_paragraph(
+            _("Abbildung: %(title)s – die Werte stehen in der Tabelle darunter.") % {"title": chart.title},
+            style="Caption",
+        )
+    _table(document, table)
+
+
 def report_docx(report: Report, ctx: ReportContext) -> bytes:
     from docx import Document
     from docx.shared import Pt
@@ -77,32 +97,36 @@ def report_docx(report: Report, ctx: ReportContext) -> bytes:
     header = document.sections[0].header.paragraphs[0]
     header.text = " · ".join(ctx.letterhead)
 
-    document.add_heading(str(report.get_kind_display()), level=1)
+    title = str(report.get_kind_display()) + (f" {report.number}" if report.number else "")
+    document.add_heading(title, level=1)
     meta = document.add_table(rows=0, cols=2)
     meta.style = "Table Grid"
     pairs = [
-        (_("Betreff"), report.subject),
         (_("Vorlage"), report.number or "–"),
         (_("Art"), str(report.get_kind_display())),
+        (_("Datum"), f"{ctx.today:%d.%m.%Y}"),
     ]
+    if ctx.period:
+        pairs.append((_("Berichtszeitraum"), ctx.period))
     if report.committee:
         when = f", {_('Sitzung am')} {report.meeting_on:%d.%m.%Y}" if report.meeting_on else ""
-        pairs.append((_("Gremium"), report.committee + when))
-    pairs.append((_("Datum"), f"{ctx.today:%d.%m.%Y}"))
+        pairs.append((_("Beratungsfolge"), report.committee + when))
     for label, value in pairs:
         cells = meta.add_row().cells
         cells[0].text = label
         cells[0].paragraphs[0].runs[0].bold = True
         cells[1].text = value
 
+    document.add_heading(_("Betreff:"), level=2)
+    document.add_paragraph().add_run(report.subject).bold = True
     document.add_heading(_("Beschlussvorschlag:"), level=2)
-    _paragraphs(document, report.decision_proposal)
+    _paragraphs(document, ctx.decision_proposal)
     document.add_heading(_("Begründung:"), level=2)
     _paragraphs(document, report.reasoning)
 
     if ctx.round is not None:
         document.add_heading(_("Ergebnisse des Quick-Checks"), level=3)
-        _table(document, ctx.tables["quickcheck"])
+        _chart(document, ctx.charts.get("portfolio"), ctx.tables["quickcheck"])
     if ctx.priorities:
         document.add_heading(_("Prioritäten"), level=3)
         for tier, names in ctx.priorities:
@@ -110,7 +134,7 @@ def report_docx(report: Report, ctx: ReportContext) -> bytes:
     document.add_heading(_("Stand der Projekte"), level=3)
     _table(document, ctx.tables["projects"])
     document.add_heading(_("Haushalt"), level=3)
-    _table(document, ctx.tables["budget"])
+    _chart(document, ctx.charts.get("budget"), ctx.tables["budget"])
     if ctx.tables["positions"].rows:
         document.add_heading(_("Stellenplan"), level=3)
         _table(document, ctx.tables["positions"])
@@ -118,12 +142,22 @@ def report_docx(report: Report, ctx: ReportContext) -> bytes:
     _table(document, ctx.tables["funding"])
     if "ozg" in ctx.tables:
         document.add_heading(_("Stand der OZG-Umsetzung (live aus der Plattform)"), level=3)
-        _table(document, ctx.tables["ozg"])
+        _chart(document, ctx.charts.get("ozg"), ctx.tables["ozg"])
         for note in ctx.ozg_notes:
             document.add_paragraph(note)
+    if ctx.warnings:
+        document.add_heading(_("Hinweise zu den Angaben"), level=3)
+        document.add_paragraph(
+            _(
+                "Die Plausibilitätsprüfung des Cockpits hat folgende Angaben als auffällig gemeldet; "
+                "sie werden geprüft:"
+            )
+        )
+        for warning in ctx.warnings:
+            document.add_paragraph(warning.message, style="List Bullet")
 
     document.add_heading(_("Finanzielle Auswirkungen:"), level=2)
-    _paragraphs(document, report.financial_effects or _("Keine."))
+    _paragraphs(document, ctx.financial_effects)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
