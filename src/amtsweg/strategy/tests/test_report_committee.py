@@ -305,3 +305,13 @@ def test_the_edit_page_says_which_default_an_empty_proposal_gets(
     page = digital.get(reverse("strategy:report_edit", args=[world.report.pk])).content.decode()
     assert "Leer gelassen steht in der Vorlage" in page
     assert "nimmt den Sachstandsbericht" in page
+
+
+def test_the_edit_page_asks_to_check_implausible_figures_before_sending(
+    world: StrategyWorld, digital: Client
+) -> None:
+    world.project.ends_on = dt.date(2025, 12, 31)
+    world.project.save()
+    page = digital.get(reverse("strategy:report_edit", args=[world.report.pk])).content.decode()
+    assert "Vor dem Versand prüfen" in page
+    assert "Das geplante Ende war der 31.12.2025" in page

@@ -1,0 +1,93 @@
+"""The cockpit's start page: the figures that matter at a glance, each linked to its detail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from amtsweg.access.testing import login_verified, staff_create
+from amtsweg.strategy.cockpit import cockpit_figures
+from amtsweg.strategy.models import FundingCall, FundingProgramme
+from amtsweg.strategy.tests.test_report import StrategyWorld, strategy_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> StrategyWorld:
+    return strategy_world()
+
+
+@pytest.fixture
+def digital_user(world: StrategyWorld) -> object:
+    return staff_create("digital", world.scenario.kreis, "digitalisierungsteam")
+
+
+def test_the_figures_are_computed_from_the_records(world: StrategyWorld, digital_user: object) -> None:
+    today = timezone.localdate()
+    programme = FundingProgramme.objects.get(name="Smarte.Land.Regionen")
+    FundingCall.objects.create(
+        programme=programme, title="Aufruf 2027", deadline=today + dt.timedelta(days=20)
+    )
+    figures = cockpit_figures(actor=digital_user, strategy=world.strategy, today=today)
+
+    # The running project sits in a field of Priorität I.
+    assert figures.tier_columns == ["Priorität I", "Priorität II", "Priorität III", "ohne Priorität"]
+    running = next(row for row in figures.status_rows if row.label == "in Umsetzung")
+    assert running.counts == [1, 0, 0, 0]
+    assert figures.projects_total == 1
+
+    # 2020: 50.000 € planned, 12.345,67 € spent (25 %); 30.000 € own funds, 20.000 € grants (40 %).
+    [year] = figures.budget_years
+    assert year.year == 2020
+    assert year.available == Decimal("50000.00")
+    assert year.actual == Decimal("12345.67")
+    assert year.used_percent == 25
+    assert (year.own, year.grant) == (Decimal("30000.00"), Decimal("20000.00"))
+    assert year.grant_percent == 40
+
+    # The next deadline: the call in 20 days; the application's deadline of 2021 is past.
+    assert [(d.what, d.days) for d in figures.deadlines] == [("Förderaufruf", 20)]
+
+    # Trend: Dülmen's form was published this month; twelve months are shown.
+    assert len(figures.trend) == 12
+    assert figures.trend[-1].services_with_form == 1
+    assert figures.trend[0].services_with_form == 0
+
+    # Online share: one service online in one town of all (service, town) pairs.
+    assert figures.online == 1
+    assert figures.pairs is not None
+    assert figures.pairs > 1
+    assert figures.online_percent == round(100 / figures.pairs)
+
+
+def test_the_start_page_shows_the_figures_with_links_to_their_details(
+    world: StrategyWorld, digital_user: object
+) -> None:
+    client = login_verified(Client(), digital_user)
+    page = client.get(reverse("strategy:home")).content.decode().replace("\xa0", " ")
+    assert "Kennzahlen auf einen Blick" in page
+    assert "Projekte nach Status und Priorität" in page
+    assert "50.000,00 €" in page
+    assert "12.345,67 €" in page
+    assert "25 %" in page
+    assert "20.000,00 € (40 %)" in page
+    assert "Nächste Fristen der Förderung" in page
+    assert "Leistungen mit Online-Formular" in page
+    assert "Online-Anteil" in page
+    for name in ("projects", "budget", "funding", "maturity"):
+        assert f'href="{reverse(f"strategy:{name}")}"' in page, name
+
+
+def test_the_cockpit_navigation_links_the_assistants_quality_page(
+    world: StrategyWorld, digital_user: object
+) -> None:
+    client = login_verified(Client(), digital_user)
+    page = client.get(reverse("strategy:home")).content.decode()
+    assert f'href="{reverse("assistant:quality")}">Qualität des Assistenten</a>' in page
+    assert client.get(reverse("assistant:quality")).status_code == 200
