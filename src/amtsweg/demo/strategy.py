@@ -485,11 +485,12 @@ def _projects(
             Project.Status.RUNNING,
             "Verwaltungsleistungen von Kreis und Kommunen gemeinsam online anbieten (Einer für Alle).",
             "Weniger Wege ins Amt, schnellere Bearbeitung.",
-            Decimal("450000"),
+            # = the 2021 budget lines of the project: 150.000 € own funds + 500.000 € of the Land.
+            Decimal("650000"),
             towns,
             services,
             D(2021, 1, 1),
-            D(2025, 12, 31),
+            D(2027, 12, 31),
         ),
         (
             "it-support-schulen",
@@ -498,7 +499,8 @@ def _projects(
             Project.Status.RUNNING,
             "Verlässlicher IT-Support für die Schulen in kommunaler Trägerschaft.",
             "Funktionierende Technik im Unterricht.",
-            Decimal("300000"),
+            # = 150.000 € own funds (2021) + 225.000 € DigitalPakt Schule (2022).
+            Decimal("375000"),
             towns[:4],
             [],
             D(2021, 8, 1),
@@ -513,6 +515,20 @@ def _projects(
             "Mehr Menschen nutzen Alternativen zum eigenen Auto.",
             Decimal("180000"),
             towns[:3],
+            [],
+            None,
+            None,
+        ),
+        (
+            "smart-cities-bewerbung",
+            "Modellprojekt Smart Cities (Bewerbung)",
+            "innenstadt-dorfmitte",
+            Project.Status.PLANNED,
+            "Als Modellregion des Bundes digitale Lösungen für Innenstädte und Dorfmitten erproben.",
+            "Lebendige Orts- und Stadtkerne, erprobte Lösungen für alle Kommunen.",
+            # The bid of 2021: own share 2,86 M€ at 65 % funding, total = own share / 0,35.
+            Decimal("8171428.57"),
+            towns,
             [],
             None,
             None,
@@ -548,7 +564,7 @@ def _projects(
         counts,
         Milestone,
         {"project": ozg, "title": "Alle Leistungen mit Reifegrad 3"},
-        {"due_on": D(2025, 12, 31)},
+        {"due_on": D(2027, 12, 31)},
     )
     _ensure(
         counts,
@@ -624,6 +640,16 @@ def _budget(
             Decimal("0"),
             "ozg-onlinedienste",
         ),
+        (
+            2022,
+            "DigitalPakt Schule: IT-Support (Zuwendung)",
+            kon,
+            grant,
+            programmes["DigitalPakt Schule"],
+            Decimal("225000"),
+            Decimal("0"),
+            "it-support-schulen",
+        ),
     )
     for year, title, kind, source, programme, plan, actual, project in lines:
         _ensure(
@@ -684,7 +710,7 @@ def _funding(
     applications = (
         # Kreis Coesfeld's 2021 bid: own share 2,86 M€ at 65 % funding (total = own share / 0,35).
         (
-            projects["ozg-onlinedienste"],
+            projects["smart-cities-bewerbung"],
             smart,
             None,
             FundingApplication.Status.SUBMITTED,
@@ -697,8 +723,8 @@ def _funding(
             pact,
             call,
             FundingApplication.Status.PLANNED,
-            Decimal("400000"),
-            Decimal("200000"),
+            Decimal("300000"),
+            Decimal("150000"),
             {"submission_deadline": call.deadline},
         ),
         (

@@ -158,7 +158,7 @@ def _own_share_uncovered(
     project: Project, applications: list[FundingApplication], lines: list[BudgetLine]
 ) -> PlausibilityWarning | None:
     active = [a for a in applications if a.status in ACTIVE_APPLICATIONS]
-    if not active:
+    if not active or not lines:  # a project without budget lines is not planned in the budget yet
         return None
     own_share = sum((a.own_share for a in active), ZERO)
     own_funds = sum((line.available for line in lines if line.source == BudgetLine.Source.OWN), ZERO)
