@@ -50,3 +50,40 @@ def test_demo_reproduces_the_2019_priorities_and_budget(demo_db: dict[str, int])
     load_demo()  # idempotent
     assert Rating.objects.count() == ratings == 96
     assert QuickCheckRound.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_cockpit_shows_its_figures_and_a_report_a_committee_can_receive(
+    demo_db: dict[str, int],
+) -> None:
+    """``make demo``: the start page has its figures, the invented data is plausible, and a new report
+    renders as a complete Sitzungsvorlage without warnings."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from amtsweg.access.testing import login_verified
+    from amtsweg.strategy.models import Report, Strategy
+    from amtsweg.strategy.plausibility import strategy_warnings
+
+    strategy = Strategy.objects.get(slug="coesfeld-12-0")
+    assert strategy_warnings(strategy) == []
+    client = login_verified(Client(), get_user_model().objects.get(username="digital"))
+    home = client.get(reverse("strategy:home")).content.decode().replace("\xa0", " ")
+    assert "Kennzahlen auf einen Blick" in home
+    assert "bitte prüfen" not in home
+    assert "800.000,00 €" in home  # 2021: 300.000 € own funds + 500.000 € of the Land
+    response = client.post(
+        reverse("strategy:report_list"), {"subject": "Sachstand der Digitalisierungsstrategie"}
+    )
+    report = Report.objects.get(subject="Sachstand der Digitalisierungsstrategie")
+    assert response.status_code == 302
+    pdf = client.get(reverse("strategy:report_pdf", args=[report.pk]))
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for heading in ("Betreff:", "Beschlussvorschlag:", "Begründung:", "Finanzielle Auswirkungen:"):
+        assert heading in text
+    assert "zur Kenntnis" in text
+    assert "Hinweise zu den Angaben" not in text
