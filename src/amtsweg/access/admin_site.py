@@ -18,7 +18,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from amtsweg.access.permissions import Perm, can_use_admin, has_any
+from amtsweg.access.permissions import Perm, can_use_admin, has_any, has_permission
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -27,6 +27,9 @@ class StaffAdminSite(admin.AdminSite):
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         context["can_reset_second_factor"] = has_any(request.user, Perm.SECOND_FACTOR_RESET)
+        # The first run of a Kreis (docs/first-run.md): creating authorities is platform business.
+        context["can_set_up_kreis"] = has_permission(request.user, Perm.ORGANISATION_EDIT, None)
+        context["can_see_responsibility_gaps"] = has_any(request.user, Perm.CATALOG_EDIT)
         return context
 
     def has_permission(self, request: HttpRequest) -> bool:

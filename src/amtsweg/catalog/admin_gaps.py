@@ -19,7 +19,9 @@ from amtsweg.access.permissions import Perm, authorities_with, has_any
 from amtsweg.catalog.defaults import (
     LEVEL_GEMEINDE,
     LEVEL_KREIS,
+    LEVEL_LABELS,
     LevelsInvalid,
+    configured_levels,
     editable_services,
     responsibility_defaults_apply,
     responsibility_gaps,
@@ -42,7 +44,13 @@ def gaps_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
     if request.GET.get("veroeffentlicht"):
         services = services.filter(is_published=True)
     report = responsibility_gaps(municipalities=towns, services=services)
+    try:
+        levels = [(typ, LEVEL_LABELS[level]) for typ, level in configured_levels().items()]
+    except LevelsInvalid as error:
+        levels = []
+        messages.error(request, str(error))
     context = {
+        "levels": levels,
         **site.each_context(request),
         "opts": Responsibility._meta,
         "title": _("Leistungen ohne zuständige Stelle je Gemeinde"),

@@ -179,6 +179,8 @@ def test_the_gap_page_lists_gaps_and_the_button_adds_default_rules(client: Clien
     assert "Übersicht: 2 Lücken" in page.text
     assert f"?service={gewerbe.pk}&amp;municipality={town.pk}" in page.text
     assert "Vorschlag aus dem LeiKa-Typ 2/3: eigene Stadt oder Gemeinde" in page.text
+    assert "LeiKa-Typ 2: Kreis" in page.text  # the mapping in force is shown beside the button
+    assert "Leistungen ohne zuständige Stelle je Gemeinde" in client.get(reverse("admin:index")).text
 
     response = client.post(reverse("admin:catalog_responsibility_apply_defaults"), follow=True)
 
