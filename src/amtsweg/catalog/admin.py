@@ -31,6 +31,7 @@ from amtsweg.catalog.models import (
 from amtsweg.catalog.responsibility_checks import responsibility_problems
 from amtsweg.catalog.selectors import responsibility_preview
 from amtsweg.core.audit import request_source
+from amtsweg.core.formfields import LinesField
 from amtsweg.tenants.models import Authority
 
 
@@ -93,6 +94,14 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Zeitstempel"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "keywords":
+            return LinesField(
+                label=db_field.verbose_name,
+                help_text=_("Ein Suchbegriff je Zeile, z. B. auch umgangssprachliche Wörter und Synonyme."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Service, form: ModelForm, change: bool) -> None:
         # The many-to-many values are saved by save_related; the domain function stores them itself.

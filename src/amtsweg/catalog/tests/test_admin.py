@@ -35,7 +35,7 @@ def _form(service: Service, **changes: str) -> dict[str, object]:
         "leika_key": service.leika_key,
         "ozg_leistung": "",
         "themenfeld": "",
-        "keywords": "[]",
+        "keywords": "",
         "maturity_level": "",
         "online_url": "",
         "short_text": service.short_text,
@@ -105,3 +105,20 @@ def test_audit_log_cannot_be_edited_in_admin(client: Client, service: Service) -
     response = client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_keywords_are_edited_one_per_line_not_as_json(client: Client, service: Service) -> None:
+    """Was a bug: the field wanted raw JSON and answered "Bitte ein gültiges JSON-Objekt eingeben."."""
+    login_verified(client, User.objects.create_superuser("admin", password="x" * 16))
+    url = reverse("admin:catalog_service_change", args=[service.pk])
+    response = client.post(url, _form(service, keywords="Mietzuschuss\n  Lastenzuschuss \n\nMietzuschuss\n"))
+    assert response.status_code == 302, response.text[:2000]
+    service.refresh_from_db()
+    assert service.keywords == ["Mietzuschuss", "Lastenzuschuss"]
+    page = client.get(url)
+    assert "Ein Suchbegriff je Zeile" in page.text
+    assert "Mietzuschuss\nLastenzuschuss</textarea>" in page.text
+    too_long = client.post(url, _form(service, keywords="x" * 101))
+    assert too_long.status_code == 200
+    assert "höchstens 100 Zeichen" in too_long.text
+    assert "JSON" not in too_long.text
