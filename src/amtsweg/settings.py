@@ -230,7 +230,9 @@ PASSWORD_HASHERS = [
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale: our own texts (German source, English translation); locale_django: German for Django's own admin
+# texts that Django's German catalogue lacks (README there).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
