@@ -72,6 +72,23 @@ class Signals:
         self.bm25.index(corpus, show_progress=False)
         df = Counter(t for ts in self.doc_terms for t in ts)
         self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
+        self.bm25_variants = {}
+        for k1, b in ((1.2, 0.75), (1.5, 0.4), (1.5, 0.9), (0.9, 0.4), (2.0, 0.75)):
+            index = bm25s.BM25(k1=k1, b=b)
+            index.index(corpus, show_progress=False)
+            self.bm25_variants[f"k1={k1} b={b}"] = index
+        for repeat in (1, 6):
+            named = [
+                self.analyzer.terms(d.bm25_text() + ("\n" + d.name) * (repeat - 3)) if repeat > 3 else
+                self.analyzer.terms("\n".join([d.name] + [d.field_text(f) for f in FIELDS if f != "name"]))
+                for d in self.docs
+            ]
+            index = bm25s.BM25()
+            index.index([t or ["∅"] for t in named], show_progress=False)
+            self.bm25_variants[f"name x{repeat}"] = index
+        self.head_terms = [
+            self.analyzer.terms(" ".join([d.name, *d.keywords])) for d in self.docs
+        ]
         # units: head + passages
         self.units: list[str] = []
         self.starts: list[int] = []
@@ -125,6 +142,10 @@ class Signals:
             else:
                 for k in ("bm25", "bm25_pmax", "bm25_head"):
                     s[k] = np.zeros(self.n, dtype=np.float32)
+            for label, index in self.bm25_variants.items():
+                s[f"bm25 {label}"] = (
+                    np.asarray(index.get_scores(known), dtype=np.float32) if known else np.zeros(self.n, np.float32)
+                )
             for m in self.models:
                 sims = self.vectors[m] @ qvecs[m][qi]
                 s[f"{m}_head"] = sims[starts]
@@ -137,6 +158,19 @@ class Signals:
                     part = np.sort(sims[st:end])[::-1]
                     top2[i] = part[:2].mean()
                 s[f"{m}_top2"] = top2
+            if len(self.models) > 1:
+                e5, use = self.models[0], self.models[1]
+                dense = minmax(minmax(s[f"{e5}_head"]) + minmax(s[f"{use}_head"] + s[f"{use}_max"]))
+                first = 0.3 * minmax(s["bm25"]) + 0.7 * dense
+                s["dense_chosen"] = dense
+                top = np.argsort(-first)[:3]
+                counts = Counter(t for i in top for t in set(self.head_terms[i]))
+                extra = [t for t, c in counts.most_common() if c >= 2 and t not in known and t in self.idf][:5]
+                s["bm25_prf"] = (
+                    np.asarray(self.bm25.get_scores(known + extra), dtype=np.float32)
+                    if known or extra
+                    else np.zeros(self.n, np.float32)
+                )
             result.append(s)
         return result
 
@@ -179,6 +213,14 @@ def main() -> None:
         print(f"{name:48s} | " + " | ".join(cells), flush=True)
 
     print(f"{'variant':48s} | " + " | ".join(f"{s} r@1 r@5 mrr" for s in sets))
+    if len(models) > 1:
+        variant("CHOSEN 0.3 bm25 + 0.7 (e5 head, use h+max)", lambda s: 0.3 * minmax(s["bm25"]) + 0.7 * s["dense_chosen"])
+        variant("  + PRF (names of top 3, terms in >= 2)", lambda s: 0.3 * minmax(s["bm25_prf"]) + 0.7 * s["dense_chosen"])
+        for label in sig.bm25_variants:
+            variant(f"  bm25 {label}", lambda s, label=label: s[f"bm25 {label}"])
+            variant(f"  fused with bm25 {label}", lambda s, label=label: 0.3 * minmax(s[f"bm25 {label}"]) + 0.7 * s["dense_chosen"])
+        if os.environ.get("EXP_SHORT"):
+            return
     variant(
         "ORIGINAL 0.3 bm25 + 0.7 e5 orighead",
         lambda s: 0.3 * minmax(s["bm25"]) + 0.7 * minmax(s[f"{models[0]}_orig"]),

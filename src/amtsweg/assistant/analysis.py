@@ -237,13 +237,21 @@ class Analyzer:
                     self._deletes[word[:i] + word[i + 1 :]].add(word)
 
     def split_compound(self, word: str) -> tuple[str, ...]:
-        """Known parts of a compound, longest head first; ``()`` when it does not split."""
+        """Known parts of a compound, longest head first; ``()`` when it does not split.
+
+        Two known parts are preferred; otherwise a head that is itself a compound is split again
+        ("anwohnerparkausweis" → anwohner + park + ausweis), up to four parts."""
         if len(word) < 2 * MIN_PART + 1:
             return ()
         cached = self._compounds.get(word)
         if cached is not None:
             return cached
-        found: tuple[str, ...] = ()
+        found = self._split(word, depth=0)
+        self._compounds[word] = found
+        return found
+
+    def _split(self, word: str, depth: int) -> tuple[str, ...]:
+        candidates: list[str] = []  # unknown heads, longest first, to split further
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, tail = word[:cut], word[cut:]
             if not self._known(tail):
@@ -252,13 +260,19 @@ class Analyzer:
                 if fuge and not head.endswith(fuge):
                     continue
                 base = head[: len(head) - len(fuge)] if fuge else head
-                if len(base) >= MIN_PART and self._known(base):
-                    found = (base, tail)
-                    break
-            if found:
-                break
-        self._compounds[word] = found
-        return found
+                if len(base) < MIN_PART:
+                    continue
+                if self._known(base):
+                    return (base, tail)
+                if len(base) >= 2 * MIN_PART + 1:
+                    candidates.append(f"{base}\x00{tail}")
+        if depth < 2:
+            for candidate in candidates:
+                base, tail = candidate.split("\x00")
+                parts = self._split(base, depth + 1)
+                if parts:
+                    return (*parts, tail)
+        return ()
 
     def _known(self, part: str) -> bool:
         return part in self.vocabulary or stem(part) in self._stems

@@ -36,6 +36,18 @@ def test_a_compound_also_yields_its_known_parts() -> None:
     assert stem("platz") in analyzer.terms("Kitaplatz")
 
 
+def test_a_compound_of_three_words_yields_all_three() -> None:
+    """Editors' search terms are often long compounds whose middle part alone is not a word of the texts."""
+    analyzer = Analyzer(["bewohner", "anwohner", "park", "ausweis", "bau", "antrag", "genehmigung"])
+    assert analyzer.split_compound("anwohnerparkausweis") == ("anwohner", "park", "ausweis")
+    assert [stem(p) for p in analyzer.split_compound("bauantragsgenehmigung")] == [
+        stem("bau"),
+        stem("antrag"),
+        stem("genehmigung"),
+    ]
+    assert stem("park") in analyzer.terms("Anwohnerparkausweis", query=True)
+
+
 def test_query_words_with_one_typo_are_corrected() -> None:
     analyzer = Analyzer(VOCABULARY)
     assert analyzer.correct("personalausweiss") == "personalausweis"  # one letter too many
