@@ -9,7 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.forms import ModelForm
+from django.forms import CheckboxSelectMultiple, ModelForm
 from django.http import Http404, HttpRequest
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ from amtsweg.catalog.responsibility_checks import responsibility_problems
 from amtsweg.catalog.selectors import responsibility_preview
 from amtsweg.core.audit import request_source
 from amtsweg.core.formfields import LinesField
-from amtsweg.tenants.models import Authority
+from amtsweg.tenants.models import Authority, Location
 
 
 class ServiceVersionInline(ScopedInlineMixin, admin.TabularInline):
@@ -206,7 +206,6 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("authority", "municipality", "contact_in_municipality")
     search_fields = ("service__name", "note")
     autocomplete_fields = ("service", "org_unit")
-    filter_horizontal = ("locations",)
 
     def get_urls(self) -> list[URLPattern]:
         site = self.admin_site
@@ -235,6 +234,15 @@ class ResponsibilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         scope = _responsibility_scope(request)
         return queryset if scope is None else queryset.filter(scope)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "locations":
+            # Check boxes, not Django's two-list selector: it works without JavaScript and passes axe.
+            kwargs["widget"] = CheckboxSelectMultiple
+            kwargs["queryset"] = Location.objects.select_related("authority").order_by(
+                "authority__name", "name"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "service":
