@@ -13,7 +13,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
 from amtsweg.cases.models import Case
@@ -144,3 +144,16 @@ def test_kreis_borken_from_zero_to_a_routed_submission(client: Client) -> None:
     assert page.status_code == 200
     assert "Gemeinde Heek" in page.text
     assert "Amtsweg Kreis Borken" in page.text
+
+
+@override_settings(**BORKEN)
+def test_the_catalogue_import_that_failed_on_a_fresh_installation_works_after_the_register() -> None:
+    # Issue 15: "Die Behörde mit dem Amtlichen Gemeindeschlüssel … gibt es nicht" – and no way to create it.
+    with pytest.raises(CommandError, match="amtsweg import-municipalities"):
+        run("import-catalogue", str(DATA / "leistungen.jsonl"))
+
+    run("import-municipalities", str(REGISTER))
+    output = run("import-catalogue", str(DATA / "leistungen.jsonl"))
+
+    assert "6 neu" in output
+    assert set(Service.objects.values_list("owner__ags", flat=True)) == {"05554000"}

@@ -67,8 +67,10 @@ def catalogue_owner(ags: str | None = None) -> Authority:
     if owner is None:
         raise ImportRejected(
             _(
-                "Die Behörde mit dem Amtlichen Gemeindeschlüssel %(ags)s gibt es nicht. Bitte zuerst die "
-                "Behörden anlegen (z. B. mit „amtsweg demo“) oder mit --owner eine vorhandene angeben."
+                "Die Behörde mit dem Amtlichen Gemeindeschlüssel %(ags)s gibt es nicht. Bitte zuerst den "
+                "Kreis und seine Gemeinden aus dem Gemeindeverzeichnis anlegen (amtsweg "
+                "import-municipalities, siehe docs/first-run.md) oder mit --owner eine vorhandene Behörde "
+                "angeben."
             )
             % {"ags": ags}
         )

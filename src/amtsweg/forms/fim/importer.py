@@ -142,8 +142,9 @@ def resolve_owner(owner: Authority | str | None) -> Authority:
         raise FimImportError(
             _(
                 "Die Behörde „%(owner)s“ (Amtlicher Gemeindeschlüssel oder Kürzel) gibt es nicht. "
-                "Bitte zuerst "
-                "die Behörden anlegen oder mit --owner eine vorhandene angeben."
+                "Bitte zuerst den Kreis und seine Gemeinden aus dem Gemeindeverzeichnis anlegen "
+                "(amtsweg import-municipalities, siehe docs/first-run.md) oder mit --owner eine vorhandene "
+                "angeben."
             )
             % {"owner": reference}
         )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.core.importreport import ImportRejected
@@ -331,3 +334,38 @@ def test_a_fachadmin_may_not_open_the_register_upload(client: Client) -> None:
     assert client.get(reverse("admin:tenants_authority_register")).status_code == 403
     changelist = client.get(reverse("admin:tenants_authority_changelist"))
     assert "Gemeindeverzeichnis importieren" not in changelist.text
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(
+            st.lists(
+                st.sampled_from(
+                    ["60", "40", "63", "05", "5", "54", "004", "Heek, Stadt", "", "4861x", "x;y"]
+                ),
+                max_size=9,
+            ).map(";".join),
+            max_size=6,
+        ).map(
+            lambda rows: (
+                "Satzart;Textkennzeichen;Land;RB;Kreis;VB;Gem;Gemeindename;Postleitzahl\n" + "\n".join(rows)
+            ).encode()
+        ),
+    )
+)
+def test_any_file_is_imported_or_refused_with_a_reason_never_a_crash(
+    tmp_path_factory: Any, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("register") / "datei.csv"
+    path.write_bytes(data)
+    before = Authority.objects.count()
+    try:
+        result = register_import(path, kreis="05554")
+    except ImportRejected as error:
+        assert error.message  # noqa: PT017 - every refusal names its reason
+        assert Authority.objects.count() == before
+    else:
+        for item in result.report.rejections():
+            assert item.reason

@@ -104,8 +104,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _(
                     "Die Behörde „%(owner)s“ (Amtlicher Gemeindeschlüssel oder Kürzel) gibt es nicht. "
-                    "Bitte zuerst die Behörden anlegen (z. B. mit „amtsweg demo“) "
-                    "oder mit --owner eine vorhandene angeben."
+                    "Bitte zuerst den Kreis und seine Gemeinden aus dem Gemeindeverzeichnis anlegen "
+                    "(amtsweg import-municipalities, siehe docs/first-run.md) oder mit --owner eine "
+                    "vorhandene angeben."
                 )
                 % {"owner": reference}
             )
