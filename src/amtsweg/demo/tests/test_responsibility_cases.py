@@ -193,3 +193,16 @@ def test_every_demo_service_resolves_for_every_municipality_to_an_office_with_a_
                 assert resolved.contact_org_unit is not None, f"{service.name} / {town.short_name}"
                 assert resolved.contact_locations
     assert not gaps, "Ohne Zuständigkeit: " + ", ".join(gaps)
+
+
+def test_the_demo_kreis_came_from_its_register_and_has_no_responsibility_gaps() -> None:
+    from amtsweg.catalog.defaults import responsibility_gaps
+    from amtsweg.core.models import AuditEntry
+
+    # The demo goes the way of every installation: the register created the Kreis and its towns.
+    created = AuditEntry.objects.filter(action="tenants.authority.created", source="amtsweg load-demo")
+    assert created.count() == 12
+    # Every demo service has an office in every town (the report of docs/first-run.md step 8 is empty).
+    demo_services = Service.objects.filter(external_id__startswith="coe-")
+    report = responsibility_gaps(municipalities=municipalities(), services=demo_services)
+    assert [(t.municipality.short_name, g.service.name, g.reason) for t in report for g in t.gaps] == []
