@@ -200,3 +200,18 @@ def test_staff_without_fachadministration_do_not_see_the_gap_page(client: Client
     assert client.get(reverse("admin:catalog_responsibility_gaps")).status_code == 403
     assert client.post(reverse("admin:catalog_responsibility_apply_defaults")).status_code == 403
     assert not Responsibility.objects.exists()
+
+
+def test_a_towns_fachadmin_sees_the_gaps_of_their_own_town_only(client: Client, kreis: Authority) -> None:
+    heek = MunicipalityFactory(parent=kreis, short_name="Heek", name="Gemeinde Heek")
+    MunicipalityFactory(parent=kreis, short_name="Legden", name="Gemeinde Legden")
+    ServiceFactory(owner=kreis, name="Fahrzeug zulassen")
+    login_verified(client, staff_create("fachadmin-heek", heek, "fachadministration"))
+
+    page = client.get(reverse("admin:catalog_responsibility_gaps"))
+
+    assert "Gemeinde Heek" in page.text
+    assert "Legden" not in page.text
+    assert "Fahrzeug zulassen" in page.text
+    # The Kreis's services are not theirs to change: no button.
+    assert "Zuständigkeiten aus dem LeiKa-Typ vorschlagen" not in page.text
