@@ -37,6 +37,7 @@ __all__ = [
     "can_edit_catalog",
     "can_edit_organisation",
     "can_edit_reference",
+    "can_edit_responsibility",
     "can_manage_feedback",
     "can_manage_funding_programmes",
     "can_manage_roles",
@@ -176,6 +177,15 @@ def can_edit_catalog(actor: Any, authority: Any) -> bool:
     ``authority=None`` stands for data shared by all authorities (OZG reference data).
     """
     return has_permission(actor, Perm.CATALOG_EDIT, authority)
+
+
+def can_edit_responsibility(actor: Any, owner: Any, municipality: Any) -> bool:
+    """May ``actor`` create, change or delete the responsibility rule of a service owned by ``owner`` for
+    ``municipality`` (``None``: the general rule)? The service's authority edits all its rules; a town's
+    Fachadmin also edits the rule for its own town of a service of the Kreis (e.g. Dülmen's own Jugendamt)."""
+    return can_edit_catalog(actor, owner) or (
+        municipality is not None and can_edit_catalog(actor, municipality)
+    )
 
 
 def can_edit_reference(actor: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from amtsweg.access import permissions
 from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.catalog.hooks import services_changed
 from amtsweg.catalog.models import Lebenslage, Responsibility, Service, ServiceVersion
@@ -160,10 +161,8 @@ def service_delete(*, actor: Any, service: Service, source: str = "") -> None:
 
 
 def can_edit_responsibility(actor: Any, rule: Responsibility) -> bool:
-    """The service's authority edits its rules; a town also edits the rule for its own town."""
-    return can_edit_catalog(actor, rule.service.owner_id) or (
-        rule.municipality_id is not None and can_edit_catalog(actor, rule.municipality_id)
-    )
+    """:func:`amtsweg.access.permissions.can_edit_responsibility` for one (saved or new) rule."""
+    return permissions.can_edit_responsibility(actor, rule.service.owner_id, rule.municipality_id)
 
 
 @transaction.atomic
