@@ -15,8 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from amtsweg.access.permissions import Perm
 from amtsweg.access.scoping import ScopedAdminMixin, ScopedInlineMixin
 from amtsweg.core.actors import Actor
-from amtsweg.fitconnect.models import Destination, DestinationKey, InboundSubmission, OutboundSubmission
-from amtsweg.fitconnect.services import destination_keys_generate, destination_save
+from amtsweg.fitconnect.models import (
+    Destination,
+    DestinationKey,
+    Forwarding,
+    InboundSubmission,
+    OutboundSubmission,
+    SenderClient,
+)
+from amtsweg.fitconnect.services import (
+    destination_keys_generate,
+    destination_save,
+    forwarding_save,
+    sender_save,
+)
 
 
 class DestinationForm(forms.ModelForm):
@@ -127,3 +139,45 @@ class OutboundSubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SenderClientForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label=_("Client-Secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Nur zum Ändern eingeben; leer lassen behält das gespeicherte."),
+    )
+
+    class Meta:
+        model = SenderClient
+        fields = ["authority", "name", "submission_api_url", "routing_api_url", "token_url", "client_id"]
+
+
+@admin.register(SenderClient)
+class SenderClientAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = Perm.ROUTING_MANAGE
+    authority_path = "authority"
+    scoped_foreign_keys = {"authority": "pk"}
+    form = SenderClientForm
+    list_display = ["name", "authority", "client_id"]
+
+    def save_model(self, request: HttpRequest, obj: SenderClient, form: Any, change: bool) -> None:
+        sender_save(
+            actor=Actor.of_user(request.user),
+            sender=obj,
+            client_secret=form.cleaned_data.get("client_secret", ""),
+            source="admin",
+        )
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = Perm.ROUTING_MANAGE
+    authority_path = "service__owner"
+    scoped_foreign_keys = {"service": "owner", "sender": "authority"}
+    list_display = ["service", "municipality", "ars", "sender", "active"]
+    autocomplete_fields = ["service"]
+
+    def save_model(self, request: HttpRequest, obj: Forwarding, form: Any, change: bool) -> None:
+        forwarding_save(actor=Actor.of_user(request.user), forwarding=obj, source="admin")

@@ -41,7 +41,7 @@ from amtsweg.core.permissions import require
 from amtsweg.fitconnect import checks, crypto
 from amtsweg.fitconnect.checks import Problem, Rejected
 from amtsweg.fitconnect.client import OAuthClient, PartnerRefused, SubmissionApiV1
-from amtsweg.fitconnect.models import Destination, DestinationKey, InboundSubmission
+from amtsweg.fitconnect.models import Destination, DestinationKey, Forwarding, InboundSubmission, SenderClient
 from amtsweg.forms.models import FormVersion
 from amtsweg.submissions.models import Attachment, Submission
 from amtsweg.submissions.services import IncomingFile, SubmissionInvalid, submission_create
@@ -94,6 +94,50 @@ def destination_save(
             source=source,
         )
     return destination
+
+
+def sender_save(
+    *, actor: Any, sender: SenderClient, client_secret: str = "", source: str = ""
+) -> SenderClient:
+    """Create or change the client Amtsweg sends with; a new secret is sealed, an empty one kept."""
+    require(can_manage_routing(actor, sender.authority), _("Sie dürfen diesen Sender nicht ändern."))
+    with transaction.atomic():
+        if client_secret:
+            sender.client_secret_sealed = crypto.seal(client_secret)
+        sender.full_clean()
+        created = sender.pk is None
+        sender.save()
+        audit_record(
+            actor=actor,
+            action="fitconnect.sender_created" if created else "fitconnect.sender_changed",
+            obj=sender,
+            changes={
+                "client_id": sender.client_id,
+                "client_secret": "neu" if client_secret else "unverändert",
+            },
+            authority_id=sender.authority_id,
+            source=source,
+        )
+    return sender
+
+
+def forwarding_save(*, actor: Any, forwarding: Forwarding, source: str = "") -> Forwarding:
+    """Create or change a forwarding: submissions of its service go out over FIT-Connect."""
+    owner = forwarding.service.owner if forwarding.service_id else None
+    require(can_manage_routing(actor, owner), _("Sie dürfen diese Leistung nicht weiterleiten."))
+    with transaction.atomic():
+        forwarding.full_clean()
+        created = forwarding.pk is None
+        forwarding.save()
+        audit_record(
+            actor=actor,
+            action="fitconnect.forwarding_created" if created else "fitconnect.forwarding_changed",
+            obj=forwarding,
+            changes={"service": forwarding.service_id, "ars": forwarding.ars, "active": forwarding.active},
+            authority_id=owner.pk if owner else None,
+            source=source,
+        )
+    return forwarding
 
 
 def destination_keys_generate(
