@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,7 @@ def _inbound_detail(inbound: InboundSubmission) -> ChannelDetail:
     if inbound.event_status == InboundSubmission.Event.SENT:
         lines.append(
             _("Annahme an FIT-Connect gemeldet am %(when)s")
-            % {"when": f"{inbound.event_sent_at:%d.%m.%Y, %H:%M}"}
+            % {"when": f"{timezone.localtime(inbound.event_sent_at):%d.%m.%Y, %H:%M} Uhr"}
         )
     else:
         lines.append(_("Annahme an FIT-Connect wird gemeldet."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--setup", type=Path, help="JSON-Datei mit Clients und Zustellpunkten")
     args = parser.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     service = FitConnectTestService()
     server = make_server(args.host, args.port, service, threaded=True)
     base_url = f"http://{args.host}:{server.server_port}"

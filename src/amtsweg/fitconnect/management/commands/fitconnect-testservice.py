@@ -7,6 +7,7 @@ keys, services, callback) and accepts the demo online service as a sender. State
 from __future__ import annotations
 
 import contextlib
+import logging
 from argparse import ArgumentParser
 from typing import Any
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        service = FitConnectTestService()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    service = FitConnectTestService()
         server = make_server(options["host"], options["port"], service, threaded=True)
         base_url = f"http://{options['host']}:{server.server_port}"
         service.set_base_url(base_url)
