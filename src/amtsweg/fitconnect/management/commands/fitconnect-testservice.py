@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    service = FitConnectTestService()
+        service = FitConnectTestService()
         server = make_server(options["host"], options["port"], service, threaded=True)
         base_url = f"http://{options['host']}:{server.server_port}"
         service.set_base_url(base_url)
