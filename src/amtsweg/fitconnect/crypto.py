@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -122,10 +123,23 @@ def key_pair_generate(purpose: str, *, common_name: str = "Amtsweg", bits: int =
 
 
 def _jwk(data: dict[str, Any] | str) -> jwk.JWK:
-    raw = json.loads(data) if isinstance(data, str) else dict(data)
+    if isinstance(data, str):
+        return _private_jwk(data)
+    raw = dict(data)
     raw.pop("x5c", None)
     raw.pop("key_ops", None)  # jwcrypto checks ops strictly; FIT-Connect's names (wrapKey) differ per side
     return jwk.JWK(**raw)
+
+
+@functools.lru_cache(maxsize=32)
+def _private_jwk(private_json: str) -> jwk.JWK:
+    """A private key, loaded once per process: loading an RSA-4096 key checks it, which takes longer than
+    the decryption itself (about a second on a busy machine)."""
+    raw = json.loads(private_json)
+    raw.pop("key_ops", None)
+    key = jwk.JWK(**raw)
+    key.get_op_key("unwrapKey" if raw.get("alg") == ENCRYPTION_ALG else "sign")  # load and check it now
+    return key
 
 
 # ---- JWE -------------------------------------------------------------------------------------------
