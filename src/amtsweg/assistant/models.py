@@ -9,13 +9,17 @@ from amtsweg.core.models import TimeStampedModel
 
 
 class ServiceEmbedding(TimeStampedModel):
-    """The dense vector of one service for one model; ``text_hash`` says which text it was computed from."""
+    """The dense vector of one service for one model.
+
+    ``fingerprint`` (``assistant.embeddings.embedding_fingerprint``) says from which text and model version
+    it was computed; the vector is *current* while it matches the service's text and the configured model.
+    """
 
     service = models.ForeignKey("catalog.Service", on_delete=models.CASCADE, related_name="embeddings")
     model_name = models.CharField(_("Modell"), max_length=50)
     vector = models.BinaryField(_("Vektor (float32, little endian)"))
     dim = models.PositiveIntegerField(_("Dimensionen"))
-    text_hash = models.CharField(_("SHA-256 des Textes"), max_length=64)
+    fingerprint = models.CharField(_("Fingerabdruck (SHA-256 von Modellversion und Text)"), max_length=64)
 
     class Meta:
         verbose_name = _("Einbettung einer Leistung")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Count
 
-from amtsweg.assistant.index import embedding_model, embedding_models
-from amtsweg.assistant.models import EvalRun, RouterModel, RoutingDecision, ServiceEmbedding
+from amtsweg.assistant.index import embedding_status
+from amtsweg.assistant.models import EvalRun, RouterModel, RoutingDecision
 
 
 def latest_eval_runs() -> list[EvalRun]:
@@ -28,18 +28,14 @@ def quality_overview() -> dict[str, Any]:
     )
     total = sum(decisions.values())
     triage = decisions.get(RoutingDecision.Outcome.TRIAGE, 0)
-    model = embedding_model()
+    status = embedding_status()
     return {
         "runs": latest_eval_runs(),
         "router": RouterModel.objects.filter(is_active=True).order_by("-created_at").first(),
         "decisions_total": total,
         "decisions_triage": triage,
         "triage_share": (triage / total) if total else None,
-        "embedding_model": model or "",
-        "embeddings": ServiceEmbedding.objects.filter(model_name__in=embedding_models())
-        .values("service")
-        .distinct()
-        .count()
-        if model
-        else 0,
+        "embedding_model": status.model,
+        "embeddings_current": status.current,
+        "services_published": status.total,
     }

