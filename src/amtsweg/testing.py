@@ -239,7 +239,8 @@ def demo_snapshot_build() -> DatabaseSnapshot:
 
     before = DatabaseSnapshot.take("before_demo")
     try:
-        counts = load_demo()
+        # Search vectors only where a test needs them (the assistant's tests compute them once per process).
+        counts = load_demo(embeddings=False)
         # The portal search reads the index that a background task builds; build it right here.
         index_rebuild()
         return DatabaseSnapshot.take("demo", counts=counts)

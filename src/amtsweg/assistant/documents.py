@@ -149,7 +149,7 @@ def document_from_record(
         texts["short_text"] = texts["full_text"].split("\n\n")[0][:300]
     keywords = [_plain(k) for k in _as_list(record.get("keywords")) if isinstance(k, str)]
     lebenslagen = [names.get(str(code), str(code)) for code in _as_list(record.get("lebenslagen"))]
-    lebenslagen = [name for name in lebenslagen if not name.isdigit()]
+    lebenslagen = sorted(name for name in lebenslagen if not name.isdigit())
     return SearchDocument(
         key=str(record.get("id", "")),
         name=_plain(record.get("name")),
@@ -181,8 +181,33 @@ def document_from_service(service: Any) -> SearchDocument:
         key=service.external_id,
         name=service.name,
         keywords=list(service.keywords or []),
-        lebenslagen=[lebenslage.name for lebenslage in service.lebenslagen.all()],
+        # Sorted here, not by the database (its collation differs between SQLite and PostgreSQL).
+        lebenslagen=sorted(lebenslage.name for lebenslage in service.lebenslagen.all()),
         texts={name: getattr(service, name) or "" for name in PASSAGE_FIELDS},
         pk=service.pk,
         slug=service.slug,
     )
+
+
+def documents_from_catalogue_file(path: Path) -> tuple[list[SearchDocument], dict[int, tuple[str, str]]]:
+    """The published services a first import of ``path`` would create, as the live index sees them.
+
+    Uses the importer's own checks and field mapping (``catalog.importers.jsonl``), so that an evaluation
+    on a file measures exactly what the portal serves after ``amtsweg import-catalogue`` of that file.
+    Returns the documents in file order and the lines the import would reject (number → id, reason).
+    """
+    from amtsweg.catalog.importers.jsonl import catalogue_file_services
+
+    accepted, rejected = catalogue_file_services(path)
+    documents = [
+        SearchDocument(
+            key=external_id,
+            name=data["name"],
+            keywords=list(data.get("keywords") or []),
+            lebenslagen=sorted(lebenslage.name for lebenslage in data.get("lebenslagen") or []),
+            texts={name: data.get(name) or "" for name in PASSAGE_FIELDS},
+        )
+        for external_id, data in accepted
+        if data.get("is_published", True)
+    ]
+    return documents, rejected

@@ -1,7 +1,8 @@
 """Measuring the assistant: search quality on (catalogue file, queries CSV) and router quality.
 
-Both evaluations run purely in memory: the search builds a fresh engine from the catalogue file, the
-router trains a fresh model from the training file. The live database is never written.
+Both evaluations run purely in memory: the search builds a fresh engine from the catalogue file (the
+services an import of it would create) and ranks with the portal's own functions (``portal_search``),
+the router trains a fresh model from the training file. The live database is never written.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ import csv
 import statistics
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from amtsweg.assistant.documents import SearchDocument
 from amtsweg.assistant.engine import BM25_ONLY, HybridEngine, Weights
+from amtsweg.assistant.portal_search import answer_ranking, detect_lebenslage, search_ranking
 
 
 class EvaluationInputError(ValueError):
@@ -48,18 +53,51 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+MODES = ("suche", "frage")
+
+
+def ranked_keys(
+    engine: HybridEngine,
+    query: str,
+    *,
+    mode: str = "suche",
+    weights: Weights | None = None,
+    towns: Sequence[Any] | None = None,
+) -> list[str]:
+    """The ids of the services the portal shows for ``query``, in order: ``/suche/`` (``mode="suche"``, up
+    to ``AMTSWEG_SEARCH_RESULTS``) or "Frag den Kreis" (``"frage"``, its 3 answers). The same functions and
+    limits as the live pages."""
+    if mode == "frage":
+        ranking = answer_ranking(engine, query, towns=towns, lebenslage=detect_lebenslage(query))
+    else:
+        limit = settings.AMTSWEG_SEARCH_RESULTS
+        ranking = search_ranking(engine, query, limit=limit, towns=towns, weights=weights)
+    return ranking.keys
+
+
 def search_metrics(
-    engine: HybridEngine, gold: OrderedDict[str, set[str]], *, weights: Weights | None = None
+    engine: HybridEngine,
+    gold: OrderedDict[str, set[str]],
+    *,
+    weights: Weights | None = None,
+    mode: str = "suche",
+    towns: Sequence[Any] | None = None,
+    rankings: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
-    """recall@1, recall@5 (a correct service among the first k), MRR@10 and latency."""
+    """recall@1, recall@5 (a correct service among the first k), MRR@10 and latency of what the portal shows.
+
+    A query for which the portal shows nothing ("nothing fits well enough") counts as a miss. ``rankings``,
+    when given, receives the shown ids per query.
+    """
     hits1 = hits5 = 0
     reciprocal = 0.0
     latencies: list[float] = []
     for query, answers in gold.items():
         started = time.perf_counter()
-        result = engine.search(query, limit=10, weights=weights)
+        keys = ranked_keys(engine, query, mode=mode, weights=weights, towns=towns)
         latencies.append((time.perf_counter() - started) * 1000)
-        keys = [hit.document.key for hit in result.hits]
+        if rankings is not None:
+            rankings[query] = keys
         hits1 += bool(set(keys[:1]) & answers)
         hits5 += bool(set(keys[:5]) & answers)
         for rank, key in enumerate(keys[:10], start=1):
@@ -83,14 +121,15 @@ class TuningRow:
     metrics: dict[str, Any]
 
 
-def tune_weights(engine: HybridEngine, gold: OrderedDict[str, set[str]]) -> list[TuningRow]:
+def tune_weights(
+    engine: HybridEngine, gold: OrderedDict[str, set[str]], *, towns: Sequence[Any] | None = None
+) -> list[TuningRow]:
     """Grid over the dense share (0.0 … 1.0); the caller picks the best MRR."""
     rows = []
     for step in range(11):
         dense = step / 10
-        rows.append(
-            TuningRow(dense, search_metrics(engine, gold, weights=Weights(bm25=1 - dense, dense=dense)))
-        )
+        weights = Weights(bm25=1 - dense, dense=dense)
+        rows.append(TuningRow(dense, search_metrics(engine, gold, weights=weights, towns=towns)))
     return rows
 
 

@@ -1,16 +1,19 @@
 """Search and "Frag den Kreis" for the portal: services, the passage that answers, the responsible office.
 
 Answers are extractive: every sentence shown is quoted from our own catalogue texts, with its source.
+The order of the hits comes from :func:`search_ranking` and :func:`answer_ranking`, which work on any
+engine: the live one over the database (here) and the one ``amtsweg search-eval`` builds from a file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from amtsweg.assistant.analysis import MAX_QUERY_CHARS
-from amtsweg.assistant.engine import Passage
+from amtsweg.assistant.engine import Hit, HybridEngine, Passage, Weights
 from amtsweg.assistant.index import catalogue_engine
 from amtsweg.catalog.models import Lebenslage, Service
 from amtsweg.catalog.selectors import (
@@ -78,10 +81,10 @@ def clean_query(text: Any) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
 
 
-def detect_municipality(text: str) -> tuple[Authority | None, str]:
+def detect_municipality(text: str, towns: Sequence[Authority] | None = None) -> tuple[Authority | None, str]:
     """A town named in the text (by its short name) and the text without it."""
     words = tokens(text)
-    for town in municipalities():
+    for town in municipalities() if towns is None else towns:
         name = tokens(town.short_name)
         if name and any(words[i : i + len(name)] == name for i in range(len(words))):
             pattern = re.compile(
@@ -101,33 +104,90 @@ def detect_lebenslage(text: str) -> Lebenslage | None:
     return None
 
 
-def _hits(query: str, *, limit: int, municipality: Authority | None) -> tuple[list[PortalHit], bool]:
-    engine = catalogue_engine()
-    result = engine.search(query, limit=limit)
+@dataclass
+class Ranking:
+    """What the portal shows for one query, before it looks up services: the hits in order."""
+
+    hits: list[Hit]
+    terms: list[str]
+    confident: bool
+    town: Authority | None
+    text: str  # what was searched: the query without the town (the whole query when only a town was named)
+    rest: str = ""  # the query without the town, possibly empty
+
+    @property
+    def keys(self) -> list[str]:
+        return [hit.document.key for hit in self.hits]
+
+
+def search_ranking(
+    engine: HybridEngine,
+    query: Any,
+    *,
+    limit: int,
+    towns: Sequence[Authority] | None = None,
+    weights: Weights | None = None,
+) -> Ranking:
+    """The ranking of ``/suche/``: the ONE code path of the live search and of ``amtsweg search-eval``.
+
+    Cleans the query, takes a named town out of it, searches, and keeps nothing when the best hit
+    does not fit well enough, else the confident hits and those close to the best. ``towns`` defaults to
+    the towns of the database, ``weights`` to the engine's (``search-eval --tune`` varies them).
+    """
+    query = clean_query(query)
+    town, rest = detect_municipality(query, towns)
+    text = rest or query
+    result = engine.search(text, limit=limit, weights=weights)
     if not result.confident:
-        return [], False
+        return Ranking([], result.terms, False, town, text, rest)
     top = result.hits[0].score
     # The dense half scores every service a little; the long tail of weak matches only distracts.
     kept = [hit for hit in result.hits if hit.confident or hit.score >= TAIL_SHARE * top]
-    services = published_services().in_bulk([hit.document.pk for hit in kept if hit.document.pk])
+    return Ranking(kept, result.terms, True, town, text, rest)
+
+
+def answer_ranking(
+    engine: HybridEngine,
+    question: Any,
+    *,
+    limit: int = 3,
+    towns: Sequence[Authority] | None = None,
+    lebenslage: Lebenslage | None = None,
+) -> Ranking:
+    """The services "Frag den Kreis" answers with, in order (shared by the page and ``search-eval``).
+
+    The search ranking of the question; services of a life situation named in it (``lebenslage``,
+    see :func:`detect_lebenslage`) come first, because a named life situation outranks a word that
+    matches elsewhere ("ziehe" in "Gewerbe ummelden"). Only a town and nothing else: no answer.
+    """
+    ranking = search_ranking(engine, question, limit=limit + 2, towns=towns)
+    if lebenslage is not None:
+        ranking.hits.sort(key=lambda hit: lebenslage.name not in hit.document.lebenslagen)
+    ranking.hits = ranking.hits[:limit]
+    if ranking.town is not None and not fold(ranking.rest).strip():
+        ranking.hits, ranking.confident = [], False
+    return ranking
+
+
+def _portal_hits(engine: HybridEngine, ranking: Ranking, municipality: Authority | None) -> list[PortalHit]:
+    services = published_services().in_bulk([hit.document.pk for hit in ranking.hits if hit.document.pk])
     hits: list[PortalHit] = []
-    for hit in kept:
+    for hit in ranking.hits:
         service = services.get(hit.document.pk or 0)
         if service is None:
             continue
-        portal_hit = PortalHit(service, hit.score, engine.passage(hit.document, result.terms))
+        portal_hit = PortalHit(service, hit.score, engine.passage(hit.document, ranking.terms))
         if municipality is not None and len(hits) < 3:
             portal_hit.resolved = responsibility_resolve(service, municipality)
         hits.append(portal_hit)
-    return hits, result.confident
+    return hits
 
 
 def portal_search(query: str, *, limit: int = 20, municipality: Authority | None = None) -> list[PortalHit]:
     """The portal search (registered as catalog search backend "portal"). Detects a town in the query."""
-    query = clean_query(query)
-    town, rest = detect_municipality(query)
-    hits, _ = _hits(rest or query, limit=limit, municipality=municipality or town)
-    return hits
+    engine = catalogue_engine()
+    ranking = search_ranking(engine, query, limit=limit)
+    return _portal_hits(engine, ranking, municipality or ranking.town)
 
 
 def answer_question(question: Any, *, municipality: Authority | None = None, limit: int = 3) -> Answer:
@@ -136,8 +196,6 @@ def answer_question(question: Any, *, municipality: Authority | None = None, lim
     answer = Answer(question=text, municipality=municipality)
     if not any(ch.isalnum() for ch in text):
         return answer
-    town, rest = detect_municipality(text)
-    answer.municipality = municipality or town
     answer.lebenslage = detect_lebenslage(text)
     if answer.lebenslage is not None:
         answer.bundle = list(
@@ -146,16 +204,13 @@ def answer_question(question: Any, *, municipality: Authority | None = None, lim
             .order_by("name")
             .only("name", "slug", "short_text")
         )
-    answer.hits, answer.confident = _hits(rest or text, limit=limit + 2, municipality=answer.municipality)
-    if answer.bundle:
-        # A named life situation outranks a word that matches elsewhere ("ziehe" in "Gewerbe ummelden").
-        in_bundle = {service.pk for service in answer.bundle}
-        answer.hits.sort(key=lambda hit: hit.service.pk not in in_bundle)
-    answer.hits = answer.hits[:limit]
+    engine = catalogue_engine()
+    ranking = answer_ranking(engine, text, limit=limit, lebenslage=answer.lebenslage)
+    answer.municipality = municipality or ranking.town
+    answer.confident = ranking.confident
+    answer.hits = _portal_hits(engine, ranking, answer.municipality)
     if answer.municipality is not None:
         for hit in answer.hits:
             if hit.resolved is None:
                 hit.resolved = responsibility_resolve(hit.service, answer.municipality)
-    if fold(rest).strip() == "" and town is not None:
-        answer.hits, answer.confident = [], False
     return answer

@@ -13,7 +13,11 @@ logger = logging.getLogger("amtsweg.assistant")
 
 @task()
 def compute_service_embeddings(service_ids: list[int] | None = None) -> int:
-    """Compute the embeddings of changed services (all when ``None``); unchanged texts are skipped."""
+    """Compute the vectors of changed services (all when ``None``) that are not current; idempotent.
+
+    Enqueued by every catalogue change (``catalog.hooks``) and every ten minutes (periodic job
+    ``assistant.embeddings``), which catches up after a change of model or model version.
+    """
     count = embeddings_refresh(service_ids=service_ids)
     logger.info("Einbettungen berechnet: %s für %s", count, service_ids or "alle Leistungen")
     return count

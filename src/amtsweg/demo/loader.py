@@ -12,6 +12,7 @@ maturity models (no domain function yet), the org units' location links and the 
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 from typing import Any, Protocol
 
@@ -20,6 +21,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from amtsweg.assistant.index import embedding_status
+from amtsweg.assistant.services import embeddings_refresh
 from amtsweg.catalog.models import (
     Lebenslage,
     LeikaEntry,
@@ -67,7 +70,14 @@ from amtsweg.tenants.services import organisation_delete, organisation_save
 SOURCE = "amtsweg load-demo"
 # ``amtsweg demo`` finds demo_logins and demo_totp_secret here, by module name (core must not import
 # the demo app).
-__all__ = ["DEMO_PASSWORD", "DemoRefusedError", "demo_logins", "demo_totp_secret", "load_demo"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoRefusedError",
+    "demo_logins",
+    "demo_totp_secret",
+    "load_demo",
+    "load_demo_setting",
+]
 
 
 class DemoRefusedError(Exception):
@@ -89,8 +99,12 @@ class _Stats:
         (self.created if created else self.changed)[kind] += 1
 
 
-def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
+def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[str, int]:
     """Load (or bring up to date) the Kreis Coesfeld demo in one transaction; return counts.
+
+    Then (``embeddings=True``) the search vectors of every published service are brought up to date,
+    as the worker would after a catalogue change, so that the portal search is the evaluated hybrid
+    search from the first query on. Tests pass ``False`` and compute them only where they need them.
 
     Raises :class:`DemoRefusedError` in production: the demo logins have a published password.
     """
@@ -167,7 +181,32 @@ def load_demo(*, stdout: Output | None = None) -> dict[str, int]:
             authority_id=kreis.pk,
             source=SOURCE,
         )
+    if embeddings:
+        say(_("Vektoren für die Suche …"))
+        result.update(_embeddings_refresh())
     return result
+
+
+def _embeddings_refresh() -> dict[str, int]:
+    """What the worker's ``compute_service_embeddings`` does, done here (idempotent, fast when current)."""
+    started = time.monotonic()
+    computed = embeddings_refresh()
+    status = embedding_status()
+    return {
+        "embeddings_computed": computed,
+        "embeddings_current": status.current,
+        "embeddings_total": status.total,
+        "embeddings_seconds": round(time.monotonic() - started),
+    }
+
+
+def load_demo_setting() -> None:
+    """Only the Kreis, its towns and the reference data (Themenfelder, Lebenslagen, maturity models) of the
+    demo, without its catalogue: an installation before its operator imports a catalogue file."""
+    stats = _Stats()
+    with transaction.atomic():
+        _load_organisation(stats)
+        _load_reference(stats)
 
 
 # --- generic helpers ---------------------------------------------------------------------------

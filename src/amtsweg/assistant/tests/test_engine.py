@@ -125,10 +125,11 @@ def test_bm25_alone_finds_slang_from_the_keywords(documents: list) -> None:
 @pytest.mark.embedding
 def test_hybrid_search_beats_bm25_on_the_held_out_queries(hybrid: HybridEngine) -> None:
     gold = read_gold_queries(DEVSETS / "search_holdout.csv")
-    bm25 = search_metrics(hybrid, gold, weights=BM25_ONLY)
-    fused = search_metrics(hybrid, gold)
+    # What the portal shows (no town list: this test has no database); "nothing fits" counts as a miss.
+    bm25 = search_metrics(hybrid, gold, weights=BM25_ONLY, towns=[])
+    fused = search_metrics(hybrid, gold, towns=[])
     assert fused["mrr@10"] > bm25["mrr@10"]
-    assert fused["recall@5"] >= 0.95
+    assert fused["recall@5"] >= 0.9
 
 
 @pytest.mark.embedding

@@ -446,6 +446,30 @@ def import_catalogue_jsonl(
     return report
 
 
+def catalogue_file_services(
+    path: Path,
+) -> tuple[list[tuple[str, dict[str, Any]]], dict[int, tuple[str, str]]]:
+    """What a first import of ``path`` would create, without writing anything.
+
+    Returns the accepted lines as (id, field values) in file order, and the rejected lines (line number →
+    id, reason), checked exactly as :func:`import_catalogue_jsonl` checks them against the database's
+    reference data. ``amtsweg search-eval`` builds its index from this, so that it measures the catalogue
+    an operator's import produces. Raises :class:`ImportRejected` for a file rejected as a whole.
+    """
+    path = Path(path)
+    check_file(path)
+    parser = _LineParser(_References())
+    rejected = _check_file_lines(path, parser)
+    accepted: list[tuple[str, dict[str, Any]]] = []
+    for number, text in _lines(path):
+        if number in rejected or text is None:
+            continue
+        line = parser.parse(text)
+        if line.external_id is not None:
+            accepted.append((line.external_id, line.data))
+    return accepted, rejected
+
+
 # Export ---------------------------------------------------------------------------------------
 
 

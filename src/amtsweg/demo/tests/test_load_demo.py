@@ -91,10 +91,14 @@ def test_command_prints_a_german_summary_with_the_logins() -> None:
     assert f"Leistungen: {Service.objects.count()} ({Service.objects.count()} neu, 0 geändert" in text
     assert f"admin / {DEMO_PASSWORD}" in text
     assert SearchTerm.objects.exists()
+    # The portal search is the evaluated hybrid search from the first query: every service has its vector.
+    n = Service.objects.filter(is_published=True).count()
+    assert f"Vektoren für die Suche: {n} von {n} Leistungen aktuell ({n} neu berechnet" in text
 
     again = StringIO()
     call_command("load-demo", stdout=again)
     assert "0 neu, 0 geändert" in again.getvalue()
+    assert f"Vektoren für die Suche: {n} von {n} Leistungen aktuell (0 neu berechnet" in again.getvalue()
 
 
 def test_command_refuses_in_production_with_a_german_error() -> None:

@@ -1,7 +1,9 @@
 """``amtsweg search-eval --catalogue FILE.jsonl --queries FILE.csv``: search quality on a catalogue file.
 
-Builds a fresh in-memory index from the file (the live catalogue is not touched), runs every query and
-prints per-run details, then as the **last line** one JSON object with the figures.
+Builds a fresh in-memory index of the services an import of the file would create (checked against the
+database's reference data, as ``amtsweg import-catalogue`` checks them; the live catalogue is not
+touched), ranks every query with the portal's own functions (``/suche/`` or, with ``--frage``, "Frag den
+Kreis"), prints per-run details, then as the **last line** one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amtsweg.assistant.documents import documents_from_jsonl
+from amtsweg.assistant.documents import documents_from_catalogue_file
 from amtsweg.assistant.embeddings import embedders
 from amtsweg.assistant.engine import BM25_ONLY, DEFAULT_WEIGHTS, HybridEngine, model_names
 from amtsweg.assistant.evaluation import (
@@ -24,16 +26,8 @@ from amtsweg.assistant.evaluation import (
     unknown_gold_ids,
 )
 from amtsweg.assistant.index import embedding_model
-
-
-def _lebenslage_names() -> dict[str, str]:
-    """Names of Lebenslagen by code from the database, read only; empty when there is none."""
-    try:
-        from amtsweg.catalog.models import Lebenslage
-
-        return dict(Lebenslage.objects.values_list("code", "name"))
-    except Exception:  # no database is fine: codes are then simply not indexed
-        return {}
+from amtsweg.catalog.importers.report import ImportRejected
+from amtsweg.catalog.selectors import municipalities
 
 
 class Command(BaseCommand):
@@ -53,6 +47,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--record", action="store_true", help="Ergebnis für die Qualitätsseite speichern."
         )
+        parser.add_argument(
+            "--frage",
+            action="store_true",
+            help="„Frag den Kreis“ messen (seine bis zu 3 Antworten) statt der Suche /suche/.",
+        )
+        parser.add_argument(
+            "--rankings",
+            type=Path,
+            help="schreibt je Anfrage die angezeigten IDs in Reihenfolge (JSON Lines: query, ids).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         catalogue: Path = options["catalogue"]
@@ -71,9 +75,20 @@ class Command(BaseCommand):
             gold = read_gold_queries(queries)
         except EvaluationInputError as error:
             raise CommandError(str(error)) from error
-        documents = documents_from_jsonl(catalogue, _lebenslage_names())
+        try:
+            documents, rejected = documents_from_catalogue_file(catalogue)
+        except ImportRejected as error:
+            raise CommandError(error.message) from error
+        if rejected:
+            first = next(iter(rejected.items()))
+            self.stderr.write(
+                f"Warnung: {len(rejected)} Zeile(n) würde der Import ablehnen und fehlen darum auch hier, "
+                f"z. B. Zeile {first[0]} ({first[1][0] or 'ohne ID'}): {first[1][1]}"
+            )
         if not documents:
             raise CommandError(f"{catalogue.name} enthält keine lesbaren Leistungen.")
+        mode = "frage" if options["frage"] else "suche"
+        towns = list(municipalities())
         missing = unknown_gold_ids(documents, gold)
         if missing:
             self.stderr.write(
@@ -85,15 +100,22 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Index: {len(documents)} Leistungen, Modell {model or 'keins'}, {build_seconds:.1f} s"
         )
-        baseline = search_metrics(engine, gold, weights=BM25_ONLY)
+        baseline = search_metrics(engine, gold, weights=BM25_ONLY, mode=mode, towns=towns)
         self.stdout.write(f"BM25 allein: {json.dumps(baseline, ensure_ascii=False)}")
-        if options["tune"] and model:
-            for row in tune_weights(engine, gold):
+        if options["tune"] and model and mode == "suche":
+            for row in tune_weights(engine, gold, towns=towns):
                 self.stdout.write(f"dense={row.dense:.1f}: {json.dumps(row.metrics, ensure_ascii=False)}")
-        metrics = search_metrics(engine, gold)
+        rankings: dict[str, list[str]] = {}
+        metrics = search_metrics(engine, gold, mode=mode, towns=towns, rankings=rankings)
+        if options["rankings"]:
+            with options["rankings"].open("w", encoding="utf-8") as stream:
+                for query, keys in rankings.items():
+                    stream.write(json.dumps({"query": query, "ids": keys}, ensure_ascii=False) + "\n")
         name = (
             f"hybrid bm25+{model} ({DEFAULT_WEIGHTS.bm25:g}/{DEFAULT_WEIGHTS.dense:g})" if model else "bm25"
         )
+        if mode == "frage":
+            name = f"Frag den Kreis: {name}"
         if options["record"]:
             from amtsweg.assistant.services import eval_run_record
 
@@ -104,7 +126,7 @@ class Command(BaseCommand):
                 metrics={**metrics, "bm25_recall@5": baseline["recall@5"], "bm25_mrr@10": baseline["mrr@10"]},
                 command=(
                     f"amtsweg search-eval --catalogue {catalogue} --queries {queries} "
-                    f"--model {model or 'none'}"
+                    f"--model {model or 'none'}{' --frage' if mode == 'frage' else ''}"
                 ),
             )
         self.stdout.write(json.dumps(metrics, ensure_ascii=False))

@@ -31,6 +31,9 @@ class Command(BaseCommand):
             f"  Zuständigkeitsregeln: {counts['responsibilities']} ({counts['responsibilities_saved']} neu "
             f"oder geändert, {counts['responsibilities_deleted']} entfernt)",
             f"  Suchindex: {counts['search_terms']} Begriffe",
+            f"  Vektoren für die Suche: {counts['embeddings_current']} von {counts['embeddings_total']} "
+            f"Leistungen aktuell ({counts['embeddings_computed']} neu berechnet, "
+            f"{counts['embeddings_seconds']} s)",
             f"  Neue Demo-Zugänge: {counts['users_created']}",
         ]
         lines.append("  Zugänge zur Verwaltung (nur für die Demo):")
