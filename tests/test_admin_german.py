@@ -96,6 +96,16 @@ def english_on(html: str) -> list[str]:
     return found
 
 
+def client_visible_fim_version(client: Client) -> Any:
+    """The first FIM form version the logged-in Fachadmin may open (the Kreis's demo forms)."""
+    from amtsweg.forms.models import FormVersion
+
+    for version in FormVersion.objects.filter(fim_standard="xdf2").order_by("pk"):
+        if client.get(reverse("admin:forms_formversion_report", args=[version.pk])).status_code == 200:
+            return version
+    return None
+
+
 def _walk(client: Client) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     index = client.get(reverse("admin:index"))
@@ -107,6 +117,15 @@ def _walk(client: Client) -> dict[str, list[str]]:
                 pages.append(model["admin_url"])
             if model.get("add_url"):
                 pages.append(model["add_url"])
+    # Our own admin pages that are not model lists: the FIM import, an import report and its preview.
+    from amtsweg.forms.models import FormVersion
+
+    pages.append(reverse("admin:forms_form_fim_import"))
+    version = client_visible_fim_version(client)
+    if version is not None:
+        pages.append(reverse("admin:forms_formversion_report", args=[version.pk]))
+        pages.append(reverse("submissions:preview", args=[version.pk]))
+    assert FormVersion.objects.filter(fim_standard="xdf2").exists()
     for url in list(pages[1:]):
         if url.endswith("/add/"):
             continue

@@ -233,3 +233,32 @@ def test_the_preview_is_not_public(kreis: Authority, fachadmin: Client) -> None:
     anonymous = Client().get(reverse("submissions:preview", args=[version.pk]))
     assert anonymous.status_code == 302
     assert "/anmelden" in anonymous["Location"] or "login" in anonymous["Location"]
+
+
+def test_the_demo_schema_accepts_realistic_answers_and_applies_its_rule() -> None:
+    from amtsweg.forms.fim.importer import parse_fim
+    from amtsweg.forms.validation import coerce, prune_hidden, validate
+
+    spec = parse_fim(SCHEMA, allow_missing_code_lists=False).spec
+    answers = {
+        "G99100001": {
+            "F99100001": "Beispiel",
+            "F99100002": "Jana",
+            "F99100003": "14.03.1988",
+            "F99100004": "jana@example.org",
+            "G99100002": {
+                "F99100011": "Markt",
+                "F99100012": "3",
+                "F99100013": "48249",
+                "F99100014": "Dülmen",
+            },
+        },
+        "G99100003": {"F99100021": "COE-AB 123", "F99100022": "01"},
+        "G99100005": {"F99100041": "12", "F99100042": "01.01.2027"},
+        "F99100051": "on",
+    }
+    assert validate(spec, prune_hidden(spec, coerce(spec, answers))) == []
+    # The vehicle belongs to someone else: the holder's group becomes required (rule R99100001).
+    other = answers | {"G99100003": {"F99100021": "COE-AB 123", "F99100022": "02"}}
+    errors = validate(spec, prune_hidden(spec, coerce(spec, other)))
+    assert any(error.path.startswith("G99100004") for error in errors), errors
