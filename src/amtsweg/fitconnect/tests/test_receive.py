@@ -281,3 +281,24 @@ def test_event_is_sent_only_after_the_intake_is_stored_and_a_retry_sends_the_sam
     sent_again = inbound_event_send(inbound.pk)
     assert sent_again.event_token == token
     assert _answer(partner, sent)["event"] == "accept-submission"
+
+
+def test_the_send_test_command_of_the_demo_delivers_an_application_that_is_accepted(partner: Partner) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Hintergrundprozess"):  # nobody takes it in while it waits
+        call_command(
+            "fitconnect-send-test",
+            "--destination", partner.destination_id,
+            "--sender-id", SENDER_ID, "--sender-secret", SENDER_SECRET,
+            "--wait", "0",
+            stdout=out,
+        )  # fmt: skip
+    assert "Eingereicht: submissionId" in out.getvalue()
+    inbound = _receive(partner)
+    assert inbound.status == InboundSubmission.Status.ACCEPTED
+    assert inbound.submission.applicant_email == "erika.mustermann@example.org"
