@@ -20,12 +20,9 @@ transaction. Running the import twice changes nothing the second time.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,25 +36,28 @@ from amtsweg.access.permissions import can_edit_organisation, require
 from amtsweg.core.importreport import ImportRejected, ImportReport, Outcome, line_list
 from amtsweg.core.text import fold, slugify_de
 from amtsweg.tenants.models import Authority, PostalCode
+from amtsweg.tenants.register_formats import (
+    FORMAT_GV100AD,
+    FORMAT_GVISYS,
+    FORMAT_KDN,
+    FORMAT_LABELS,
+    SATZART_GEMEINDE,
+    SATZART_KREIS,
+    RegisterEntry,
+    csv_rows,
+    decode_register,
+    detect_format,
+    find_header,
+    only_digits,
+    read_gv100ad,
+    read_gvisys,
+)
 from amtsweg.tenants.services import organisation_save
 
 ENTITY_AUTHORITIES = "Behörden"
 ENTITY_POSTCODES = "Postleitzahlen"
 ENTITY_WEBSITES = "Internetseiten"
 
-FORMAT_GV100AD = "GV100AD"
-FORMAT_GVISYS = "GV-ISys"
-FORMAT_KDN = "KDN"
-FORMAT_POSTCODES = "PLZ"
-FORMAT_LABELS = {
-    FORMAT_GV100AD: "Gemeindeverzeichnis GV100AD (Destatis, feste Spaltenbreiten)",
-    FORMAT_GVISYS: "Gemeindeverzeichnis GV-ISys (Destatis, Tabelle als CSV)",
-    FORMAT_KDN: "Kommunenliste der KDN (name,url)",
-    FORMAT_POSTCODES: "Postleitzahlenliste (plz, ags)",
-}
-
-SATZART_KREIS = "40"
-SATZART_GEMEINDE = "60"
 # Textkennzeichen of the Gemeindeverzeichnis (Destatis).
 KREIS_PREFIX = {"43": "Kreis", "44": "Landkreis", "45": "Regionalverband"}
 KREISFREI = {"41", "42", "61", "62"}
@@ -67,20 +67,6 @@ GEMEINDEFREI = {"65", "66"}
 # "Billerbeck, Stadt" – the status after the comma becomes the prefix of the full name.
 _STATUS_SUFFIX = re.compile(r"^(?P<base>.+?),\s*(?P<status>[^,]+)$")
 _STADT_WORDS = ("stadt",)
-_GV100AD_START = re.compile(r"^\d{2}\d{8}\d{2}")
-
-
-@dataclass
-class RegisterEntry:
-    """One record of the register, as read (before any check)."""
-
-    line: int
-    satzart: str
-    ags: str
-    name: str
-    textkennzeichen: str = ""
-    postcode: str = ""
-    population: str = ""
 
 
 @dataclass
@@ -95,7 +81,7 @@ class RegisterResult:
 
     @property
     def format_label(self) -> str:
-        return FORMAT_LABELS[self.format]
+        return str(FORMAT_LABELS[self.format])
 
 
 def kreis_key(value: str | None = None) -> str:
@@ -112,169 +98,6 @@ def kreis_key(value: str | None = None) -> str:
         )
         % {"value": raw}
     )
-
-
-# --- reading -----------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, name: str, notes: list[str]) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRejected(
-            _("Die Datei %(name)s ist UTF-16-kodiert. Bitte als UTF-8 oder Windows-1252 speichern.")
-            % {"name": name}
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Destatis delivers older editions in ISO-8859-1, and spreadsheet programs save CSV in
-        # Windows-1252: both decode here (Windows-1252 is a superset for printable characters).
-        notes.append(_("Die Datei ist nicht UTF-8-kodiert und wurde als Windows-1252 (Latin-1) gelesen."))
-        return data.decode("cp1252", errors="replace")
-
-
-def _heading(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(text))
-
-
-def _sniff(lines: Sequence[str]) -> str:
-    sample = "\n".join(lines[:20])
-    counts = {delimiter: sample.count(delimiter) for delimiter in (";", "\t", ",")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _cells(text: str) -> list[list[str]]:
-    lines = text.splitlines()
-    return list(csv.reader(io.StringIO(text), delimiter=_sniff(lines)))
-
-
-def detect_format(text: str) -> str:
-    """Which of the supported layouts ``text`` has; :class:`ImportRejected` when none."""
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if _GV100AD_START.match(line) and len(line) >= 72:
-            return FORMAT_GV100AD
-        break
-    rows = _cells(text)
-    for row in rows[:20]:
-        headings = {_heading(cell) for cell in row}
-        if "satzart" in headings:
-            return FORMAT_GVISYS
-        if {"name", "url"} <= headings:
-            return FORMAT_KDN
-        if {"plz", "ags"} <= headings or {"postleitzahl", "ags"} <= headings:
-            return FORMAT_POSTCODES
-    raise ImportRejected(
-        _(
-            "Das Format der Datei ist unbekannt. Erwartet wird das Gemeindeverzeichnis von Destatis "
-            "(GV100AD oder die GV-ISys-Tabelle als CSV mit der Spalte „Satzart“), die KDN-Kommunenliste "
-            "(Spalten „name“ und „url“) oder eine Postleitzahlenliste (Spalten „plz“ und „ags“)."
-        )
-    )
-
-
-def _digits(value: str) -> str:
-    return value.strip().replace(" ", "")
-
-
-def read_gv100ad(text: str) -> list[RegisterEntry]:
-    """Fixed-width records: Satzart 1–2, Gebietsstand 3–10, AGS 11–18, name 23–72, Textkennzeichen
-    123–124; for Satzart 60 also population 140–150 and postcode 166–170 (positions count characters)."""
-    entries = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        satzart = line[0:2]
-        key = line[10:18].strip()
-        if satzart == SATZART_KREIS:
-            key = key[:5] + "000" if len(key) >= 5 else key
-        entries.append(
-            RegisterEntry(
-                line=number,
-                satzart=satzart,
-                ags=key,
-                name=line[22:72].strip(),
-                textkennzeichen=line[122:124].strip(),
-                population=line[139:150].strip() if satzart == SATZART_GEMEINDE else "",
-                postcode=line[165:170].strip() if satzart == SATZART_GEMEINDE else "",
-            )
-        )
-    return entries
-
-
-_GVISYS_COLUMNS = {
-    "satzart": ("satzart",),
-    "textkennzeichen": ("textkennzeichen", "tkz"),
-    "land": ("land",),
-    "rb": ("rb", "regierungsbezirk"),
-    "kreis": ("kreis",),
-    "gem": ("gem", "gemeinde"),
-    "name": ("gemeindename", "name", "amtlichername"),
-    "postcode": ("postleitzahl", "plz"),
-    "population": ("bevolkerunginsgesamt", "bevolkerung", "insgesamt", "einwohner"),
-}
-
-
-def _column_map(header_rows: list[list[str]]) -> dict[str, int]:
-    width = max((len(row) for row in header_rows), default=0)
-    headings = [
-        [_heading(row[index]) for row in header_rows if index < len(row) and row[index].strip()]
-        for index in range(width)
-    ]
-    found: dict[str, int] = {}
-    for column, names in _GVISYS_COLUMNS.items():
-        for name in names:  # the first name that matches wins, in the order given
-            for index, texts in enumerate(headings):
-                if name in texts and index not in found.values():
-                    found[column] = index
-                    break
-            if column in found:
-                break
-    return found
-
-
-def read_gvisys(text: str) -> list[RegisterEntry]:
-    rows = _cells(text)
-    first_data = next(
-        (i for i, row in enumerate(rows) if row and re.fullmatch(r"\d{2}", row[0].strip()) and len(row) > 4),
-        None,
-    )
-    if first_data is None:
-        raise ImportRejected(_("Die Tabelle enthält keine Datensätze (keine Zeile mit einer Satzart)."))
-    start = max(
-        (i for i, row in enumerate(rows[:first_data]) if "satzart" in {_heading(c) for c in row}), default=0
-    )
-    columns = _column_map(rows[start:first_data])
-    missing = [c for c in ("satzart", "land", "rb", "kreis", "gem", "name") if c not in columns]
-    if missing:
-        raise ImportRejected(
-            _("In der Tabelle fehlen die Spalten: %(missing)s.") % {"missing": ", ".join(missing)}
-        )
-
-    def cell(row: list[str], column: str) -> str:
-        index = columns.get(column)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    entries = []
-    for number, row in enumerate(rows[first_data:], start=first_data + 1):
-        if not any(c.strip() for c in row):
-            continue
-        satzart = cell(row, "satzart")
-        ags = (cell(row, "land") + cell(row, "rb") + cell(row, "kreis") + cell(row, "gem")).replace(" ", "")
-        if satzart == SATZART_KREIS and len(ags) == 5:
-            ags += "000"
-        entries.append(
-            RegisterEntry(
-                line=number,
-                satzart=satzart,
-                ags=ags,
-                name=cell(row, "name"),
-                textkennzeichen=cell(row, "textkennzeichen"),
-                postcode=_digits(cell(row, "postcode")),
-                population=cell(row, "population"),
-            )
-        )
-    return entries
 
 
 # --- checking ----------------------------------------------------------------------------------------
@@ -545,16 +368,6 @@ def _kreis_towns(kreis5: str) -> list[Authority]:
     return towns
 
 
-def _header_index(rows: list[list[str]], needed: Sequence[str]) -> tuple[int, dict[str, int]]:
-    for i, row in enumerate(rows[:20]):
-        headings = [_heading(c) for c in row]
-        if all(any(h == n for h in headings) for n in needed) or (
-            "plz" in needed and "postleitzahl" in headings and "ags" in headings
-        ):
-            return i, {h: j for j, h in enumerate(headings) if h}
-    raise ImportRejected(_("Die Kopfzeile der Liste fehlt."))
-
-
 def _website(url: str) -> str:
     url = url.strip()
     if url and not re.match(r"^https?://", url, re.IGNORECASE):
@@ -565,8 +378,8 @@ def _website(url: str) -> str:
 def _import_kdn(text: str, result: RegisterResult, writer: _Writer, kreis5: str) -> None:
     towns = _kreis_towns(kreis5)
     by_name = {fold(t.short_name): t for t in towns}
-    rows = _cells(text)
-    start, columns = _header_index(rows, ("name", "url"))
+    rows = csv_rows(text)
+    start, columns = find_header(rows, ("name", "url"))
     report = result.report
     for number, row in enumerate(rows[start + 1 :], start=start + 2):
         if not any(c.strip() for c in row):
@@ -631,15 +444,15 @@ def _import_kdn(text: str, result: RegisterResult, writer: _Writer, kreis5: str)
 
 def _import_postcodes(text: str, result: RegisterResult, writer: _Writer, kreis5: str) -> None:
     towns = {t.ags: t for t in _kreis_towns(kreis5)}
-    rows = _cells(text)
-    start, columns = _header_index(rows, ("plz", "ags"))
+    rows = csv_rows(text)
+    start, columns = find_header(rows, ("plz", "ags"))
     plz_column = columns["plz"] if "plz" in columns else columns["postleitzahl"]
     seen: Counter[tuple[str, str]] = Counter()
     for number, row in enumerate(rows[start + 1 :], start=start + 2):
         if not any(c.strip() for c in row):
             continue
-        ags = _digits(row[columns["ags"]]) if columns["ags"] < len(row) else ""
-        code = _digits(row[plz_column]) if plz_column < len(row) else ""
+        ags = only_digits(row[columns["ags"]]) if columns["ags"] < len(row) else ""
+        code = only_digits(row[plz_column]) if plz_column < len(row) else ""
         if len(ags) == 7 and ags.isdigit():
             ags = "0" + ags  # spreadsheet programs drop the leading zero of NRW and other Länder
         if ags[:5] != kreis5:
@@ -689,7 +502,7 @@ def register_import(
     if not data.strip():
         raise ImportRejected(_("Die Datei %(name)s ist leer.") % {"name": path.name})
     notes: list[str] = []
-    text = _decode(data, path.name, notes)
+    text = decode_register(data, path.name, notes)
     fmt = detect_format(text)
     if fmt in (FORMAT_GV100AD, FORMAT_GVISYS) and not Authority.objects.filter(ags=f"{kreis5}000").exists():
         require(can_edit_organisation(actor, None))  # a new Kreis: platform business
