@@ -109,7 +109,8 @@ class BrowserSession:
 
 
 def _open_session(browser: Browser, live_server: LiveServer, **options: Any) -> BrowserSession:
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, **options)
+    defaults: dict[str, Any] = {"locale": "de-DE", "viewport": {"width": 1280, "height": 900}}
+    context = browser.new_context(**(defaults | options))
     context.set_default_timeout(10_000)
     # axe-core is served from the page's own origin, so the page's CSP (script-src 'self') stays on.
     context.route(
@@ -151,7 +152,7 @@ def session(open_browser: Callable[..., BrowserSession]) -> BrowserSession:
     return open_browser()
 
 
-def _axe_violations(page: Page) -> list[dict[str, Any]]:
+def _axe_violations(page: Page, rules: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Run axe-core on the current page with the WCAG 2.1 A/AA rules and return the violations.
 
     A click on a link returns before the browser has swapped in the new document; when axe is injected
@@ -160,14 +161,20 @@ def _axe_violations(page: Page) -> list[dict[str, Any]]:
     """
     from playwright.sync_api import Error as PlaywrightError
 
-    options = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
+    options = (
+        "{runOnly: {type: 'tag', values: args.tags}, resultTypes: ['violations'], "
+        "rules: Object.fromEntries(args.rules.map((id) => [id, {enabled: true}]))}"
+    )
     attempts = 3
     for attempt in range(attempts):
         page.wait_for_load_state("load")
         try:
             if not page.evaluate("() => typeof window.axe !== 'undefined'"):
                 page.add_script_tag(url=AXE_URL)
-            result = page.evaluate(f"async (tags) => await axe.run(document, {options})", WCAG_TAGS)
+            result = page.evaluate(
+                f"async (args) => await axe.run(document, {options})",
+                {"tags": WCAG_TAGS, "rules": list(rules)},
+            )
         except PlaywrightError:
             if attempt == attempts - 1:
                 raise
@@ -187,11 +194,13 @@ def _describe(label: str, violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture
-def axe_check() -> Callable[[Page, str], str]:
-    """``axe_check(page, label)`` → "" when axe-core finds nothing, else a readable list of violations."""
+def axe_check() -> Callable[..., str]:
+    """``axe_check(page, label, rules=())`` → "" when axe-core finds nothing, else a readable list of
+    violations; ``rules`` turns on rules axe leaves out of a run by tag (experimental ones such as
+    ``label-content-name-mismatch``)."""
 
-    def check(page: Page, label: str) -> str:
-        violations = _axe_violations(page)
+    def check(page: Page, label: str, rules: tuple[str, ...] = ()) -> str:
+        violations = _axe_violations(page, rules)
         return _describe(label, violations) if violations else ""
 
     return check

@@ -157,12 +157,32 @@ class FormAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return version.version if version is not None else "–"
 
 
+class FimStandardFilter(admin.SimpleListFilter):
+    """The XDatenfelder version, with a name for versions that come from no FIM schema (an empty value
+    would be a link without text, which screen readers cannot announce)."""
+
+    title = gettext_lazy("XDatenfelder-Version")
+    parameter_name = "fim_standard"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        values = (
+            model_admin.get_queryset(request).order_by("fim_standard").values_list("fim_standard", flat=True)
+        )
+        return [(value or "-", value or _("ohne FIM (eigene Definition)")) for value in dict.fromkeys(values)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(fim_standard="" if value == "-" else value)
+
+
 @admin.register(FormVersion)
 class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = Perm.CATALOG_EDIT
     authority_path = "form__owner"
     list_display = ("form", "version", "status", "published_at", "fim_id", "counts")
-    list_filter = ("status", "fim_standard", "form__owner")
+    list_filter = ("status", FimStandardFilter, "form__owner")
     search_fields = ("form__title", "form__key", "fim_id", "version")
     actions = ["publish"]
     fieldsets = (
