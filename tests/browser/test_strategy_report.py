@@ -78,7 +78,8 @@ def test_the_digital_team_opens_the_dashboard_and_writes_a_report(
     page.get_by_role("button", name="Texte speichern").click()
     page.get_by_text("Die Texte wurden gespeichert.").wait_for()
     check("Sachstandsbericht bearbeiten")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Als PDF herunterladen").click()
-    assert download.value.suggested_filename.startswith("sv-10-0123")
+    # The PDF is rendered on request (charts, WeasyPrint): wait for the download as long as it takes.
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("link", name="Als PDF herunterladen").click(no_wait_after=True)
+    assert download.value.suggested_filename.startswith("SV-10-0123 ")
     assert not problems, "\n\n".join(problems)
