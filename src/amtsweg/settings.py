@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "amtsweg.submissions",
     "amtsweg.cases",
     "amtsweg.fitconnect",
+    "amtsweg.events",
+    "amtsweg.systemapi",
     "amtsweg.assistant",
     "amtsweg.strategy",
     "amtsweg.portal",
@@ -654,4 +656,56 @@ AMTSWEG_FITCONNECT_ALLOW_HTTP = env_bool(
     "AMTSWEG_FITCONNECT_ALLOW_HTTP",
     not IS_PRODUCTION,
     "Allow http:// addresses for FIT-Connect endpoints (the local test service). Never in production.",
+)
+
+# --- secrets of integrations stored in the database (payment providers, event subscriptions; issue 13) ---
+AMTSWEG_SECRETS_KEYS = env_list(
+    "AMTSWEG_SECRETS_KEYS",
+    "",
+    "Keys (any long random text, comma-separated, the first encrypts) that encrypt the secrets of payment "
+    "providers and event subscriptions stored in the database; empty: derived from SECRET_KEY.",
+)
+
+# --- online payment (XBezahldienste; issue 13) ---
+AMTSWEG_PAYMENT_TIMEOUT_MINUTES = int(
+    env(
+        "AMTSWEG_PAYMENT_TIMEOUT_MINUTES",
+        "60",
+        "Minutes after which a payment the applicant has not finished counts as timed out.",
+    )
+)
+AMTSWEG_PAYMENT_HTTP_TIMEOUT = float(
+    env("AMTSWEG_PAYMENT_HTTP_TIMEOUT", "10", "Seconds to wait for an answer of a payment provider.")
+)
+AMTSWEG_DEMO_PAYMENT_URL = env(
+    "AMTSWEG_DEMO_PAYMENT_URL",
+    "http://127.0.0.1:8081/xbzd/bezahldienst/api/v1",
+    "Base URL of the local payment provider simulator that `amtsweg demo` starts and the demo data "
+    "configure as the test payment provider.",
+).rstrip("/")
+
+# --- outbound events to specialist systems (CloudEvents; issue 13) ---
+AMTSWEG_EVENTS_HTTP_TIMEOUT = float(
+    env("AMTSWEG_EVENTS_HTTP_TIMEOUT", "10", "Seconds to wait for a receiver of events to answer.")
+)
+AMTSWEG_EVENTS_RETRY_HOURS = int(
+    env(
+        "AMTSWEG_EVENTS_RETRY_HOURS",
+        "24",
+        "Hours during which a failed event delivery is retried with exponential backoff.",
+    )
+)
+AMTSWEG_EVENTS_ALLOW_PRIVATE = env_bool(
+    "AMTSWEG_EVENTS_ALLOW_PRIVATE",
+    not IS_PRODUCTION,
+    "Allow event receivers and payment providers at http:// and private addresses (development, tests, "
+    "a specialist system in the own network); false (production default): only https:// of public hosts.",
+)
+
+# --- the case API for specialist systems (issue 13) ---
+AMTSWEG_SYSTEM_API_RATE = env(
+    "AMTSWEG_SYSTEM_API_RATE",
+    "600/m",
+    "Requests per API key of a specialist system to the case API (n/s, n/m, n/h) unless the key sets "
+    "its own; empty: no limit.",
 )

@@ -8,6 +8,7 @@ from amtsweg.cases import api as cases_api  # noqa: F401 - registers its router
 from amtsweg.core import converters  # noqa: F401 - registers <id:…>
 from amtsweg.portal.views import health
 from amtsweg.submissions import api as submissions_api  # noqa: F401 - registers its router
+from amtsweg.systemapi import api as system_api  # noqa: F401 - registers its router
 
 admin.site.site_header = _("Amtsweg – Verwaltung")
 admin.site.site_title = _("Amtsweg")

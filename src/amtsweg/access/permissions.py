@@ -26,7 +26,7 @@ from typing import Any
 
 from amtsweg.access.models import STAFF_KIND, RoleAssignment
 from amtsweg.access.roles import Perm
-from amtsweg.core.actors import Actor, account
+from amtsweg.core.actors import Actor, ActorKind, account
 from amtsweg.core.actors import is_system as _is_system_actor
 from amtsweg.core.permissions import require
 
@@ -40,6 +40,7 @@ __all__ = [
     "can_edit_responsibility",
     "can_manage_feedback",
     "can_manage_funding_programmes",
+    "can_manage_integrations",
     "can_manage_roles",
     "can_manage_routing",
     "can_manage_strategy",
@@ -268,16 +269,26 @@ def _unit_and_ancestors(unit: Any) -> set[int]:
     return ids
 
 
+def _client_authorities(actor: Any) -> frozenset[int] | None:
+    """The authorities of a specialist system (Fachverfahren) acting with its API key, else ``None``."""
+    if isinstance(actor, Actor) and actor.kind == ActorKind.CLIENT:
+        return actor.authorities
+    return None
+
+
 def can_view_case(actor: Any, authority: Any, org_unit: Any) -> bool:
     """May ``actor`` see a case (with its personal data) handled by ``org_unit`` of ``authority``?
 
     Only roles with cases count, and only at the case's authority: an assignment to an org unit covers
     that unit and the units below it; an assignment without unit covers the whole authority.
-    Platform-wide roles do not see cases.
+    Platform-wide roles do not see cases. A specialist system (API key) sees every case of the
+    authorities its key is scoped to.
     """
     if is_system(actor) or is_verified_superuser(actor):
         return True
     authority_id = _pk(authority)
+    if (scoped := _client_authorities(actor)) is not None:
+        return authority_id in scoped
     grants = [g for g in _grants(actor) if Perm.CASE_VIEW in g.permissions and g.authority_id == authority_id]
     if not grants:
         return False
@@ -292,10 +303,13 @@ def can_view_case(actor: Any, authority: Any, org_unit: Any) -> bool:
 
 
 def _case_scope(actor: Any, perm: str, authority: Any, org_unit: Any) -> bool:
-    """Like :func:`can_view_case`, for another case permission: role at the authority, unit or above."""
+    """Like :func:`can_view_case`, for another case permission: role at the authority, unit or above.
+    A specialist system (API key) may view and work on the cases of its authorities, never assign."""
     if is_system(actor) or is_verified_superuser(actor):
         return True
     authority_id = _pk(authority)
+    if (scoped := _client_authorities(actor)) is not None:
+        return perm in (Perm.CASE_VIEW, Perm.CASE_WORK) and authority_id in scoped
     grants = [g for g in _grants(actor) if perm in g.permissions and g.authority_id == authority_id]
     if not grants:
         return False
@@ -314,6 +328,8 @@ def case_scopes(actor: Any, perm: str = Perm.CASE_VIEW) -> list[tuple[int, int |
     a filter (the units below each org unit included)."""
     if is_system(actor) or is_verified_superuser(actor):
         return None
+    if (scoped := _client_authorities(actor)) is not None:
+        return [(a, None) for a in sorted(scoped)] if perm in (Perm.CASE_VIEW, Perm.CASE_WORK) else []
     return [(g.authority_id, g.org_unit_id) for g in _grants(actor) if perm in g.permissions]
 
 
@@ -334,6 +350,13 @@ def can_manage_routing(actor: Any, authority: Any) -> bool:
 
 
 # --- strategy cockpit ------------------------------------------------------------------------------
+
+
+def can_manage_integrations(actor: Any, authority: Any) -> bool:
+    """May ``actor`` connect specialist systems and payment providers of ``authority`` (event
+    subscriptions, API keys, payment providers, fees of its forms) and export its payments for the
+    cash office? The Fachadministration of the authority, like routing rules."""
+    return has_permission(actor, Perm.ROUTING_MANAGE, authority)
 
 
 def can_view_strategy(actor: Any, authority: Any) -> bool:

@@ -111,6 +111,7 @@ class LoginAttempt(models.Model):
         VERIFY_ACCOUNT = "bestaetigen-konto", _("Bestätigungslink erneut (Konto)")
         CONFIRMATION_ADDRESS = "eingang-adresse", _("Eingangsbestätigung ohne Konto (E-Mail-Adresse)")
         CONFIRMATION_IP = "eingang-ip", _("Eingangsbestätigung ohne Konto (IP-Adresse)")
+        SYSTEM_API = "api-fachverfahren", _("Schnittstelle für Fachverfahren (API-Schlüssel)")
 
     scope = models.CharField(_("Bereich"), max_length=20, choices=Scope.choices)
     key = models.CharField(_("Schlüssel"), max_length=64)

@@ -1,4 +1,5 @@
-"""What case management plugs into the submissions app (registered in ``CasesConfig.ready``)."""
+"""What case management plugs into the submissions app (registered in ``CasesConfig.ready``), and the
+extension point through which other apps learn what happens to a case (:data:`case_event_hooks`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,20 @@ from amtsweg.core.registry import Registry
 from amtsweg.submissions.hooks import SubmissionStatus
 
 if TYPE_CHECKING:
+    from amtsweg.cases.models import CaseEvent
     from amtsweg.submissions.models import Submission
+
+# Called with every new entry of a case's history (created, status change, message, letter …) inside the
+# transaction of the action that wrote it. Apps that tell other systems about cases (the outbound events of
+# :mod:`amtsweg.events`) register here instead of being imported by ``cases``; a handler that raises rolls
+# the action back, so handlers only write rows and enqueue tasks.
+CaseEventHandler = Callable[["CaseEvent"], None]
+case_event_hooks: Registry[CaseEventHandler] = Registry("Handler für Vorgangsereignisse")
+
+
+def case_event_hooks_run(event: CaseEvent) -> None:
+    for _identifier, handler in case_event_hooks:
+        handler(event)
 
 
 def on_submission_received(submission: Submission, actor: Actor) -> None:

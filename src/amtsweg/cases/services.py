@@ -76,10 +76,15 @@ def _person(user: Any) -> str:
 
 
 def _event(case: Case, type: str, actor: Any, **fields: Any) -> CaseEvent:
+    """Append to the case's history and tell the registered apps (outbound events) in this transaction."""
+    from amtsweg.cases.hooks import case_event_hooks_run
+
     typed = as_actor(actor)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, type=type, actor=account(typed), actor_label=str(typed)[:200], **fields
     )
+    case_event_hooks_run(event)
+    return event
 
 
 def _today() -> datetime.date:

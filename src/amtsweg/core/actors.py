@@ -1,6 +1,6 @@
 """Who acts: a typed :class:`Actor` for permission checks, the audit trail and the history of a case.
 
-A write is done by one of five kinds of actor, and each is treated differently:
+A write is done by one of six kinds of actor, and each is treated differently:
 
 ========================  ==========================================================================
 ``staff``                 a staff account (Sachbearbeitung, Fachadministration …); rights from roles
@@ -9,6 +9,8 @@ A write is done by one of five kinds of actor, and each is treated differently:
                           case (``scope_id`` is that case); may act on that case only
 ``anonymous``             someone who is not logged in, e.g. an applicant who submits without an account
 ``system``                a job of the platform itself: a management command, a periodic task, the demo
+``client``                a specialist system (Fachverfahren) calling the system API with its API key;
+                          acts only on cases of the authorities in ``authorities``
 ========================  ==========================================================================
 
 Before this type existed the system and anonymous visitors were both ``actor=None``, so the audit named an
@@ -39,6 +41,7 @@ class ActorKind(models.TextChoices):
     LINK = "link", _("Antragsteller über Zugangslink")
     ANONYMOUS = "anonymous", _("ohne Anmeldung")
     SYSTEM = "system", _("System")
+    CLIENT = "client", _("Fachverfahren (API-Schlüssel)")
 
 
 # Audit labels are stored, so they are fixed German text, not translated per request.
@@ -46,6 +49,7 @@ SYSTEM_LABEL = "System"
 ANONYMOUS_LABEL = "Anonym (ohne Anmeldung)"
 ANONYMOUS_APPLICANT_LABEL = "Antragsteller ohne Konto"
 LINK_LABEL = "Antragsteller (Zugangslink)"
+CLIENT_LABEL = "Fachverfahren"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Actor:
     user: Any = None
     label: str = ""
     scope_id: int | None = None
+    authorities: frozenset[int] = frozenset()
 
     # ---- constructors ----
 
@@ -78,6 +83,17 @@ class Actor:
     def link_holder(cls, object_id: int, label: str = LINK_LABEL) -> Actor:
         """The applicant who opened the access link of the case ``object_id``."""
         return cls(ActorKind.LINK, label=label, scope_id=object_id)
+
+    @classmethod
+    def client(cls, client_id: int, name: str, authorities: frozenset[int] | set[int]) -> Actor:
+        """A specialist system (Fachverfahren) with an API key: ``client_id`` is its record, ``authorities``
+        the authorities whose cases it may read and work on; the audit names it "Fachverfahren <name>"."""
+        return cls(
+            ActorKind.CLIENT,
+            label=f"{CLIENT_LABEL} {name}".strip(),
+            scope_id=client_id,
+            authorities=frozenset(authorities),
+        )
 
     @classmethod
     def of_user(cls, user: Any) -> Actor:
