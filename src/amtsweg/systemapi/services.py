@@ -129,10 +129,11 @@ def api_client_revoke(*, actor: Any, client: ApiClient, source: str = "") -> Api
 def api_client_authenticate(key: str) -> ApiClient | None:
     """The active client whose key is ``key`` (compared in constant time), else ``None``."""
     key = (key or "").strip()
-    prefix, separator, _rest = key.rpartition("_")
-    if not separator or not prefix.startswith(KEY_PREFIX) or len(key) > 200:
+    # The random part may contain "_" itself: the prefix is "awk_" and eight hex digits.
+    prefix = key[: len(KEY_PREFIX) + 8]
+    if not key.startswith(KEY_PREFIX) or key[len(prefix) : len(prefix) + 1] != "_" or len(key) > 200:
         return None
-    client = ApiClient.objects.filter(key_prefix=prefix[:16]).first()
+    client = ApiClient.objects.filter(key_prefix=prefix).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
         return None
     if client.revoked_at is not None:
