@@ -37,7 +37,9 @@ def outbound_url_check(url: str) -> str:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
     except OSError as error:
-        raise ValidationError(_("Der Rechner „%(host)s“ ist nicht bekannt.") % {"host": parts.hostname}) from error
+        raise ValidationError(
+            _("Der Rechner „%(host)s“ ist nicht bekannt.") % {"host": parts.hostname}
+        ) from error
     for address in addresses:
         ip = ipaddress.ip_address(str(address).split("%")[0])
         if not ip.is_global:

@@ -67,7 +67,9 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.subscription_delete(actor=request.user, subscription=obj, source=request_source(request, "admin"))
+        services.subscription_delete(
+            actor=request.user, subscription=obj, source=request_source(request, "admin")
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
@@ -169,7 +171,9 @@ class DeliveryAdmin(ScopedAdminMixin, admin.ModelAdmin):
         done = 0
         for delivery in queryset.select_related("subscription"):
             try:
-                services.delivery_replay(actor=request.user, delivery=delivery, source=request_source(request, "admin"))
+                services.delivery_replay(
+                    actor=request.user, delivery=delivery, source=request_source(request, "admin")
+                )
             except (PermissionDenied, ValidationError) as error:
                 messages.error(request, str(error))
                 continue

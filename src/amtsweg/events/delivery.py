@@ -105,7 +105,9 @@ def delivery_attempt(delivery_id: int) -> str:
                 locked.status = Delivery.Status.GAVE_UP
                 locked.next_attempt_at = None
                 result = "aufgegeben"
-                logger.warning("Ereignis %s an %s aufgegeben: %s", locked.event_id, delivery.subscription, error)
+                logger.warning(
+                    "Ereignis %s an %s aufgegeben: %s", locked.event_id, delivery.subscription, error
+                )
             else:
                 locked.next_attempt_at = following
                 deliver_event.using(run_after=following).enqueue(locked.pk)

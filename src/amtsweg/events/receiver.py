@@ -61,7 +61,9 @@ class Receiver:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(min(length, MAX_BODY))
         headers = {
-            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
         }
         with self.lock:
             if self.fail_next > 0:
@@ -97,7 +99,9 @@ class Receiver:
     @staticmethod
     def _json(start_response: StartResponse, status: str, payload: Any) -> Iterable[bytes]:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))])
+        start_response(
+            status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
 
@@ -106,12 +110,14 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 def serve(port: int, secret: str, host: str = "127.0.0.1") -> None:
-    server = make_server(host, port, Receiver(secret), server_class=_ThreadingServer, handler_class=_QuietHandler)
+    server = make_server(
+        host, port, Receiver(secret), server_class=_ThreadingServer, handler_class=_QuietHandler
+    )
     print(f"Ereignis-Empfänger auf http://{host}:{port}/ereignisse", flush=True)
     server.serve_forever()
 

@@ -34,7 +34,9 @@ def subscription_save(*, actor: Any, subscription: Subscription, source: str = "
     subscription.url = outbound_url_check(subscription.url)
     unknown = [t for t in subscription.event_types or [] if t not in EventType.values]
     if unknown:
-        raise ValidationError(_("Unbekannte Ereignisart: %(types)s") % {"types": ", ".join(map(str, unknown))})
+        raise ValidationError(
+            _("Unbekannte Ereignisart: %(types)s") % {"types": ", ".join(map(str, unknown))}
+        )
     created = subscription.pk is None
     secret = ""
     with transaction.atomic():
@@ -47,7 +49,11 @@ def subscription_save(*, actor: Any, subscription: Subscription, source: str = "
             actor=actor,
             action="event_subscription.created" if created else "event_subscription.changed",
             obj=subscription,
-            changes={"url": subscription.url, "types": subscription.event_types, "active": subscription.is_active},
+            changes={
+                "url": subscription.url,
+                "types": subscription.event_types,
+                "active": subscription.is_active,
+            },
             authority_id=subscription.authority_id,
             source=source,
         )

@@ -63,4 +63,6 @@ def signature_verify(secret: str, headers: dict[str, str], body: bytes, now: flo
         return False
     expected = signature(secret, message_id, int(stamp), body)
     # The header may carry several signatures separated by blanks (while a secret is being changed).
-    return any(hmac.compare_digest(expected, candidate) for candidate in headers.get("webhook-signature", "").split())
+    return any(
+        hmac.compare_digest(expected, candidate) for candidate in headers.get("webhook-signature", "").split()
+    )

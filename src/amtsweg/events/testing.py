@@ -28,13 +28,15 @@ class LocalReceiver:
 
     def received(self) -> dict[str, Any]:
         with urllib.request.urlopen(self.url, timeout=10) as answer:  # noqa: S310 - local test server
-            return json.loads(answer.read())  # type: ignore[no-any-return]
+            return json.loads(answer.read())
 
     def events(self) -> list[dict[str, Any]]:
         return [entry["event"] for entry in self.received()["empfangen"]]
 
     def fail_next(self, count: int) -> None:
-        request = urllib.request.Request(f"{self.base}/steuerung?fehler={count}", method="POST", data=b"")
+        request = urllib.request.Request(  # noqa: S310 - local test server
+            f"{self.base}/steuerung?fehler={count}", method="POST", data=b""
+        )
         with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - local test server
             pass
 

@@ -64,7 +64,9 @@ class ApiClientAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for client in queryset:
             try:
-                services.api_client_revoke(actor=request.user, client=client, source=request_source(request, "admin"))
+                services.api_client_revoke(
+                    actor=request.user, client=client, source=request_source(request, "admin")
+                )
             except (PermissionDenied, ValidationError) as error:
                 messages.error(request, str(error))
                 continue

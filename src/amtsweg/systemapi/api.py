@@ -63,7 +63,9 @@ class ApiKey(HttpBearer):
         header = request.headers.get("Authorization", "")
         scheme, _space, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
-            raise ClientRefused(401, _("Bitte senden Sie Ihren API-Schlüssel im Kopf „Authorization: Bearer …“."))
+            raise ClientRefused(
+                401, _("Bitte senden Sie Ihren API-Schlüssel im Kopf „Authorization: Bearer …“.")
+            )
         return self.authenticate(request, key.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient:
@@ -78,7 +80,10 @@ class ApiKey(HttpBearer):
             if wait:
                 raise ClientRefused(
                     429,
-                    _("Zu viele Anfragen mit diesem Schlüssel. Bitte versuchen Sie es in %(seconds)s Sekunden erneut.")
+                    _(
+                        "Zu viele Anfragen mit diesem Schlüssel. "
+                        "Bitte versuchen Sie es in %(seconds)s Sekunden erneut."
+                    )
                     % {"seconds": wait},
                     {"Retry-After": str(wait)},
                 )
@@ -87,7 +92,7 @@ class ApiKey(HttpBearer):
         return client
 
 
-def _refused(request: HttpRequest, error: ClientRefused) -> HttpResponse:
+def _refused(request: HttpRequest, error: Any) -> HttpResponse:
     response = _json(error.status, {"detail": error.message})
     for name, value in error.headers.items():
         response[name] = value
@@ -190,7 +195,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.api_actor  # type: ignore[attr-defined,no-any-return]
+    return request.api_actor  # type: ignore[attr-defined]
 
 
 def _visible(request: HttpRequest) -> QuerySet[Case]:
@@ -285,7 +290,8 @@ def cases_list(
         query["seite"] = str(seite + 1)
         following = f"{BASE}/vorgaenge?{query.urlencode()}"
     return _json(
-        200, {"anzahl": total, "seite": seite, "naechste": following, "ergebnisse": [_summary(c) for c in page]}
+        200,
+        {"anzahl": total, "seite": seite, "naechste": following, "ergebnisse": [_summary(c) for c in page]},
     )
 
 
@@ -321,7 +327,9 @@ def case_statuses(request: HttpRequest, reference: str) -> HttpResponse:
         [
             {
                 "status": entry.to_status,
-                "status_bezeichnung": str(Status(entry.to_status).label) if entry.to_status in Status.values else "",
+                "status_bezeichnung": str(Status(entry.to_status).label)
+                if entry.to_status in Status.values
+                else "",
                 "vorheriger_status": entry.from_status or None,
                 "zeitpunkt": entry.at.isoformat(),
                 "durch": entry.actor_label,
@@ -390,7 +398,9 @@ def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
     response={200: None, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Datei eines Dokuments herunterladen",
 )
-def case_document_content(request: HttpRequest, reference: str, document_id: str) -> HttpResponse:
+def case_document_content(
+    request: HttpRequest, reference: str, document_id: str
+) -> HttpResponse | FileResponse:
     """Die Datei, mit dem am Inhalt erkannten Dateityp."""
     import uuid
 
@@ -429,7 +439,9 @@ def case_document_content(request: HttpRequest, reference: str, document_id: str
 
 
 def _messages(case: Case) -> list[dict[str, Any]]:
-    messages = CaseMessage.objects.filter(case=case).prefetch_related("documents").order_by("created_at", "id")
+    messages = (
+        CaseMessage.objects.filter(case=case).prefetch_related("documents").order_by("created_at", "id")
+    )
     return [
         {
             "id": m.pk,
@@ -493,7 +505,10 @@ def _write(request: HttpRequest, reference: str, action: Any) -> HttpResponse:
 
 def _spec(schema: type[Schema]) -> dict[str, Any]:
     return {
-        "requestBody": {"required": True, "content": {"application/json": {"schema": schema.model_json_schema()}}}
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
     }
 
 

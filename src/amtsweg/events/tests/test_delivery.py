@@ -25,13 +25,17 @@ SYSTEM = Actor.system("test")
 
 
 def _subscribe(cw: CaseWorld, url: str, types: list[str] | None = None) -> tuple[Subscription, str]:
-    subscription = Subscription(authority=cw.base.town, name="Hundesteuer-Fachverfahren", url=url, event_types=types or [])
+    subscription = Subscription(
+        authority=cw.base.town, name="Hundesteuer-Fachverfahren", url=url, event_types=types or []
+    )
     secret = services.subscription_save(actor=SYSTEM, subscription=subscription)
     return subscription, secret
 
 
 def _tasks_due_now() -> None:
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    DBTaskResult.objects.filter(status="READY").update(
+        run_after=timezone.now() - datetime.timedelta(seconds=1)
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,14 +52,18 @@ def test_signed_events_reach_the_receiver(cw: CaseWorld, run_tasks: Callable[[],
     events = [entry["event"] for entry in received["empfangen"]]
     types = [e["type"] for e in events]
     assert types.count(EventType.SUBMISSION_RECEIVED) == 1
-    assert EventType.STATUS_CHANGED in types and EventType.MESSAGE in types
+    assert EventType.STATUS_CHANGED in types
+    assert EventType.MESSAGE in types
     for event in events:
         assert event_problems(event) == []
-        assert event["specversion"] == "1.0" and event["subject"] == case.reference
+        assert event["specversion"] == "1.0"
+        assert event["subject"] == case.reference
         # Thin events: no message text, no personal data.
-        assert "Impfpass" not in str(event) and "Bürger" not in str(event)
+        assert "Impfpass" not in str(event)
+        assert "Bürger" not in str(event)
     changed = next(e for e in events if e["type"] == EventType.STATUS_CHANGED)
-    assert changed["data"]["vorherigerStatus"] == "eingegangen" and changed["data"]["status"] == "in_pruefung"
+    assert changed["data"]["vorherigerStatus"] == "eingegangen"
+    assert changed["data"]["status"] == "in_pruefung"
     assert all(d.status == Delivery.Status.DELIVERED for d in Delivery.objects.all())
 
 
@@ -70,7 +78,8 @@ def test_failed_delivery_is_retried_with_backoff_then_given_up_and_replayed(
         case = cw.case()
         run_tasks()
         delivery = Delivery.objects.get()
-        assert delivery.status == Delivery.Status.PENDING and delivery.attempts == 1
+        assert delivery.status == Delivery.Status.PENDING
+        assert delivery.attempts == 1
         assert delivery.last_status_code == 503
         assert delivery.next_attempt_at is not None
         assert delivery.next_attempt_at - timezone.now() <= backoff(1)
@@ -79,21 +88,24 @@ def test_failed_delivery_is_retried_with_backoff_then_given_up_and_replayed(
         _tasks_due_now()
         run_tasks()
         delivery = Delivery.objects.get()
-        assert delivery.attempts == 2 and delivery.status == Delivery.Status.PENDING
+        assert delivery.attempts == 2
+        assert delivery.status == Delivery.Status.PENDING
         # The retry window ends: the next failure gives up.
         receiver.fail_next(1)
         Delivery.objects.update(retry_until=timezone.now() + datetime.timedelta(seconds=1))
         _tasks_due_now()
         run_tasks()
         delivery = Delivery.objects.get()
-        assert delivery.status == Delivery.Status.GAVE_UP and delivery.attempts == 3
+        assert delivery.status == Delivery.Status.GAVE_UP
+        assert delivery.attempts == 3
         assert receiver.events() == []
         # Staff start it again from the delivery log.
         services.delivery_replay(actor=SYSTEM, delivery=delivery)
         run_tasks()
         assert [e["subject"] for e in receiver.events()] == [case.reference]
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.Status.DELIVERED and delivery.attempts == 4
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert delivery.attempts == 4
     assert [a.status_code for a in delivery.attempt_log.all()] == [503, 503, 503, 204]
 
 
@@ -116,9 +128,14 @@ def test_no_event_for_a_rolled_back_action_and_none_without_subscription(cw: Cas
     _subscribe(cw, "http://127.0.0.1:9/")
     case = cw.case()
     assert OutboundEvent.objects.filter(type=EventType.SUBMISSION_RECEIVED).count() == 1
-    with pytest.raises(RuntimeError), transaction.atomic():
-        case_services.case_review_start(actor=cw.caseworker, case=case)
-        raise RuntimeError("Abbruch")
+
+    def review_then_fail() -> None:
+        with transaction.atomic():
+            case_services.case_review_start(actor=cw.caseworker, case=case)
+            raise RuntimeError("Abbruch")
+
+    with pytest.raises(RuntimeError):
+        review_then_fail()
     assert not OutboundEvent.objects.filter(type=EventType.STATUS_CHANGED).exists()
 
 
@@ -128,11 +145,15 @@ def test_decision_event_and_other_authorities_see_nothing(cw: CaseWorld, media: 
     _subscribe(cw, "http://127.0.0.1:9/", [EventType.DECISION_ISSUED])
     case = cw.case()
     case_services.case_review_start(actor=cw.caseworker, case=case)
-    case_services.case_decide(actor=cw.caseworker, case=case, decision="bewilligt", reasons="Alles vollständig.")
+    case_services.case_decide(
+        actor=cw.caseworker, case=case, decision="bewilligt", reasons="Alles vollständig."
+    )
     event = OutboundEvent.objects.get()
     assert event.type == EventType.DECISION_ISSUED
     assert event.envelope["data"]["entscheidung"] == "bewilligt"
-    assert list(Delivery.objects.values_list("subscription__name", flat=True)) == ["Hundesteuer-Fachverfahren"]
+    assert list(Delivery.objects.values_list("subscription__name", flat=True)) == [
+        "Hundesteuer-Fachverfahren"
+    ]
 
 
 def test_only_the_fachadministration_of_the_authority_manages_subscriptions(cw: CaseWorld) -> None:

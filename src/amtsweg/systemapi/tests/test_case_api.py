@@ -20,7 +20,9 @@ from amtsweg.systemapi.models import ApiClient
 BASE = "/api/v1/fachverfahren"
 
 
-def _key(cw: CaseWorld, *, write: bool = False, rate: str = "", authorities: Any = None) -> tuple[ApiClient, str]:
+def _key(
+    cw: CaseWorld, *, write: bool = False, rate: str = "", authorities: Any = None
+) -> tuple[ApiClient, str]:
     client = ApiClient(owner=cw.base.town, name="Hundesteuer-Verfahren", may_write=write, rate=rate)
     return services.api_client_create(
         actor=Actor.system("test"), client=client, authorities=authorities or [cw.base.town]
@@ -33,7 +35,10 @@ def _get(client: Client, path: str, key: str) -> Any:
 
 def _post(client: Client, path: str, key: str, body: dict[str, Any]) -> Any:
     return client.post(
-        BASE + path, data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        BASE + path,
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
     )
 
 
@@ -45,7 +50,9 @@ def _openapi_check(client: Client, path: str, method: str, answer: Any) -> None:
     OAS31Validator({**schema, "components": document["components"]}).validate(answer.json())
 
 
-def test_key_is_stored_hashed_and_reads_the_cases_of_its_authorities(cw: CaseWorld, client: Client, media: Any) -> None:
+def test_key_is_stored_hashed_and_reads_the_cases_of_its_authorities(
+    cw: CaseWorld, client: Client, media: Any
+) -> None:
     own = cw.case()
     client_record, key = _key(cw)
     assert key.startswith(client_record.key_prefix + "_")
@@ -56,14 +63,17 @@ def test_key_is_stored_hashed_and_reads_the_cases_of_its_authorities(cw: CaseWor
     _openapi_check(client, "/vorgaenge", "get", answer)
     detail = _get(client, f"/vorgaenge/{own.reference}", key)
     assert detail.status_code == 200
-    assert detail.json()["status"] == "eingegangen" and detail.json()["angaben"]
+    assert detail.json()["status"] == "eingegangen"
+    assert detail.json()["angaben"]
     _openapi_check(client, "/vorgaenge/{reference}", "get", detail)
     history = _get(client, f"/vorgaenge/{own.reference}/statusverlauf", key)
     assert [s["status"] for s in history.json()] == ["eingegangen"]
     _openapi_check(client, "/vorgaenge/{reference}/statusverlauf", "get", history)
 
 
-def test_cases_of_other_authorities_do_not_exist_for_the_key(cw: CaseWorld, client: Client, media: Any) -> None:
+def test_cases_of_other_authorities_do_not_exist_for_the_key(
+    cw: CaseWorld, client: Client, media: Any
+) -> None:
     own = cw.case()
     _client, key = _key(cw, authorities=[cw.other_town])
     assert _get(client, "/vorgaenge", key).json()["anzahl"] == 0
@@ -80,7 +90,8 @@ def test_missing_unknown_and_revoked_keys_get_401_in_german(cw: CaseWorld, clien
     assert _get(client, "/vorgaenge", key).status_code == 200
     services.api_client_revoke(actor=Actor.system("test"), client=record)
     answer = _get(client, "/vorgaenge", key)
-    assert answer.status_code == 401 and "gesperrt" in answer.json()["detail"]
+    assert answer.status_code == 401
+    assert "gesperrt" in answer.json()["detail"]
 
 
 def test_rate_limit_per_key(cw: CaseWorld, client: Client) -> None:
@@ -88,7 +99,8 @@ def test_rate_limit_per_key(cw: CaseWorld, client: Client) -> None:
     assert _get(client, "/vorgaenge", key).status_code == 200
     assert _get(client, "/vorgaenge", key).status_code == 200
     answer = _get(client, "/vorgaenge", key)
-    assert answer.status_code == 429 and int(answer["Retry-After"]) > 0
+    assert answer.status_code == 429
+    assert int(answer["Retry-After"]) > 0
     _other, second = _key(cw, rate="2/m")
     assert _get(client, "/vorgaenge", second).status_code == 200  # counted per key
 
@@ -97,7 +109,8 @@ def test_read_only_key_cannot_write(cw: CaseWorld, client: Client, media: Any) -
     case = cw.case()
     _record, key = _key(cw)
     answer = _post(client, f"/vorgaenge/{case.reference}/status", key, {"to": "in_pruefung"})
-    assert answer.status_code == 403 and "nur lesen" in answer.json()["detail"]
+    assert answer.status_code == 403
+    assert "nur lesen" in answer.json()["detail"]
     assert Case.objects.get(pk=case.pk).status == "eingegangen"
 
 
@@ -110,22 +123,30 @@ def test_system_decides_through_the_domain_function_and_the_audit_names_it(
     skipped = _post(client, f"/vorgaenge/{case.reference}/status", key, {"to": "abgeschlossen"})
     assert skipped.status_code == 409
     bad = _post(client, f"/vorgaenge/{case.reference}/entscheidung", key, {"reasons": "x"})
-    assert bad.status_code == 400 and "Entscheidung" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "Entscheidung" in bad.json()["detail"]
     answer = _post(
-        client, f"/vorgaenge/{case.reference}/entscheidung", key, {"decision": "bewilligt", "reasons": "Vollständig."}
+        client,
+        f"/vorgaenge/{case.reference}/entscheidung",
+        key,
+        {"decision": "bewilligt", "reasons": "Vollständig."},
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "entschieden"
     letter = DecisionLetter.objects.get(case=case)
     assert letter.sent_at is not None  # issued and sent, as on the web
     entry = AuditEntry.objects.filter(action="case.transition").order_by("-id").first()
-    assert entry is not None and entry.actor_kind == "client"
+    assert entry is not None
+    assert entry.actor_kind == "client"
     assert entry.actor_label == "Fachverfahren Hundesteuer-Verfahren"
     documents = _get(client, f"/vorgaenge/{case.reference}/dokumente", key).json()
     assert [d["art"] for d in documents] == ["bescheid"]
     content = _get(client, documents[0]["inhalt"].removeprefix(BASE), key)
-    assert content.status_code == 200 and b"".join(content.streaming_content).startswith(b"%PDF")
-    message = _post(client, f"/vorgaenge/{case.reference}/nachrichten", key, {"text": "Der Ausweis liegt bereit."})
+    assert content.status_code == 200
+    assert b"".join(content.streaming_content).startswith(b"%PDF")
+    message = _post(
+        client, f"/vorgaenge/{case.reference}/nachrichten", key, {"text": "Der Ausweis liegt bereit."}
+    )
     assert message.status_code == 200
     texts = [m["text"] for m in _get(client, f"/vorgaenge/{case.reference}/nachrichten", key).json()]
     assert "Der Ausweis liegt bereit." in texts
