@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "amtsweg.submissions",
     "amtsweg.cases",
     "amtsweg.fitconnect",
+    "amtsweg.payments",
     "amtsweg.events",
     "amtsweg.systemapi",
     "amtsweg.assistant",

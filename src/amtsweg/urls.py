@@ -26,6 +26,7 @@ urlpatterns = [
         path("personal/", include("amtsweg.access.urls")),
         path("antrag/", include("amtsweg.submissions.urls")),
         path("vorgaenge/", include("amtsweg.cases.urls")),
+        path("bezahlung/", include("amtsweg.payments.urls")),
         path("strategie/", include("amtsweg.strategy.urls")),
         path("assistent/", include("amtsweg.assistant.urls")),
         path("", include("amtsweg.catalog.urls")),

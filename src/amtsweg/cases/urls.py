@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "mein/<str:reference>/zurueckziehen/", views_applicant.applicant_withdraw, name="applicant_withdraw"
     ),
+    path("mein/<str:reference>/bezahlen/", views_applicant.applicant_pay, name="applicant_pay"),
     path(
         "mein/<str:reference>/datei/<uuid:document_id>/",
         views_applicant.applicant_document,

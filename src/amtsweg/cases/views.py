@@ -47,6 +47,7 @@ from amtsweg.cases.forms import (
 from amtsweg.cases.letters import LetterTemplateError, letter_templates_for
 from amtsweg.cases.models import Case, CaseDocument, DecisionLetter, Status
 from amtsweg.catalog.selectors import municipalities
+from amtsweg.payments.selectors import payment_summary
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
@@ -300,6 +301,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "notes": list(case.notes.select_related("author").all()),
         "thread": list(case.messages.select_related("author").prefetch_related("documents").all()),
         "letters": list(case.letters.all()),
+        "payment": payment_summary(submission),
         "flags": selectors.deadline_flags(case),
         "channel_details": hooks.channel_details(case),
         "steps": [s for s in steps if states.STAFF in s.by],

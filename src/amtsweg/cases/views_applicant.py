@@ -48,6 +48,7 @@ from amtsweg.cases.services import (
     case_reply,
     case_withdraw,
 )
+from amtsweg.payments.selectors import payment_summary
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
 
@@ -122,6 +123,7 @@ def _page(
         "max_files": MAX_MESSAGE_FILES,
         "status_label": states.APPLICANT_LABELS.get(case.status, ""),
         "via_link": is_link_holder(actor),
+        "payment": payment_summary(case.submission),
     }
     return render(request, "cases/applicant_case.html", context, status=status)
 
@@ -227,4 +229,17 @@ def applicant_letter(request: HttpRequest, actor: Any, case: Case, letter_id: st
         as_attachment=True,
         filename=f"Bescheid-{case.reference}.pdf",
         content_type="application/pdf",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_applicant_page
+def applicant_pay(request: HttpRequest, actor: Any, case: Case) -> HttpResponse:
+    """Pay the fee of the application (due after submitting) from its page – the account or the holder
+    of the access link."""
+    from amtsweg.payments.views import submission_pay_response
+
+    return submission_pay_response(
+        request, case.submission, reverse("cases:applicant_case", args=[case.reference])
     )

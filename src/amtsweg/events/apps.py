@@ -12,13 +12,16 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from amtsweg.cases.hooks import case_event_hooks
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
-        from amtsweg.events.emit import on_case_event
+        from amtsweg.events.emit import on_case_event, on_payment_changed
         from amtsweg.events.tasks import deliveries_due_task
+        from amtsweg.payments.services import payment_change_hooks
 
         # Every entry of a case's history that a specialist system cares about becomes an outbound event,
         # written in the transaction of the action (outbox, docs/decisions/0002).
         if "events" not in case_event_hooks:
             case_event_hooks.register("events")(on_case_event)
+        if "events" not in payment_change_hooks:
+            payment_change_hooks.register("events")(on_payment_changed)
         if "events.deliveries-due" not in periodic_jobs:
             periodic_jobs.register("events.deliveries-due")(
                 PeriodicJob(

@@ -19,7 +19,7 @@ from amtsweg.core.actors import Actor
 from amtsweg.core.registry import Registry
 
 if TYPE_CHECKING:
-    from amtsweg.submissions.models import Submission
+    from amtsweg.submissions.models import Draft, Submission
 
 # A handler gets the submission and who submitted it (an account, an applicant without an account, or the
 # system for a job such as the demo), so that what it records names the right actor.
@@ -58,3 +58,44 @@ def submission_statuses(submissions: list[Submission]) -> dict[str, SubmissionSt
     for _identifier, provider in submission_status_providers:
         statuses.update(provider(submissions))
     return statuses
+
+
+# ---- before submitting, on the summary and on the receipt (online payment plugs in here) ---------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A note for the applicant with an optional button (e.g. "Gebühr: 30,00 €" and "Jetzt bezahlen")."""
+
+    text: str
+    url: str = ""
+    label: str = ""
+    needs_action: bool = False
+
+
+# A guard returns the address of a step the applicant must take before the draft may be submitted (the
+# payment of a fee due before submitting), or None. Checked by ``services.submission_submit``.
+SubmitGuard = Callable[["Draft"], str | None]
+submit_guards: Registry[SubmitGuard] = Registry("Voraussetzung für das Absenden")
+
+DraftNotices = Callable[["Draft"], list[Notice]]
+summary_notice_providers: Registry[DraftNotices] = Registry("Hinweis auf der Zusammenfassung")
+
+SubmissionNotices = Callable[["Submission"], list[Notice]]
+receipt_notice_providers: Registry[SubmissionNotices] = Registry("Hinweis auf der Eingangsbestätigung")
+
+
+def submit_guard_url(draft: Draft) -> str | None:
+    """The first step still to take before ``draft`` may be submitted, or ``None``."""
+    for _identifier, guard in submit_guards:
+        if (url := guard(draft)) is not None:
+            return url
+    return None
+
+
+def summary_notices(draft: Draft) -> list[Notice]:
+    return [notice for _identifier, provider in summary_notice_providers for notice in provider(draft)]
+
+
+def receipt_notices(submission: Submission) -> list[Notice]:
+    return [notice for _identifier, provider in receipt_notice_providers for notice in provider(submission)]

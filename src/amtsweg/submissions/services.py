@@ -42,7 +42,7 @@ from amtsweg.forms.models import FormVersion
 from amtsweg.forms.persons import version_applicant
 from amtsweg.forms.spec import FormSpec, GroupSpec
 from amtsweg.forms.validation import FieldError, prune_hidden, validate_version
-from amtsweg.submissions.hooks import submission_received_run
+from amtsweg.submissions.hooks import submission_received_run, submit_guard_url
 from amtsweg.submissions.models import Attachment, Draft, Submission
 from amtsweg.submissions.references import reference_new
 from amtsweg.submissions.tasks import render_receipt, send_confirmation
@@ -59,6 +59,15 @@ class SubmissionInvalid(Exception):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
         self.errors = errors
+
+
+class SubmissionGateOpen(Exception):
+    """A step the applicant must take before the draft may be submitted (e.g. paying the fee); ``url``
+    leads there."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 class IdempotencyConflict(Exception):
@@ -97,6 +106,12 @@ def _is_account(actor: Any) -> bool:
 
 def draft_idempotency_key(draft_id: Any) -> str:
     return f"draft:{draft_id}"
+
+
+def draft_id_of(submission: Submission) -> str | None:
+    """The id of the draft ``submission`` was made from (web), ``None`` for one from the API."""
+    key = submission.idempotency_key
+    return key.removeprefix("draft:") if key.startswith("draft:") else None
 
 
 def submission_for_draft(draft_id: Any) -> Submission | None:
@@ -302,7 +317,9 @@ def submission_submit(
     """Submit ``draft``: validate, store the submission, move the uploads, delete the draft.
 
     Raises :class:`SubmissionInvalid` (with the field errors, nothing written) when the data do not
-    pass the validation of the draft's form version. Calling it again for the same draft – even after
+    pass the validation of the draft's form version, :class:`SubmissionGateOpen` when a step must come
+    first (a fee to pay before submitting, :mod:`amtsweg.submissions.hooks`). Calling it again for the
+    same draft – even after
     the draft is gone – returns the submission made the first time. The caller has checked that
     ``actor`` may use the draft (its account, session or resume link).
     """
@@ -311,6 +328,8 @@ def submission_submit(
         return existing
     if draft.applicant_id is not None and (not _is_account(actor) or actor.pk != draft.applicant_id):
         raise PermissionDenied(_("Dieser Entwurf gehört zu einem anderen Konto."))
+    if (gate := submit_guard_url(draft)) is not None:
+        raise SubmissionGateOpen(gate)
     version = draft.form_version
     attachment_ids = {
         str(pk) for pk in Attachment.objects.filter(draft_id=draft.pk).values_list("pk", flat=True)
@@ -372,3 +391,10 @@ def submission_create(
         client=client,
         files=files,
     )
+
+
+def responsible(
+    service: Service | None, municipality: Authority | None
+) -> tuple[Authority | None, OrgUnit | None]:
+    """Authority and org unit responsible for ``service`` in ``municipality`` (as the intake does)."""
+    return _responsible(service, municipality)

@@ -48,7 +48,7 @@ from amtsweg.submissions.forms import (
     rule_effects,
     visible_paths,
 )
-from amtsweg.submissions.hooks import submission_statuses
+from amtsweg.submissions.hooks import submission_statuses, summary_notices
 from amtsweg.submissions.models import Attachment, Draft, Submission
 from amtsweg.submissions.paths import get_at, set_at, summary_sections
 from amtsweg.submissions.uploads import attachment_add, attachment_remove
@@ -610,6 +610,7 @@ def summary(request: HttpRequest, draft: Draft) -> HttpResponse:
             "spec": spec,
             "sections": [(s, _step_url(draft, s.key), items) for s, items in sections],
             "steps": steps,
+            "notices": summary_notices(draft),
         },
     )
 
@@ -618,7 +619,12 @@ def summary(request: HttpRequest, draft: Draft) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     """Submit the draft and show the receipt. A second click finds the submission made by the first."""
-    from amtsweg.submissions.services import SubmissionInvalid, submission_for_draft, submission_submit
+    from amtsweg.submissions.services import (
+        SubmissionGateOpen,
+        SubmissionInvalid,
+        submission_for_draft,
+        submission_submit,
+    )
 
     try:
         draft = _draft_for(request, draft_id)
@@ -632,16 +638,22 @@ def submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     steps = _steps(draft.form_version.spec())
     if (problem := _check_complete(request, draft, steps)) is not None:
         return problem
-    # Without an account the applicant acts anonymously, not as the system (core.actors).
-    actor = request.user if request.user.is_authenticated else Actor.anonymous(ANONYMOUS_APPLICANT_LABEL)
     try:
-        submission = submission_submit(draft=draft, actor=actor, client=client_ip(request))
+        submission = submission_submit(draft=draft, actor=submitter(request), client=client_ip(request))
+    except SubmissionGateOpen as gate:
+        return redirect(gate.url)
     except SubmissionInvalid as invalid:
         messages.error(
             request, invalid.errors[0].message if invalid.errors else _("Bitte prüfen Sie Ihre Angaben.")
         )
         return redirect("submissions:summary", draft.pk)
     return _to_receipt(request, submission)
+
+
+def submitter(request: HttpRequest) -> Any:
+    """Who submits from this request: the account, or an applicant without one – anonymous, not the
+    system (core.actors)."""
+    return request.user if request.user.is_authenticated else Actor.anonymous(ANONYMOUS_APPLICANT_LABEL)
 
 
 def _may_see_submission(request: HttpRequest, submission: Submission, draft_id: Any) -> bool:
@@ -723,3 +735,19 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if next_step is None:
         return HttpResponseRedirect(reverse("submissions:summary", args=[draft.pk]))
     return HttpResponseRedirect(_step_url(draft, next_step.key))
+
+
+# ---- for apps that add a step around submitting (online payment) -------------------------------------------
+
+with_draft = _with_draft
+"""Decorator: resolve ``draft_id`` to a draft this request may open (404/410 otherwise)."""
+
+
+def draft_check_complete(request: HttpRequest, draft: Draft) -> HttpResponse | None:
+    """A redirect to the first step of ``draft`` that is not done, or ``None`` when all are fine."""
+    return _check_complete(request, draft, _steps(draft.form_version.spec()))
+
+
+def receipt_redirect(request: HttpRequest, submission: Submission) -> HttpResponse:
+    """Remember ``submission`` in this session and show its receipt."""
+    return _to_receipt(request, submission)

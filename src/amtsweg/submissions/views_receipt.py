@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from amtsweg.catalog.selectors import responsibility_resolve
+from amtsweg.submissions.hooks import receipt_notices
 from amtsweg.submissions.models import Submission
 from amtsweg.submissions.receipts import receipt_ensure, receipt_file_name, receipt_link_read
 
@@ -69,6 +70,7 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
             else submission.form_version.form.title,
             "locations": locations,
             "attachments": list(submission.attachments.all()),
+            "notices": receipt_notices(submission),
         },
     )
 
