@@ -44,6 +44,7 @@ from amtsweg.catalog.services import (
 from amtsweg.core.audit import audit_record
 from amtsweg.core.importreport import ImportRejected
 from amtsweg.core.text import slugify_de
+from amtsweg.demo.payments import payments_load
 from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
 from amtsweg.demo.fitconnect import fitconnect_load
@@ -140,6 +141,8 @@ def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[
         say(_("Rechtsbehelfe und Bescheidvorlagen …"))
         stats.created["legal_remedies"] = legal_remedies_load(list(authorities.values()))
         stats.created["letter_templates"] = letter_templates_load(kreis)
+        say(_("Online-Bezahlung (Testbezahldienst) …"))
+        stats.created.update(payments_load())
         say(_("Vorgänge …"))
         stats.created.update(load_cases_demo())
         say(_("FIT-Connect-Zustellpunkt …"))

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from argparse import ArgumentParser
 from collections.abc import Callable, Mapping
@@ -66,6 +67,19 @@ def _probe_url(bind: str) -> str:
     return f"http://{host}:{port}"
 
 
+PAYMENT_SIMULATOR = "payment-simulator"  # amtsweg.payments, reached by command name (core imports no app)
+
+
+def demo_payment_url(bind: str, environ: Mapping[str, str]) -> str:
+    """Where the demo's test payment provider listens: ``AMTSWEG_DEMO_PAYMENT_URL`` when the operator set
+    it, else the port of the portal plus 81 (8000 → 8081), so that two demos on different ports can run."""
+    if environ.get("AMTSWEG_DEMO_PAYMENT_URL"):
+        return environ["AMTSWEG_DEMO_PAYMENT_URL"].rstrip("/")
+    host, _colon, port = bind.rpartition(":")
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "[::]") else host  # noqa: S104 - compared, not bound
+    return f"http://{host}:{int(port or 8000) + 81}/xbzd/bezahldienst/api/v1"
+
+
 def demo_child_env(bind: str, environ: Mapping[str, str]) -> dict[str, str]:
     """Environment of the web server and the worker of the demo.
 
@@ -75,6 +89,7 @@ def demo_child_env(bind: str, environ: Mapping[str, str]) -> dict[str, str]:
     child_env = dict(environ)
     child_env.setdefault("AMTSWEG_DEMO_OUTBOX", "true")
     child_env.setdefault("AMTSWEG_PUBLIC_URL", _probe_url(bind))
+    child_env["AMTSWEG_DEMO_PAYMENT_URL"] = demo_payment_url(bind, environ)
     return child_env
 
 
@@ -107,6 +122,8 @@ class Command(BaseCommand):
         self.stdout.write("Statische Dateien werden gesammelt …")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Demodaten werden geladen …")
+        # The demo data name the test payment provider started below; its address follows --bind.
+        settings.AMTSWEG_DEMO_PAYMENT_URL = demo_payment_url(options["bind"], os.environ)
         call_command(LOAD_COMMAND)
         logins = demo_logins()
         self.totp_secret = totp_secret() if callable(totp_secret) else ""
@@ -128,9 +145,20 @@ class Command(BaseCommand):
                 optional["FIT-Connect-Testdienst"] = subprocess.Popen(  # noqa: S603
                     [*cli, FITCONNECT_COMMAND, "--port", str(FITCONNECT_PORT)], env=child_env
                 )
+            if PAYMENT_SIMULATOR in get_commands():
+                payment = urllib.parse.urlsplit(child_env["AMTSWEG_DEMO_PAYMENT_URL"])
+                simulator = [
+                    *cli,
+                    PAYMENT_SIMULATOR,
+                    "--host",
+                    payment.hostname or "127.0.0.1",
+                    "--port",
+                    str(payment.port or 8081),
+                ]
+                optional["Testbezahldienst"] = subprocess.Popen(simulator, env=child_env)  # noqa: S603
             base_url = _probe_url(bind)
             self._wait_until_up(base_url, children)
-            self._print_welcome(base_url, logins, fitconnect=bool(optional))
+            self._print_welcome(base_url, logins, fitconnect="FIT-Connect-Testdienst" in optional)
             while True:
                 for name, child in children.items():
                     if child.poll() is not None:
@@ -142,7 +170,7 @@ class Command(BaseCommand):
                     if child.poll() is not None:  # e.g. its port is taken: the demo goes on without it
                         self.stderr.write(
                             f"{name} hat sich beendet (Rückgabewert {child.returncode}); die Demo läuft "
-                            f"ohne ihn weiter (ist Port {FITCONNECT_PORT} belegt?)."
+                            "ohne ihn weiter (ist sein Port belegt?)."
                         )
                         del optional[name]
                 time.sleep(0.5)
@@ -180,6 +208,7 @@ class Command(BaseCommand):
             f"  Bürgerportal:  {base_url}/",
             f"  Verwaltung:    {base_url}/admin/",
             f"  E-Mails:       {base_url}/antrag/demo-postausgang/  (Dateien in {settings.AMTSWEG_MAIL_DIR})",
+            f"  Testbezahldienst (kein echtes Geld): {settings.AMTSWEG_DEMO_PAYMENT_URL}",
             "",
         ]
         if fitconnect:
