@@ -47,10 +47,10 @@ from amtsweg.cases.forms import (
 from amtsweg.cases.letters import LetterTemplateError, letter_templates_for
 from amtsweg.cases.models import Case, CaseDocument, DecisionLetter, Status
 from amtsweg.catalog.selectors import municipalities
-from amtsweg.payments.selectors import payment_summary
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
+from amtsweg.payments.selectors import payment_summary
 from amtsweg.submissions.models import Attachment
 from amtsweg.submissions.receipts import format_value
 from amtsweg.tenants.models import OrgUnit

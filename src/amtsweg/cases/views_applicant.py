@@ -48,9 +48,9 @@ from amtsweg.cases.services import (
     case_reply,
     case_withdraw,
 )
-from amtsweg.payments.selectors import payment_summary
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
+from amtsweg.payments.selectors import payment_summary
 
 
 class _LoginNeeded(Exception):

@@ -44,7 +44,6 @@ from amtsweg.catalog.services import (
 from amtsweg.core.audit import audit_record
 from amtsweg.core.importreport import ImportRejected
 from amtsweg.core.text import slugify_de
-from amtsweg.demo.payments import payments_load
 from amtsweg.demo.cases import load_cases_demo
 from amtsweg.demo.catalogue import SERVICES, ServiceData
 from amtsweg.demo.fitconnect import fitconnect_load
@@ -60,6 +59,7 @@ from amtsweg.demo.organisation import (
     LocationData,
     register_file,
 )
+from amtsweg.demo.payments import payments_load
 from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEMENFELDER
 from amtsweg.demo.remedies import legal_remedies_load
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData

@@ -50,7 +50,9 @@ class ProviderForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(key, plugin.label) for key, plugin in payment_providers]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (key, plugin.label) for key, plugin in payment_providers
+        ]
 
 
 @admin.register(PaymentProvider)

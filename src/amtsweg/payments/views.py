@@ -23,7 +23,7 @@ from amtsweg.submissions.models import Draft, Submission
 from amtsweg.submissions.views import draft_check_complete, receipt_redirect, submitter, with_draft
 from amtsweg.submissions.views_receipt import may_see_submission
 
-MESSAGES = {
+MESSAGES: dict[str, Any] = {
     Payment.Status.FAILED: gettext_lazy(
         "Die Zahlung ist fehlgeschlagen. Es wurde nichts abgebucht. Bitte versuchen Sie es erneut."
     ),

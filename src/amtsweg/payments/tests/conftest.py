@@ -21,7 +21,7 @@ def simulator_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def provider(cw: CaseWorld, simulator_url: str) -> PaymentProvider:
+def provider(cw: CaseWorld, simulator_url: str) -> PaymentProvider:  # noqa: F811 - the fixture imported above
     provider = PaymentProvider(
         authority=cw.base.town,
         name="Testbezahldienst Dülmen",
@@ -34,7 +34,7 @@ def provider(cw: CaseWorld, simulator_url: str) -> PaymentProvider:
     return services.provider_save(actor=SYSTEM, provider=provider, password="geheim-123")
 
 
-def fee_set(cw: CaseWorld, timing: str = FormFee.Timing.BEFORE) -> FormFee:
+def fee_set(cw: CaseWorld, timing: str = FormFee.Timing.BEFORE) -> FormFee:  # noqa: F811 - the fixture imported above
     fee = FormFee(
         form_version=cw.base.version,
         amount=Decimal("10.00"),

@@ -28,7 +28,11 @@ def test_fee_is_computed_from_the_answers(cw: CaseWorld) -> None:
     fee = fee_set(cw)
     fee.positions = [
         {"label": "je Hund", "amount": "5.00", "per": "hund"},
-        {"label": "Zuschlag hoher Betrag", "amount": "2.50", "when": {"field": "steuerbetrag", "op": "gt", "value": 1000}},
+        {
+            "label": "Zuschlag hoher Betrag",
+            "amount": "2.50",
+            "when": {"field": "steuerbetrag", "op": "gt", "value": 1000},
+        },
     ]
     services.fee_save(actor=SYSTEM, fee=fee)
     two_dogs = valid_data(hund=[{"name": "A", "rasse": "01"}, {"name": "B", "rasse": "01"}], steuerbetrag=10)
@@ -49,8 +53,10 @@ def test_purpose_follows_xbezahldienste(cw: CaseWorld, purpose: str) -> None:
     fee = FormFee(form_version=cw.base.version, amount=Decimal("1.00"), purpose=purpose)
     with pytest.raises(ValidationError) as error:
         services.fee_save(actor=SYSTEM, fee=fee)
-    assert "27 Zeichen" in " ".join(error.value.messages) or "Pflichtfeld" in " ".join(error.value.messages) or (
-        "darf nicht leer" in " ".join(error.value.messages)
+    assert (
+        "27 Zeichen" in " ".join(error.value.messages)
+        or "Pflichtfeld" in " ".join(error.value.messages)
+        or ("darf nicht leer" in " ".join(error.value.messages))
     )
 
 
@@ -76,9 +82,12 @@ def test_request_body_matches_the_openapi_document(cw: CaseWorld) -> None:
     from django.utils import timezone
 
     payment.created_at = timezone.now()
-    body = XBezahldienste().request_body(payment, fee_lines(fee, valid_data()), "https://portal.example/x", "Hund")
+    body = XBezahldienste().request_body(
+        payment, fee_lines(fee, valid_data()), "https://portal.example/x", "Hund"
+    )
     assert openapi.schema_problems("PaymentRequest", body) == []
-    assert body["grossAmount"] == 15.0 and sum(i["totalNetAmount"] for i in body["items"]) == 15.0
+    assert body["grossAmount"] == 15.0
+    assert sum(i["totalNetAmount"] for i in body["items"]) == 15.0
     assert openapi.schema_problems("PaymentRequest", {**body, "purpose": "x" * 28})
 
 
@@ -105,8 +114,11 @@ def test_reconciliation_csv_is_scoped_and_injection_safe(cw: CaseWorld) -> None:
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Aktenzeichen", "Kassenzeichen", "Transaktions-ID", "Betrag"]
-    assert rows[1][0] == "A-2026-1" and rows[1][1] == "'=HYPERLINK(1)" and rows[1][3] == "15,00"
-    assert rows[1][6] == "bezahlt" and rows[1][11] == "Stadt Dülmen"
+    assert rows[1][0] == "A-2026-1"
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][3] == "15,00"
+    assert rows[1][6] == "bezahlt"
+    assert rows[1][11] == "Stadt Dülmen"
     # The admin list of the town's Fachadministration holds only its own payments.
     from django.contrib.admin.sites import site
     from django.test import RequestFactory
@@ -126,7 +138,10 @@ def test_payment_change_becomes_an_event_for_the_fachverfahren(cw: CaseWorld, me
     event_services.subscription_save(
         actor=SYSTEM,
         subscription=Subscription(
-            authority=cw.base.town, name="Kasse", url="http://127.0.0.1:9/", event_types=[EventType.PAYMENT_CHANGED]
+            authority=cw.base.town,
+            name="Kasse",
+            url="http://127.0.0.1:9/",
+            event_types=[EventType.PAYMENT_CHANGED],
         ),
     )
     case = cw.case()
@@ -136,5 +151,7 @@ def test_payment_change_becomes_an_event_for_the_fachverfahren(cw: CaseWorld, me
     with transaction.atomic():
         services._state_apply(payment, Payment.Status.PAID, actor=SYSTEM)
     event = OutboundEvent.objects.get()
-    assert event.type == EventType.PAYMENT_CHANGED and event.subject == case.reference
-    assert event.envelope["data"]["zahlungsstatus"] == "bezahlt" and event.envelope["data"]["betrag"] == "15.00"
+    assert event.type == EventType.PAYMENT_CHANGED
+    assert event.subject == case.reference
+    assert event.envelope["data"]["zahlungsstatus"] == "bezahlt"
+    assert event.envelope["data"]["betrag"] == "15.00"

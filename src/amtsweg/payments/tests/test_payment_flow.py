@@ -32,7 +32,8 @@ def _ready_draft(cw: CaseWorld, client: Client) -> Draft:
 def _choose(paypage: str, action: str) -> str:
     """The person on the simulator's pay page presses a button; returns where it sends the browser."""
     page = requests.get(paypage, timeout=10)
-    assert "Testbezahldienst" in page.text and "15,00 €" in page.text
+    assert "Testbezahldienst" in page.text
+    assert "15,00 €" in page.text
     answer = requests.post(paypage, data={"aktion": action}, allow_redirects=False, timeout=10)
     assert answer.status_code == 303
     return str(answer.headers["Location"])
@@ -50,21 +51,28 @@ def test_fee_before_submitting_is_paid_then_the_application_is_sent(
     summary = client.get(f"/antrag/entwurf/{draft.pk}/zusammenfassung/")
     assert "Gebühr von 15,00 €" in summary.content.decode()
     answer = client.post(f"/antrag/entwurf/{draft.pk}/absenden/")
-    assert answer.status_code == 302 and answer["Location"] == f"/bezahlung/entwurf/{draft.pk}/"
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/bezahlung/entwurf/{draft.pk}/"
     assert not Submission.objects.exists()
     page = client.get(answer["Location"]).content.decode()
-    assert "15,00 €" in page and "Testbezahldienst" in page and "noch nicht abgesendet" in page
+    assert "15,00 €" in page
+    assert "Testbezahldienst" in page
+    assert "noch nicht abgesendet" in page
     started = client.post(f"/bezahlung/entwurf/{draft.pk}/")
     assert started.status_code == 303
     back = _choose(started["Location"], "CREDITCARD")
     assert back.startswith("http://testserver/bezahlung/rueckkehr/")
     receipt = client.get(_local(back))
-    assert receipt.status_code == 302 and "/antrag/eingang/" in receipt["Location"]
+    assert receipt.status_code == 302
+    assert "/antrag/eingang/" in receipt["Location"]
     submission = Submission.objects.get()
     payment = Payment.objects.get()
-    assert payment.status == Payment.Status.PAID and payment.submission == submission
-    assert payment.reference == submission.reference and payment.amount == Decimal("15.00")
-    assert payment.transaction_reference.startswith("KZ-") and payment.payment_method == "CREDITCARD"
+    assert payment.status == Payment.Status.PAID
+    assert payment.submission == submission
+    assert payment.reference == submission.reference
+    assert payment.amount == Decimal("15.00")
+    assert payment.transaction_reference.startswith("KZ-")
+    assert payment.payment_method == "CREDITCARD"
     assert "Die Gebühr von 15,00 € ist bezahlt." in client.get(receipt["Location"]).content.decode()
     case = Case.objects.get(submission=submission)
     # The applicant's case page shows the payment.
@@ -79,7 +87,8 @@ def test_cancelled_and_failed_payments_send_nothing_and_can_be_retried(
     draft = _ready_draft(cw, client)
     first = client.post(f"/bezahlung/entwurf/{draft.pk}/")
     page = client.get(_local(_choose(first["Location"], "abbrechen"))).content.decode()
-    assert "abgebrochen" in page and "Erneut bezahlen" in page
+    assert "abgebrochen" in page
+    assert "Erneut bezahlen" in page
     second = client.post(f"/bezahlung/entwurf/{draft.pk}/")
     assert second["Location"] != first["Location"]
     page = client.get(_local(_choose(second["Location"], "fehler"))).content.decode()
@@ -103,19 +112,23 @@ def test_fee_after_submitting_is_paid_from_the_receipt(
     receipt_url = client.post(f"/antrag/entwurf/{draft.pk}/absenden/")["Location"]
     assert "/antrag/eingang/" in receipt_url
     receipt = client.get(receipt_url).content.decode()
-    assert "Bitte bezahlen Sie die Gebühr von 15,00 €." in receipt and "Gebühr jetzt bezahlen" in receipt
+    assert "Bitte bezahlen Sie die Gebühr von 15,00 €." in receipt
+    assert "Gebühr jetzt bezahlen" in receipt
     submission = Submission.objects.get()
     case = Case.objects.get(submission=submission)
     staff = Client()
     assert Payment.objects.get().status == Payment.Status.OPEN
     mine = client.get(f"/vorgaenge/mein/{case.reference}/").content.decode()
-    assert "15,00 € – offen" in mine and "Jetzt bezahlen" in mine
+    assert "15,00 € – offen" in mine
+    assert "Jetzt bezahlen" in mine
     started = client.post(f"/vorgaenge/mein/{case.reference}/bezahlen/")
     assert started.status_code == 303
     done = client.get(_local(_choose(started["Location"], "GIROPAY"))).content.decode()
-    assert "Vielen Dank" in done and submission.reference in done
+    assert "Vielen Dank" in done
+    assert submission.reference in done
     payment = Payment.objects.get()  # the open payment of the intake was used, not a second one
-    assert payment.status == Payment.Status.PAID and payment.submission == submission
+    assert payment.status == Payment.Status.PAID
+    assert payment.submission == submission
     del staff
 
 
@@ -145,7 +158,8 @@ def test_polling_finds_a_payment_made_while_the_browser_was_closed_and_times_out
     forgotten = services.payment_start(actor=cw.applicant, base_url="http://testserver", draft=other)
     Payment.objects.filter(pk=forgotten.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     counts = services.payments_poll()
-    assert counts["abgefragt"] == 2 and counts["abgeschlossen"] == 2
+    assert counts["abgefragt"] == 2
+    assert counts["abgeschlossen"] == 2
     assert Payment.objects.get(pk=forgotten.pk).status == Payment.Status.EXPIRED
     submission = Submission.objects.get()
     assert Payment.objects.get(draft_id=draft.pk).submission == submission
@@ -171,4 +185,5 @@ def test_wrong_credentials_are_refused_by_the_provider(
     services.provider_save(actor=services.Actor.system("test"), provider=provider, password="falsch")
     draft = _ready_draft(cw, client)
     answer = client.post(f"/bezahlung/entwurf/{draft.pk}/")
-    assert answer.status_code == 503 and "HTTP 403" in answer.content.decode()
+    assert answer.status_code == 503
+    assert "HTTP 403" in answer.content.decode()
