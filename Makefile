@@ -62,6 +62,7 @@ bench: install assets
 	$(PY) benchmarks/search.py
 	$(PY) benchmarks/fitconnect.py
 	BENCH_INBOX_DATABASE_URL=$${BENCH_INBOX_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/amtsweg_inbox_bench} $(PY) benchmarks/inbox.py
+	$(PY) benchmarks/events.py
 
 # Needs PostgreSQL; CHAOS_DATABASE_URL names the throw-away database (default amtsweg_chaos), CHAOS_ARGS=--short for CI.
 chaos: install

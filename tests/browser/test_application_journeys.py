@@ -3,7 +3,8 @@
 * Schülerfahrkosten (hand-written form) with JavaScript: htmx shows the reason field as soon as the box
   "Der Schulweg ist besonders gefährlich" is ticked; the submit button is disabled after the first click.
 * Bewohnerparkausweis (imported FIM schema S05000058) without JavaScript: choosing "Verlängerung" makes
-  the data of the existing permit required, which the step reports as an error.
+  the data of the existing permit required, which the step reports as an error; its fee (30 € in the demo)
+  is paid before it is sent, on the pay page of the local XBezahldienste simulator (a second process).
 * The first Schülerfahrkosten step with the keyboard only.
 
 axe-core must report no WCAG 2.1 A/AA violation on any page of the way, error pages included.
@@ -221,6 +222,7 @@ def _fill_required_person(page: Page) -> None:
 
 
 def test_bewohnerparkausweis_without_javascript(
+    request: pytest.FixtureRequest,
     open_browser: Callable[..., Any],
     portal_data: Any,
     axe_check: Callable[[Page, str], str],
@@ -235,6 +237,27 @@ def test_bewohnerparkausweis_without_javascript(
         path = shared_data("fim", "real", "bewohnerparken_S05000058", "S05000058V1.0_xdf2.xml")
         import_fim(path, actor=None, service="99108001001000", publish=True)
         form = _form(fim_id="S05000058")
+    # The fee of the demo's Bewohnerparkausweis (30 €, paid before sending) applies to this form as well; the
+    # test provider of the demo answers from the local simulator in a second process.
+    from decimal import Decimal
+
+    from amtsweg.core.actors import Actor
+    from amtsweg.payments.models import FormFee, PaymentProvider
+    from amtsweg.payments.services import fee_save, provider_save
+    from amtsweg.payments.testing import simulator_running
+
+    simulator = simulator_running()
+    base_url = simulator.__enter__()
+    request.addfinalizer(lambda: simulator.__exit__(None, None, None))
+    version = form.published_version()
+    provider = PaymentProvider.objects.filter(authority=form.owner, is_test=True).first() or PaymentProvider(
+        authority=form.owner, name="Testbezahldienst", originator_id="AMTSWEG-TEST", endpoint_id="TEST", is_test=True
+    )
+    provider.base_url = base_url
+    provider_save(actor=Actor.system("test"), provider=provider)
+    if not FormFee.objects.filter(form_version=version).exists():
+        fee = FormFee(form_version=version, amount=Decimal("30.00"), purpose="Bewohnerparkausweis")
+        fee_save(actor=Actor.system("test"), fee=fee)
     expect = _expect()
     session = open_browser(java_script_enabled=False)
     page = session.page
@@ -290,12 +313,24 @@ def test_bewohnerparkausweis_without_javascript(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihre Angaben")
     expect(page.get_by_text("zulassung.pdf")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Gebühr von 30,00 €")
     check("Zusammenfassung")
     page.get_by_role("button", name="Antrag verbindlich absenden").click()
+
+    # The fee is paid first, at the test provider; only then is the application sent.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gebühr bezahlen")
+    expect(page.locator("main")).to_contain_text("Testbezahldienst: Hier wird kein echtes Geld bewegt.")
+    check("Gebühr bezahlen")
+    page.get_by_role("button", name="Jetzt 30,00 € bezahlen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bezahlen: 30,00 €")
+    expect(page.get_by_text("hier wird kein echtes Geld bewegt")).to_be_visible()
+    page.get_by_role("button", name="Mit Kreditkarte bezahlen").click()
     page.wait_for_url(re.compile(r"/antrag/eingang/"))
     submission = _submission_on(page)
     expect(page.locator("main")).to_contain_text(submission.reference)
+    expect(page.locator("main")).to_contain_text("Die Gebühr von 30,00 € ist bezahlt.")
     assert submission.attachments.count() == 2
+    assert submission.payments.get().status == "bezahlt"
     check("Eingangsbestätigung")
     check.assert_clean()
 

@@ -445,7 +445,9 @@ def on_submission_received(submission: Submission, actor: Actor) -> None:
         if updated:
             return
     fee = fee_of(submission.form_version)
-    if fee is None or fee.timing != FormFee.Timing.AFTER:
+    # A web application with a fee due before submitting was paid (linked above); one through the API had
+    # no browser to pay in, so its payment is opened like one due after submitting.
+    if fee is None or (fee.timing != FormFee.Timing.AFTER and draft_id is not None):
         return
     amount = fee_total(fee, submission.data)
     if amount <= 0:

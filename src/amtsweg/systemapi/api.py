@@ -38,6 +38,7 @@ from amtsweg.cases.models import Case, CaseDocument, CaseEvent, CaseMessage, Dec
 from amtsweg.cases.selectors import cases_visible
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
+from amtsweg.payments.models import Payment
 from amtsweg.submissions.models import Attachment
 from amtsweg.systemapi.models import ApiClient
 from amtsweg.systemapi.services import api_client_authenticate, client_actor
@@ -136,7 +137,16 @@ class ApplicantOut(Schema):
     email: str
 
 
+class PaymentOut(Schema):
+    status: str
+    betrag: str
+    waehrung: str
+    kassenzeichen: str
+    bezahlt_am: str | None
+
+
 class CaseOut(CaseSummaryOut):
+    zahlung: PaymentOut | None
     formular: str
     formularversion: str
     antragsteller: ApplicantOut
@@ -241,7 +251,21 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "formularversion": submission.form_version.version,
         "antragsteller": {"name": submission.applicant_name, "email": submission.applicant_email},
         "angaben": submission.data if isinstance(submission.data, dict) else {"werte": submission.data},
+        "zahlung": _payment(submission),
         "schritte": [s.target for s in case_services.allowed_steps(_actor(request), case)],
+    }
+
+
+def _payment(submission: Any) -> dict[str, Any] | None:
+    payment = Payment.objects.filter(submission=submission).order_by("-created_at").first()
+    if payment is None:
+        return None
+    return {
+        "status": payment.status,
+        "betrag": f"{payment.amount:.2f}",
+        "waehrung": "EUR",
+        "kassenzeichen": payment.transaction_reference,
+        "bezahlt_am": _iso(payment.paid_at),
     }
 
 

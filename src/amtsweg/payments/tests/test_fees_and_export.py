@@ -155,3 +155,28 @@ def test_payment_change_becomes_an_event_for_the_fachverfahren(cw: CaseWorld, me
     assert event.subject == case.reference
     assert event.envelope["data"]["zahlungsstatus"] == "bezahlt"
     assert event.envelope["data"]["betrag"] == "15.00"
+
+
+def test_the_case_api_shows_the_payment_and_api_submissions_open_one(
+    cw: CaseWorld, client: Any, media: Any
+) -> None:
+    from amtsweg.systemapi.models import ApiClient
+    from amtsweg.systemapi.services import api_client_create
+
+    fee_set(cw)  # due before submitting – but an API submission has no browser to pay in
+    case = cw.case()
+    payment = Payment.objects.get(submission=case.submission)
+    assert payment.status == Payment.Status.OPEN
+    assert payment.amount == Decimal("15.00")
+    from django.db import transaction
+
+    with transaction.atomic():
+        services._state_apply(payment, Payment.Status.PAID, actor=SYSTEM)
+    _record, key = api_client_create(
+        actor=SYSTEM, client=ApiClient(owner=cw.base.town, name="Kasse"), authorities=[cw.base.town]
+    )
+    answer = client.get(
+        f"/api/v1/fachverfahren/vorgaenge/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert answer.json()["zahlung"]["status"] == "bezahlt"
+    assert answer.json()["zahlung"]["betrag"] == "15.00"
