@@ -251,7 +251,11 @@ def test_bewohnerparkausweis_without_javascript(
     request.addfinalizer(lambda: simulator.__exit__(None, None, None))
     version = form.published_version()
     provider = PaymentProvider.objects.filter(authority=form.owner, is_test=True).first() or PaymentProvider(
-        authority=form.owner, name="Testbezahldienst", originator_id="AMTSWEG-TEST", endpoint_id="TEST", is_test=True
+        authority=form.owner,
+        name="Testbezahldienst",
+        originator_id="AMTSWEG-TEST",
+        endpoint_id="TEST",
+        is_test=True,
     )
     provider.base_url = base_url
     provider_save(actor=Actor.system("test"), provider=provider)
