@@ -36,13 +36,19 @@ def payments_load() -> dict[str, int]:
     provider = PaymentProvider.objects.filter(authority=owner, name=PROVIDER_NAME).first() or PaymentProvider(
         authority=owner, name=PROVIDER_NAME
     )
-    provider.kind = "xbezahldienste"
-    provider.base_url = settings.AMTSWEG_DEMO_PAYMENT_URL
-    provider.originator_id = "AMTSWEG-DEMO"
-    provider.endpoint_id = owner.ags or "KREIS"
-    provider.is_test = True
-    provider.is_active = True
-    provider_save(actor=actor, provider=provider, source="amtsweg load-demo")
+    wanted = {
+        "kind": "xbezahldienste",
+        "base_url": settings.AMTSWEG_DEMO_PAYMENT_URL,
+        "originator_id": "AMTSWEG-DEMO",
+        "endpoint_id": owner.ags or "KREIS",
+        "is_test": True,
+        "is_active": True,
+    }
+    # A second run changes nothing and writes no audit entry unless the provider differs.
+    if provider.pk is None or any(getattr(provider, key) != value for key, value in wanted.items()):
+        for key, value in wanted.items():
+            setattr(provider, key, value)
+        provider_save(actor=actor, provider=provider, source="amtsweg load-demo")
     if not FormFee.objects.filter(form_version=version).exists():
         fee_save(
             actor=actor,

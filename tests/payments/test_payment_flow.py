@@ -16,7 +16,7 @@ from amtsweg.cases.models import Case
 from amtsweg.cases.tests.conftest import CaseWorld
 from amtsweg.payments import services
 from amtsweg.payments.models import FormFee, Payment, PaymentProvider
-from amtsweg.payments.tests.conftest import fee_set
+from amtsweg.payments.testing import fee_set
 from amtsweg.submissions.models import Draft, Submission
 from amtsweg.submissions.views import _steps
 
@@ -46,7 +46,7 @@ def _local(url: str) -> str:
 def test_fee_before_submitting_is_paid_then_the_application_is_sent(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     draft = _ready_draft(cw, client)
     summary = client.get(f"/antrag/entwurf/{draft.pk}/zusammenfassung/")
     assert "Gebühr von 15,00 €" in summary.content.decode()
@@ -83,7 +83,7 @@ def test_fee_before_submitting_is_paid_then_the_application_is_sent(
 def test_cancelled_and_failed_payments_send_nothing_and_can_be_retried(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     draft = _ready_draft(cw, client)
     first = client.post(f"/bezahlung/entwurf/{draft.pk}/")
     page = client.get(_local(_choose(first["Location"], "abbrechen"))).content.decode()
@@ -107,7 +107,7 @@ def test_cancelled_and_failed_payments_send_nothing_and_can_be_retried(
 def test_fee_after_submitting_is_paid_from_the_receipt(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw, FormFee.Timing.AFTER)
+    fee_set(cw.base.version, FormFee.Timing.AFTER)
     draft = _ready_draft(cw, client)
     receipt_url = client.post(f"/antrag/entwurf/{draft.pk}/absenden/")["Location"]
     assert "/antrag/eingang/" in receipt_url
@@ -135,7 +135,7 @@ def test_fee_after_submitting_is_paid_from_the_receipt(
 def test_return_address_needs_its_token_and_proves_nothing(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     draft = _ready_draft(cw, client)
     client.post(f"/bezahlung/entwurf/{draft.pk}/")
     payment = Payment.objects.get()
@@ -150,7 +150,7 @@ def test_return_address_needs_its_token_and_proves_nothing(
 def test_polling_finds_a_payment_made_while_the_browser_was_closed_and_times_out_others(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     draft = _ready_draft(cw, client)
     started = client.post(f"/bezahlung/entwurf/{draft.pk}/")
     _choose(started["Location"], "CREDITCARD")  # paid, but the browser never comes back
@@ -169,7 +169,7 @@ def test_polling_finds_a_payment_made_while_the_browser_was_closed_and_times_out
 def test_provider_down_gives_a_clear_message_not_a_500(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     PaymentProvider.objects.filter(pk=provider.pk).update(base_url="http://127.0.0.1:9/xbzd")
     draft = _ready_draft(cw, client)
     answer = client.post(f"/bezahlung/entwurf/{draft.pk}/")
@@ -181,7 +181,7 @@ def test_provider_down_gives_a_clear_message_not_a_500(
 def test_wrong_credentials_are_refused_by_the_provider(
     cw: CaseWorld, provider: PaymentProvider, client: Client, media: Any
 ) -> None:
-    fee_set(cw)
+    fee_set(cw.base.version)
     services.provider_save(actor=services.Actor.system("test"), provider=provider, password="falsch")
     draft = _ready_draft(cw, client)
     answer = client.post(f"/bezahlung/entwurf/{draft.pk}/")

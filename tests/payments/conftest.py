@@ -1,14 +1,18 @@
+"""Fixtures of the payment tests: the case world, the local XBezahldienste simulator and its provider.
+
+Cross-cutting (payments with cases, events and the case API), so they live in tests/ (docs/architecture.md).
+"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 
 from amtsweg.cases.tests.conftest import CaseWorld, _fast_passwords, cw  # noqa: F401 - shared fixtures
 from amtsweg.core.actors import Actor
 from amtsweg.payments import services
-from amtsweg.payments.models import FormFee, PaymentProvider
+from amtsweg.payments.models import PaymentProvider
 from amtsweg.payments.testing import simulator_running
 
 SYSTEM = Actor.system("test")
@@ -32,15 +36,3 @@ def provider(cw: CaseWorld, simulator_url: str) -> PaymentProvider:  # noqa: F81
         is_test=True,
     )
     return services.provider_save(actor=SYSTEM, provider=provider, password="geheim-123")
-
-
-def fee_set(cw: CaseWorld, timing: str = FormFee.Timing.BEFORE) -> FormFee:  # noqa: F811 - the fixture imported above
-    fee = FormFee(
-        form_version=cw.base.version,
-        amount=Decimal("10.00"),
-        positions=[{"label": "je Hund", "amount": "5.00", "per": "hund"}],
-        purpose="Hundesteuer Anmeldung",
-        description="Anmeldung zur Hundesteuer",
-        timing=timing,
-    )
-    return services.fee_save(actor=SYSTEM, fee=fee)

@@ -18,14 +18,14 @@ from amtsweg.payments import openapi, services
 from amtsweg.payments.fees import fee_lines, fee_total
 from amtsweg.payments.models import FormFee, Payment
 from amtsweg.payments.providers import XBezahldienste
-from amtsweg.payments.tests.conftest import fee_set
+from amtsweg.payments.testing import fee_set
 from amtsweg.submissions.tests.test_intake_fixtures import valid_data
 
 SYSTEM = Actor.system("test")
 
 
 def test_fee_is_computed_from_the_answers(cw: CaseWorld) -> None:
-    fee = fee_set(cw)
+    fee = fee_set(cw.base.version)
     fee.positions = [
         {"label": "je Hund", "amount": "5.00", "per": "hund"},
         {
@@ -72,7 +72,7 @@ def test_published_fee_is_fixed_for_staff_and_only_the_owner_sets_it(cw: CaseWor
 
 
 def test_request_body_matches_the_openapi_document(cw: CaseWorld) -> None:
-    fee = fee_set(cw)
+    fee = fee_set(cw.base.version)
     payment = Payment(
         form_version=cw.base.version,
         authority=cw.base.town,
@@ -163,7 +163,7 @@ def test_the_case_api_shows_the_payment_and_api_submissions_open_one(
     from amtsweg.systemapi.models import ApiClient
     from amtsweg.systemapi.services import api_client_create
 
-    fee_set(cw)  # due before submitting – but an API submission has no browser to pay in
+    fee_set(cw.base.version)  # due before submitting – but an API submission has no browser to pay in
     case = cw.case()
     payment = Payment.objects.get(submission=case.submission)
     assert payment.status == Payment.Status.OPEN
