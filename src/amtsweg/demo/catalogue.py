@@ -187,7 +187,9 @@ SERVICES: tuple[ServiceData, ...] = (
             "Der Ausweis wird in der Bundesdruckerei hergestellt und ist für Personen ab 24 Jahren zehn "
             "Jahre gültig, für Jüngere sechs Jahre. Die Online-Ausweisfunktion ist eingeschaltet; damit "
             "können Sie sich bei vielen Online-Diensten der Verwaltung ausweisen. Bei der Antragstellung "
-            "werden Ihre Fingerabdrücke aufgenommen."
+            "werden Ihre Fingerabdrücke aufgenommen. Ist Ihr Ausweis verloren gegangen oder gestohlen "
+            "worden, melden Sie den Verlust im Bürgerbüro (bei Diebstahl auch der Polizei) und beantragen "
+            "Sie dort gleich einen neuen Ausweis."
         ),
         prerequisites=(
             "Deutsche Staatsangehörigkeit und Wohnsitz in der Stadt oder Gemeinde. Persönliches Erscheinen."
@@ -203,7 +205,17 @@ SERVICES: tuple[ServiceData, ...] = (
         deadlines="Rechtzeitig vor Ablauf des alten Ausweises beantragen.",
         legal_basis="§ 9 Personalausweisgesetz (PAuswG); Personalausweisgebührenverordnung (PAuswGebV)",
         processing_time="Etwa drei bis vier Wochen.",
-        keywords=("Perso", "Ausweis", "Personalausweis verlängern", "Ausweis abgelaufen", "eID"),
+        keywords=(
+            "Perso",
+            "Ausweis",
+            "Personalausweis verlängern",
+            "Ausweis abgelaufen",
+            "eID",
+            "Perso verloren",
+            "Ausweis verloren",
+            "Ausweis weg",
+            "Ausweis gestohlen",
+        ),
         maturity=1,
     ),
     ServiceData(
@@ -382,7 +394,14 @@ SERVICES: tuple[ServiceData, ...] = (
         deadlines="Die Geburt muss innerhalb einer Woche beim Standesamt angezeigt werden.",
         legal_basis="§§ 18, 55, 59, 62 Personenstandsgesetz (PStG)",
         processing_time="Sofort bei Vorsprache; schriftlich wenige Tage.",
-        keywords=("Geburtsbescheinigung", "Abstammungsurkunde", "Geburtsregister", "Urkunde Baby"),
+        keywords=(
+            "Geburtsbescheinigung",
+            "Abstammungsurkunde",
+            "Geburtsregister",
+            "Urkunde Baby",
+            "Geburt anzeigen",
+            "Kind bekommen",
+        ),
         maturity=3,
     ),
     ServiceData(
@@ -1334,7 +1353,15 @@ SERVICES: tuple[ServiceData, ...] = (
         ),
         legal_basis="Bundeselterngeld- und Elternzeitgesetz (BEEG)",
         processing_time="Etwa drei bis sechs Wochen nach Eingang vollständiger Unterlagen.",
-        keywords=("ElterngeldPlus", "Partnerschaftsbonus", "Elternzeit Geld", "Basiselterngeld"),
+        keywords=(
+            "ElterngeldPlus",
+            "Partnerschaftsbonus",
+            "Elternzeit Geld",
+            "Basiselterngeld",
+            "Kind bekommen",
+            "Baby",
+            "Nachwuchs",
+        ),
         maturity=3,
     ),
     # --- Soziales, Pflege, Behinderung (Kreis) ---------------------------------------------------

@@ -12,11 +12,16 @@ maturity models (no domain function yet), the org units' location links and the 
 from __future__ import annotations
 
 import datetime
+import importlib
+import json
 import time
 from collections import Counter
+from io import StringIO
+from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -100,12 +105,13 @@ class _Stats:
         (self.created if created else self.changed)[kind] += 1
 
 
-def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[str, int]:
+def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[str, Any]:
     """Load (or bring up to date) the Kreis Coesfeld demo in one transaction; return counts.
 
     Then (``embeddings=True``) the search vectors of every published service are brought up to date,
     as the worker would after a catalogue change, so that the portal search is the evaluated hybrid
-    search from the first query on. Tests pass ``False`` and compute them only where they need them.
+    search from the first query on, and when the catalogue or its vectors changed the repository's
+    measurements are recorded for the quality page. Tests pass ``False`` unless they need them.
 
     Raises :class:`DemoRefusedError` in production: the demo logins have a published password.
     """
@@ -187,7 +193,50 @@ def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[
     if embeddings:
         say(_("Vektoren für die Suche …"))
         result.update(_embeddings_refresh())
+        if result["services_created"] or result["services_changed"] or result["embeddings_computed"]:
+            say(_("Messungen für die Qualitätsseite …"))
+            result.update(_figures_record())
     return result
+
+
+DEVSETS = Path(importlib.import_module("amtsweg.assistant").__file__ or "").parent / "devsets"
+FIGURES = (
+    ("search", "search-eval", "--catalogue", "demo_catalogue.jsonl", "--queries", "search_holdout.csv"),
+    (
+        "ask",
+        "search-eval",
+        "--catalogue",
+        "demo_catalogue.jsonl",
+        "--queries",
+        "search_holdout.csv",
+        "--frage",
+    ),
+    (
+        "router",
+        "router-eval",
+        "--train",
+        "routing_dev.csv",
+        "--test",
+        "routing_holdout.csv",
+        "--text-column",
+        "text",
+        "--label-column",
+        "label",
+    ),
+)
+
+
+def _figures_record() -> dict[str, Any]:
+    """Run the repository's measurements on the demo catalogue and record them for the quality page, as
+    the Digitalisierungsteam would (``--record``); only after the catalogue or its vectors changed."""
+    started = time.monotonic()
+    figures: dict[str, Any] = {}
+    for key, command, *arguments in FIGURES:
+        out = StringIO()
+        args = [str(DEVSETS / a) if a.endswith((".csv", ".jsonl")) else a for a in arguments]
+        call_command(command, *args, "--record", stdout=out, stderr=StringIO())
+        figures[key] = json.loads(out.getvalue().strip().splitlines()[-1])
+    return {"figures": figures, "figures_seconds": round(time.monotonic() - started)}
 
 
 def _embeddings_refresh() -> dict[str, int]:

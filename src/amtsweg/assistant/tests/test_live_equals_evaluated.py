@@ -97,3 +97,11 @@ def test_the_portal_ranks_exactly_as_search_eval_measured(
     for query in gold:
         assert _live(live_server.url, search_url, "q", query, ids_by_path) == searched[query], query
         assert _live(live_server.url, ask_url, "frage", query, ids_by_path) == asked[query], query
+
+
+def test_the_measured_catalogue_is_the_demo_catalogue(demo_db: dict[str, int], tmp_path: Path) -> None:
+    """The figures on the quality page are those of the catalogue the demo serves: the repository's file
+    is exactly what `amtsweg export-catalogue` writes after `amtsweg load-demo`."""
+    exported = tmp_path / "demo.jsonl"
+    call_command("export-catalogue", "--output", str(exported), stdout=StringIO())
+    assert exported.read_text(encoding="utf-8") == CATALOGUE.read_text(encoding="utf-8")

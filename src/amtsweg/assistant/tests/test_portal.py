@@ -29,6 +29,22 @@ def test_slang_and_typos_find_the_service_with_the_matching_passage(demo: None, 
     assert "Wohngeld beantragen" in _first_result(_search(client, "wohngelt"))
 
 
+@pytest.mark.parametrize(
+    ("query", "service"),
+    [
+        ("Perso verloren", "Personalausweis beantragen"),
+        ("Ausweis weg", "Personalausweis beantragen"),
+        ("Wir bekommen ein Kind", "Elterngeld beantragen"),
+        ("alter grauer Lappen umtauschen", "Führerschein umtauschen"),
+        ("Kita Platz Dülmen", "Kita-Platz beantragen"),
+    ],
+)
+def test_what_people_type_leads_to_the_right_service(
+    demo: None, client: Client, query: str, service: str
+) -> None:
+    assert service in _first_result(_search(client, query))
+
+
 def test_a_town_in_the_query_shows_the_responsible_office(demo: None, client: Client) -> None:
     html = _search(client, "Kita Platz Dülmen")
     assert "Kita-Platz beantragen" in _first_result(html)

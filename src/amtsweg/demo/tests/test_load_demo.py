@@ -14,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amtsweg.access.testing import login_verified
+from amtsweg.assistant.models import EvalRun
 from amtsweg.catalog.models import Responsibility, SearchTerm, Service, ServiceVersion
 from amtsweg.core.audit import audit_verify_chain
 from amtsweg.core.models import AuditEntry
@@ -32,12 +33,12 @@ def _counts() -> dict[str, int]:
 
 
 def test_second_run_changes_nothing_and_adds_only_its_summary_to_the_log() -> None:
-    first = load_demo()
+    first = load_demo(embeddings=False)
     before = _counts()
     versions = dict(Service.objects.values_list("external_id", "version"))
     audit_before = AuditEntry.objects.count()
 
-    second = load_demo()
+    second = load_demo(embeddings=False)
 
     assert _counts() == before
     assert dict(Service.objects.values_list("external_id", "version")) == versions
@@ -56,7 +57,7 @@ def test_second_run_changes_nothing_and_adds_only_its_summary_to_the_log() -> No
 def test_a_changed_demo_service_is_restored_with_a_new_version(demo_db: dict[str, int]) -> None:
     service = Service.objects.get(external_id="coe-wohngeld")
     Service.objects.filter(pk=service.pk).update(short_text="verändert")
-    result = load_demo()
+    result = load_demo(embeddings=False)
     service.refresh_from_db()
     assert result["services_changed"] == 1
     assert service.short_text.startswith("Wohngeld ist ein Zuschuss")
@@ -67,7 +68,7 @@ def test_a_removed_rule_is_recreated_and_an_extra_rule_removed(demo_db: dict[str
     kita = Service.objects.get(external_id="coe-kita-platz")
     Responsibility.objects.filter(service=kita, municipality__slug="duelmen").delete()
     Responsibility.objects.create(service=kita, municipality=Authority.objects.get(slug="senden"))
-    load_demo()
+    load_demo(embeddings=False)
     assert set(Responsibility.objects.filter(service=kita).values_list("municipality__slug", flat=True)) == {
         None,
         "coesfeld",
@@ -77,7 +78,7 @@ def test_a_removed_rule_is_recreated_and_an_extra_rule_removed(demo_db: dict[str
 
 def test_load_is_refused_in_production_before_anything_is_written() -> None:
     with override_settings(ENVIRONMENT="production"), pytest.raises(DemoRefusedError, match="Produktion"):
-        load_demo()
+        load_demo(embeddings=False)
     assert not Authority.objects.exists()
     assert not AuditEntry.objects.exists()
 
@@ -94,11 +95,16 @@ def test_command_prints_a_german_summary_with_the_logins() -> None:
     # The portal search is the evaluated hybrid search from the first query: every service has its vector.
     n = Service.objects.filter(is_published=True).count()
     assert f"Vektoren für die Suche: {n} von {n} Leistungen aktuell ({n} neu berechnet" in text
+    # … and the quality page has the figures of the repository's measurements on this catalogue.
+    assert "Messungen für die Qualitätsseite" in text
+    assert set(EvalRun.objects.values_list("kind", flat=True)) == {"search", "router"}
+    assert EvalRun.objects.filter(model_name__startswith="Frag den Kreis").exists()
 
     again = StringIO()
     call_command("load-demo", stdout=again)
     assert "0 neu, 0 geändert" in again.getvalue()
     assert f"Vektoren für die Suche: {n} von {n} Leistungen aktuell (0 neu berechnet" in again.getvalue()
+    assert "Messungen" not in again.getvalue()  # nothing changed: the figures are still the latest
 
 
 def test_command_refuses_in_production_with_a_german_error() -> None:
@@ -158,6 +164,6 @@ def test_a_changed_password_survives_a_reload(demo_db: dict[str, int]) -> None:
     admin = get_user_model().objects.get(username="admin")
     admin.set_password("ein-anderes-langes-passwort")
     admin.save()
-    load_demo()
+    load_demo(embeddings=False)
     admin.refresh_from_db()
     assert admin.check_password("ein-anderes-langes-passwort")

@@ -47,7 +47,7 @@ def test_demo_reproduces_the_2019_priorities_and_budget(demo_db: dict[str, int])
     smart = FundingApplication.objects.get(programme__name="Modellprojekte Smart Cities")
     assert smart.own_share == Decimal("2860000.00")
     ratings = Rating.objects.count()
-    load_demo()  # idempotent
+    load_demo(embeddings=False)  # idempotent
     assert Rating.objects.count() == ratings == 96
     assert QuickCheckRound.objects.count() == 1
 

@@ -34,6 +34,16 @@ class Command(BaseCommand):
             f"  Vektoren für die Suche: {counts['embeddings_current']} von {counts['embeddings_total']} "
             f"Leistungen aktuell ({counts['embeddings_computed']} neu berechnet, "
             f"{counts['embeddings_seconds']} s)",
+        ]
+        figures = counts.get("figures")
+        if figures:
+            lines.append(
+                f"  Messungen für die Qualitätsseite ({counts['figures_seconds']} s): "
+                f"Suche recall@1 {figures['search']['recall@1']}, recall@5 {figures['search']['recall@5']}; "
+                f"Frag den Kreis recall@1 {figures['ask']['recall@1']}; "
+                f"Zuordnung accuracy {figures['router']['accuracy']}"
+            )
+        lines += [
             f"  Neue Demo-Zugänge: {counts['users_created']}",
         ]
         lines.append("  Zugänge zur Verwaltung (nur für die Demo):")
