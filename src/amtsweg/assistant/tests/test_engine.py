@@ -185,5 +185,25 @@ def test_on_long_html_pages_the_search_clearly_beats_bm25(city: HybridEngine) ->
     assert fused["mrr@10"] >= bm25["mrr@10"] + 0.12
     assert fused["recall@5"] >= bm25["recall@5"] + 0.15
     # What the portal shows: a query whose best hit does not "fit well enough" shows nothing and counts as
-    # a miss. On these long pages that cut costs much (raw engine ranking: recall@5 0.97); see assistant.md.
-    assert fused["recall@5"] >= 0.65
+    # a miss (raw engine ranking: recall@5 0.97). With the mean z-score of both models the cut keeps the
+    # right service for about 0.82 of the held-out queries; see assistant.md.
+    assert fused["recall@5"] >= 0.78
+
+
+@pytest.mark.embedding
+def test_on_long_html_pages_most_questions_fit_well_enough_and_off_topic_ones_do_not(
+    city: HybridEngine,
+) -> None:
+    """The portal shows nothing when the best hit does not "fit well enough"; with the z-score of the e5
+    head alone that hid the right service for 30 % of the held-out queries on long pages."""
+    gold = read_gold_queries(DEVSETS / "city_test.csv")
+    answered = [query for query, answers in gold.items() if _confident_and_right(city, query, answers)]
+    assert len(answered) >= 0.8 * len(gold)
+    off_topic = (DEVSETS / "search_offtopic.txt").read_text(encoding="utf-8").splitlines()
+    accepted = [query for query in off_topic if query.strip() and city.search(query).confident]
+    assert len(accepted) <= 0.1 * len(off_topic), accepted
+
+
+def _confident_and_right(engine: HybridEngine, query: str, answers: set[str]) -> bool:
+    result = engine.search(query, limit=5)
+    return result.confident and any(hit.document.key in answers for hit in result.hits)
