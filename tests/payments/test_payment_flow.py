@@ -54,7 +54,13 @@ def test_fee_before_submitting_is_paid_then_the_application_is_sent(
     assert answer.status_code == 302
     assert answer["Location"] == f"/bezahlung/entwurf/{draft.pk}/"
     assert not Submission.objects.exists()
-    page = client.get(answer["Location"]).content.decode()
+    pay_page = client.get(answer["Location"])
+    # The pay form is redirected to the provider: this page's form-action allows it (browsers check that).
+    form_action = next(
+        part for part in pay_page["Content-Security-Policy"].split(";") if "form-action" in part
+    )
+    assert provider.base_url.split("/xbzd")[0] in form_action
+    page = pay_page.content.decode()
     assert "15,00 €" in page
     assert "Testbezahldienst" in page
     assert "noch nicht abgesendet" in page

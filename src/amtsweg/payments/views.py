@@ -4,11 +4,14 @@ page the provider sends the applicant back to. Plain forms and redirects – no 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from amtsweg.core.audit import request_source
 from amtsweg.payments import services
 from amtsweg.payments.fees import euro, fee_lines, fee_total
-from amtsweg.payments.models import FormFee, Payment
+from amtsweg.payments.models import FormFee, Payment, PaymentProvider
 from amtsweg.payments.providers import ProviderError
 from amtsweg.submissions.models import Draft, Submission
 from amtsweg.submissions.views import draft_check_complete, receipt_redirect, submitter, with_draft
@@ -55,7 +58,7 @@ def _page(
     provider = latest.provider if latest is not None and latest.provider else None
     if provider is None:
         provider = services.provider_for(fee.form_version, authority)
-    return render(
+    response = render(
         request,
         "payments/pay.html",
         {
@@ -75,6 +78,19 @@ def _page(
         },
         status=status,
     )
+    _allow_provider_redirect(response, provider)
+    return response
+
+
+def _allow_provider_redirect(response: HttpResponse, provider: PaymentProvider | None) -> None:
+    """The "pay" form posts here and is redirected to the provider's pay page; browsers check that redirect
+    against the page's ``form-action``. This page alone also allows the provider's address and any
+    ``https:`` address (the pay page may live on another host than the provider's API)."""
+    sources = [*settings.SECURE_CSP.get("form-action", [CSP.SELF]), "https:"]
+    if provider is not None:
+        parts = urlsplit(provider.base_url)
+        sources.append(f"{parts.scheme}://{parts.netloc}")
+    response._csp_config = {**settings.SECURE_CSP, "form-action": sources}  # type: ignore[attr-defined]
 
 
 @never_cache
