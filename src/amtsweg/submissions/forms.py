@@ -71,6 +71,10 @@ class StartForm(forms.Form):
         },
     )
 
+    # The question a citizen asked "Frag den Kreis" when nothing fitted: carried to the first free-text
+    # field of the form (``drafts.draft_start(text=…)``) so that the contact form opens with it filled in.
+    frage = forms.CharField(required=False, max_length=5000, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, anonymous: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._municipalities = {m.slug: m for m in municipalities()}

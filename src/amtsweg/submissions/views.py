@@ -222,7 +222,11 @@ def start(request: HttpRequest, form_key: str) -> HttpResponse:
     start_form = StartForm(
         request.POST if request.method == "POST" else None,
         anonymous=actor is None,
-        initial={"gemeinde": actor.municipality.slug if actor is not None and actor.municipality else ""},
+        initial={
+            "gemeinde": request.GET.get("gemeinde", "")
+            or (actor.municipality.slug if actor is not None and actor.municipality else ""),
+            "frage": request.GET.get("frage", "")[:5000],
+        },
     )
     if request.method == "POST" and start_form.is_valid():
         draft, _token = drafts.draft_start(
@@ -231,6 +235,7 @@ def start(request: HttpRequest, form_key: str) -> HttpResponse:
             municipality=start_form.cleaned_data["municipality"],
             email=start_form.cleaned_data.get("email", ""),
             organisation=acting_for(request) if actor is not None else None,
+            text=start_form.cleaned_data.get("frage", ""),
         )
         _remember(request, draft)
         if draft.data:
@@ -267,7 +272,7 @@ def start(request: HttpRequest, form_key: str) -> HttpResponse:
             "start_form": start_form,
             "open_drafts": list(open_drafts.order_by("-updated_at")[:3]),
             "draft_days": settings.AMTSWEG_DRAFT_DAYS,
-            "login_url": reverse("accounts:login") + "?" + urlencode({"next": request.path}),
+            "login_url": reverse("accounts:login") + "?" + urlencode({"next": request.get_full_path()}),
         },
         status=400 if start_form.errors else 200,
     )

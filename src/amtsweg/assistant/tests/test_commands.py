@@ -113,3 +113,63 @@ def test_router_eval_trains_on_one_file_and_tests_on_the_other(tmp_path: Path) -
             "--model",
             "none",
         )
+
+
+def _router_eval(*extra: str) -> dict:
+    return _last_json(
+        "router-eval",
+        "--train",
+        str(DEVSETS / "reports_dev.csv"),
+        "--test",
+        str(DEVSETS / "reports_holdout.csv"),
+        "--text-column",
+        "text",
+        "--label-column",
+        "category",
+        "--model",
+        "none",
+        *extra,
+    )
+
+
+def test_router_eval_chooses_the_threshold_for_the_configured_target_precision(settings: object) -> None:
+    settings.AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION = 0.6  # type: ignore[attr-defined]
+    lenient = _router_eval()
+    strict = _router_eval("--target-precision", "0.95")
+    assert lenient["target_precision"] == 0.6
+    assert strict["target_precision"] == 0.95
+    # A stricter target: a higher threshold, fewer requests routed automatically.
+    assert strict["threshold"] > lenient["threshold"]
+    assert strict["coverage"] < lenient["coverage"]
+    assert {"coverage", "precision_at_threshold", "accuracy"} <= set(strict)
+    with pytest.raises(CommandError, match="zwischen 0 und 1"):
+        _router_eval("--target-precision", "1.5")
+
+
+def test_the_portal_routes_exactly_as_router_eval_measured(settings: object) -> None:
+    """live = eval: the router trained by ``router-train`` and asked through ``route_request`` (what the
+    portal and the intake call) decides every held-out request as ``router-eval`` measured it."""
+    import csv
+
+    from amtsweg.assistant.services import route_request
+
+    settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
+    measured = _router_eval()
+    call_command(
+        "router-train",
+        "--examples",
+        str(DEVSETS / "reports_dev.csv"),
+        "--label-column",
+        "category",
+        stdout=StringIO(),
+    )
+    with (DEVSETS / "reports_holdout.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    routes = [route_request(text=row["text"]) for row in rows]
+    correct = [route.label == row["category"] for route, row in zip(routes, rows, strict=True)]
+    automatic = [route.automatic for route in routes]
+    assert all(route.method == "router" for route in routes)
+    assert round(sum(correct) / len(rows), 4) == measured["accuracy"]
+    assert round(sum(automatic) / len(rows), 4) == measured["coverage"]
+    auto_correct = [c for c, a in zip(correct, automatic, strict=True) if a]
+    assert round(sum(auto_correct) / max(len(auto_correct), 1), 4) == measured["precision_at_threshold"]

@@ -108,8 +108,59 @@ def test_ask_says_so_when_nothing_fits_and_offers_the_contact_form(
     response = client.get(reverse("assistant:ask"), {"frage": question})
     html = response.content.decode()
     assert response.status_code == 200
-    assert reverse("assistant:request") in html
+    assert reverse("catalog:service_list") in html
     assert "Quelle:" not in html
+
+
+def test_ask_without_a_fitting_answer_opens_the_contact_form_with_the_question_filled_in(
+    demo: None, client: Client
+) -> None:
+    from amtsweg.catalog.selectors import kreis
+
+    centre = kreis()
+    assert centre is not None
+    centre.phone = "02541 0000-0"
+    centre.save(update_fields=["phone"])
+    question = "Wie wird das Wetter morgen in Nottuln?"
+    html = client.get(reverse("assistant:ask"), {"frage": question, "gemeinde": "nottuln"}).content.decode()
+    assert f"Servicecenter {centre.name}:" in html
+    assert "02541 0000-0" in html
+    assert 'href="tel:0254100000"' in html
+    link = html.split('id="kontaktformular"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    link = link.replace("&amp;", "&")
+    assert link.startswith(reverse("submissions:start", args=["anliegen"]))
+
+    start = client.get(link).content.decode()
+    assert 'name="frage"' in start
+    assert "Wie wird das Wetter morgen in Nottuln?" in start
+    response = client.post(
+        reverse("submissions:start", args=["anliegen"]),
+        {"gemeinde": "nottuln", "email": "erika@example.org", "frage": question},
+    )
+    assert response.status_code == 302
+    step = client.get(response["Location"]).content.decode()
+    textarea = step.split('name="nachricht"', 1)[1].split("</textarea>", 1)[0]
+    assert question in textarea
+
+
+def test_an_unclear_request_offers_the_contact_form_and_the_service_centre(
+    demo: None, client: Client
+) -> None:
+    from amtsweg.catalog.selectors import kreis
+
+    centre = kreis()
+    assert centre is not None
+    centre.phone = "02541 0000-0"
+    centre.save(update_fields=["phone"])
+    html = client.post(reverse("assistant:request"), {"frage": "Hallo, ich habe eine Frage"}).content.decode()
+    assert "nicht sicher zuordnen" in html
+    assert "02541 0000-0" in html
+    assert reverse("submissions:start", args=["anliegen"]) + "?frage=Hallo" in html
+
+
+def test_the_request_page_takes_the_question_from_the_address(demo: None, client: Client) -> None:
+    html = client.get(reverse("assistant:request"), {"frage": "Mein Hund ist weggelaufen"}).content.decode()
+    assert "Mein Hund ist weggelaufen</textarea>" in html
 
 
 def test_ask_refuses_an_overlong_question_with_a_message(demo: None, client: Client) -> None:

@@ -1,6 +1,8 @@
 """``amtsweg router-eval --train A.csv --test B.csv --text-column COL --label-column COL``.
 
-Trains a fresh router on A (in memory), tests it on B and prints as the **last line** one JSON object.
+Trains a fresh router on A (in memory, with the same code the portal's router is trained with), tests it on
+B and prints as the **last line** one JSON object: accuracy, macro-F1, the target precision, the threshold
+chosen for it on A, and on B the coverage (share routed automatically) and the precision of those.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             "--model", default=None, help="Einbettungsmodell (Standard: Einstellung); 'none' = nur TF-IDF."
         )
         parser.add_argument(
+            "--target-precision",
+            type=float,
+            default=None,
+            help="Zielgenauigkeit, für die die Schwelle gewählt wird (Standard: Einstellung, 0.95).",
+        )
+        parser.add_argument(
             "--record", action="store_true", help="Ergebnis für die Qualitätsseite speichern."
         )
 
@@ -43,11 +51,12 @@ class Command(BaseCommand):
         if not test[0]:
             raise CommandError("Die Testdatei enthält keine beschrifteten Zeilen.")
         try:
-            router = train_router(*train, model=model)
+            router = train_router(*train, model=model, target=options["target_precision"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"Trainiert: {len(train[0])} Beispiele, {len(router.labels)} Klassen, Modell {model or 'keins'}"
+            f"Trainiert: {len(train[0])} Beispiele, {len(router.labels)} Klassen, Modell {model or 'keins'}, "
+            f"Schwelle {router.threshold} für Genauigkeit {router.target}"
         )
         metrics = router_metrics(router, *test)
         if options["record"]:
@@ -61,7 +70,7 @@ class Command(BaseCommand):
                 command=(
                     f"amtsweg router-eval --train {options['train']} --test {options['test']} "
                     f"--text-column {options['text_column']} --label-column {options['label_column']} "
-                    f"--model {model or 'none'}"
+                    f"--model {model or 'none'} --target-precision {router.target}"
                 ),
             )
         self.stdout.write(json.dumps(metrics, ensure_ascii=False))
