@@ -609,6 +609,12 @@ AMTSWEG_API_ANON_RATE = env(
     "Submissions per client address through the API without login (n/s, n/m, n/h), counted in the "
     "database for all processes together; empty: no limit.",
 )
+AMTSWEG_FEEDBACK_RATE = env(
+    "AMTSWEG_FEEDBACK_RATE",
+    "30/h",
+    "'Hat Ihnen das geholfen?' answers per client address (n/s, n/m, n/h), counted in the database as a "
+    "keyed hash of the address; empty: no limit.",
+)
 
 # --- strategy cockpit: reminders of funding deadlines ---
 AMTSWEG_STRATEGY_REMINDER_DAYS = sorted(

@@ -112,6 +112,7 @@ class LoginAttempt(models.Model):
         CONFIRMATION_ADDRESS = "eingang-adresse", _("Eingangsbestätigung ohne Konto (E-Mail-Adresse)")
         CONFIRMATION_IP = "eingang-ip", _("Eingangsbestätigung ohne Konto (IP-Adresse)")
         SYSTEM_API = "api-fachverfahren", _("Schnittstelle für Fachverfahren (API-Schlüssel)")
+        FEEDBACK_IP = "rueckmeldung-ip", _("„Hat Ihnen das geholfen?“ (IP-Adresse)")
 
     scope = models.CharField(_("Bereich"), max_length=20, choices=Scope.choices)
     key = models.CharField(_("Schlüssel"), max_length=64)

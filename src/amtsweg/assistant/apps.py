@@ -12,9 +12,10 @@ class AssistantConfig(AppConfig):
     def ready(self) -> None:
         # The catalogue does not import the assistant; the assistant plugs into the catalogue's hooks.
         from amtsweg.assistant import llm  # noqa: F401 - registers the LLM providers
+        from amtsweg.assistant.feedback import record_search_outcome
         from amtsweg.assistant.portal_search import portal_search
         from amtsweg.assistant.tasks import compute_service_embeddings, enqueue_embeddings
-        from amtsweg.catalog.hooks import search_backends, service_change_hooks
+        from amtsweg.catalog.hooks import search_backends, search_outcome_hooks, service_change_hooks
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
 
         if "assistant-embeddings" not in service_change_hooks:
@@ -30,3 +31,31 @@ class AssistantConfig(AppConfig):
             )
         if "portal" not in search_backends:
             search_backends.register("portal")(portal_search)
+        if "assistant-feedback" not in search_outcome_hooks:
+            search_outcome_hooks.register("assistant-feedback")(record_search_outcome)
+        self._register_periodic_jobs()
+
+    def _register_periodic_jobs(self) -> None:
+        import datetime
+
+        from amtsweg.assistant.tasks import prune_query_feedback, retrain_router
+        from amtsweg.core.schedule import PeriodicJob, periodic_jobs
+
+        if "assistant.router-retrain" not in periodic_jobs:
+            periodic_jobs.register("assistant.router-retrain")(
+                PeriodicJob(
+                    task=retrain_router,
+                    every=datetime.timedelta(days=1),
+                    offset=datetime.timedelta(hours=2, minutes=30),
+                    description="KI-Router aus Weiterleitungen nachtrainieren (nur wenn besser)",
+                )
+            )
+        if "assistant.feedback-prune" not in periodic_jobs:
+            periodic_jobs.register("assistant.feedback-prune")(
+                PeriodicJob(
+                    task=prune_query_feedback,
+                    every=datetime.timedelta(days=1),
+                    offset=datetime.timedelta(hours=3, minutes=15),
+                    description="Suchanfragen löschen, die ein Jahr niemand gestellt hat",
+                )
+            )

@@ -52,3 +52,46 @@ class RequestForm(QuestionForm):
             "max_length": _("Bitte fassen Sie Ihr Anliegen in höchstens %(limit_value)d Zeichen."),
         },
     )
+
+
+class FeedbackForm(forms.Form):
+    """ "Hat Ihnen das geholfen?" under search results and answers: two buttons, no free text."""
+
+    art = forms.ChoiceField(choices=[("suche", "suche"), ("frage", "frage")])
+    anfrage = forms.CharField(max_length=QUESTION_MAX, required=False)
+    hilfreich = forms.ChoiceField(
+        choices=[("ja", _("Ja")), ("nein", _("Nein"))],
+        error_messages={"required": _("Bitte wählen Sie „Ja“ oder „Nein“.")},
+    )
+
+
+class KeywordForm(forms.Form):
+    """The Fachadmin adds a query (or a synonym of it) as a keyword to a service."""
+
+    leistung = forms.TypedChoiceField(
+        label=_("Leistung"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "kern-form-select__select"}),
+        error_messages={
+            "required": _("Bitte wählen Sie die Leistung aus."),
+            "invalid_choice": _("Bitte wählen Sie eine Leistung aus der Liste aus."),
+        },
+    )
+    suchbegriff = forms.CharField(
+        label=_("Suchbegriff oder Synonym"),
+        max_length=100,
+        help_text=_("Wird bei der Leistung als Suchbegriff eingetragen; die Suche findet sie danach damit."),
+        widget=forms.TextInput(attrs={"class": "kern-form-input__input", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Bitte geben Sie einen Suchbegriff ein."),
+            "max_length": _("Ein Suchbegriff darf höchstens %(limit_value)d Zeichen lang sein."),
+        },
+    )
+
+    def __init__(self, *args: Any, suggested: list[Any], others: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[Any] = [("", _("– bitte auswählen –"))]
+        if suggested:
+            choices.append((_("Vorschläge der Suche"), [(s.pk, s.name) for s in suggested]))
+        choices.append((_("Alle Leistungen, die Sie ändern dürfen"), [(s.pk, s.name) for s in others]))
+        self.fields["leistung"].choices = choices  # type: ignore[attr-defined]

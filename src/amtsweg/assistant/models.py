@@ -54,6 +54,8 @@ class RouterExample(TimeStampedModel):
     text = models.TextField(_("Anliegen"))
     label = models.CharField(_("Zuständige Stelle (Funktion)"), max_length=60)
     source = models.CharField(_("Herkunft"), max_length=60, blank=True)
+    # A caseworker's forward: the case it came from (one example per case, removed with the case's data).
+    case_reference = models.CharField(_("Vorgang"), max_length=40, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("Trainingsbeispiel")
@@ -70,6 +72,8 @@ class RouterModel(TimeStampedModel):
     threshold = models.FloatField(_("Schwelle"))
     examples = models.PositiveIntegerField(_("Trainingsbeispiele"))
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Champion/challenger: both models' figures on the same held-out cases, and what was decided.
+    evaluation = models.JSONField(_("Vergleich auf zurückgehaltenen Fällen"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Router-Modell")
@@ -93,3 +97,38 @@ class RoutingDecision(TimeStampedModel):
     class Meta:
         verbose_name = _("Zuordnung")
         verbose_name_plural = _("Zuordnungen")
+
+
+class QueryFeedback(models.Model):
+    """How one search query or question fared with citizens — counts only.
+
+    No person is recorded: no address, no session, no time of day, no text beyond the query itself. One row
+    per (kind, normalised query); the Fachadmin sees the rows with searches that found nothing and with
+    "not helpful" answers, and adds keywords to a service from there.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "suche", _("Suche")
+        ASK = "frage", _("Frag den Kreis")
+
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    query = models.CharField(_("Suchanfrage"), max_length=200)
+    query_key = models.CharField(max_length=64)
+    unanswered = models.PositiveIntegerField(_("ohne passendes Ergebnis"), default=0)
+    helpful = models.PositiveIntegerField(_("„hat geholfen“"), default=0)
+    not_helpful = models.PositiveIntegerField(_("„hat nicht geholfen“"), default=0)
+    first_seen = models.DateField(_("zuerst am"), auto_now_add=True)
+    last_seen = models.DateField(_("zuletzt am"))
+    resolved_on = models.DateField(_("erledigt am"), null=True, blank=True)
+    resolution = models.CharField(_("Erledigt durch"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Rückmeldung zu einer Suchanfrage")
+        verbose_name_plural = _("Rückmeldungen zu Suchanfragen")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "query_key"], name="assistant_queryfeedback_unique"),
+        ]
+        indexes = [models.Index(fields=["resolved_on", "last_seen"], name="assistant_qf_open_idx")]
+
+    def __str__(self) -> str:
+        return self.query

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
 
 from amtsweg.assistant.index import embedding_status
-from amtsweg.assistant.models import EvalRun, RouterModel, RoutingDecision
+from amtsweg.assistant.models import EvalRun, RouterExample, RouterModel, RoutingDecision
 
 
 def latest_eval_runs() -> list[EvalRun]:
@@ -29,7 +30,15 @@ def quality_overview() -> dict[str, Any]:
     total = sum(decisions.values())
     triage = decisions.get(RoutingDecision.Outcome.TRIAGE, 0)
     status = embedding_status()
+    active = RouterModel.objects.filter(is_active=True).order_by("-created_at").first()
+    examples = RouterExample.objects.all()
+    new_examples = examples.filter(created_at__gt=active.created_at) if active else examples
     return {
+        "retrainings": list(RouterModel.objects.exclude(evaluation={}).order_by("-created_at")[:5]),
+        "examples_total": examples.count(),
+        "examples_from_forwards": examples.filter(source="weiterleitung").count(),
+        "examples_new": new_examples.count(),
+        "retrain_min_new": settings.AMTSWEG_ASSISTANT_ROUTER_RETRAIN_MIN_NEW,
         "runs": latest_eval_runs(),
         "router": RouterModel.objects.filter(is_active=True).order_by("-created_at").first(),
         "decisions_total": total,

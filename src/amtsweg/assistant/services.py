@@ -24,7 +24,7 @@ from amtsweg.assistant.index import (
     vector_fingerprint,
 )
 from amtsweg.assistant.models import EvalRun, RouterExample, RouterModel, RoutingDecision, ServiceEmbedding
-from amtsweg.assistant.router import TrainedRouter, train_router
+from amtsweg.assistant.router import MAX_TEXT, TrainedRouter, train_router
 from amtsweg.catalog.models import Responsibility
 from amtsweg.catalog.selectors import kreis, published_services, responsibility_resolve
 from amtsweg.core.audit import audit_record
@@ -112,6 +112,25 @@ def router_train(
     return stored
 
 
+def router_example_from_forward(*, case_reference: str, text: str, label: str) -> RouterExample | None:
+    """A caseworker forwarded a free-text request to the unit with function ``label``: that is the
+    right answer for ``text``. One example per case (the last forward counts); called inside the forward's
+    transaction by ``cases.services.case_forward``; removed again when the case is anonymised."""
+    text, label = text.strip(), label.strip()[:60]
+    if not text or not label:
+        return None
+    example, _created = RouterExample.objects.update_or_create(
+        case_reference=case_reference[:40],
+        defaults={"text": text[:MAX_TEXT], "label": label, "source": "weiterleitung"},
+    )
+    return example
+
+
+def router_examples_forget(*, case_reference: str) -> int:
+    deleted, _details = RouterExample.objects.filter(case_reference=case_reference).delete()
+    return deleted
+
+
 # Keyed by the payload's checksum, not the row id: a row id can come back (restored backup, rolled-back
 # transaction) with another model behind it.
 _router_cache: dict[str, TrainedRouter] = {}
@@ -196,3 +215,111 @@ def _route_by_nearest_service(text: str, municipality: Any) -> Route:
             route.org_unit, route.authority = resolved.org_unit, resolved.authority
             route.label = resolved.org_unit.function if resolved.org_unit else route.label
     return route
+
+
+# --- learning from use: scheduled retraining (champion / challenger) ------------------------------------
+
+HELD_OUT_SHARE = 5  # every fifth new example (by a hash of its text) is held out for the comparison
+
+
+@dataclass
+class RetrainResult:
+    decision: str  # "zu-wenig", "ersetzt", "verworfen"
+    new_examples: int
+    model: RouterModel | None = None
+
+
+def _held_out(text: str) -> bool:
+    return int(hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8], 16) % HELD_OUT_SHARE == 0
+
+
+def _nearest_service_metrics(texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """The live fallback (no trained router) measured like a router, so a first model can be compared."""
+    routes = [_route_by_nearest_service(text, None) for text in texts]
+    correct = [route.label == label for route, label in zip(routes, labels, strict=True)]
+    auto = [route.automatic for route in routes]
+    auto_correct = [c for c, a in zip(correct, auto, strict=True) if a]
+    return {
+        "examples": len(labels),
+        "accuracy": round(sum(correct) / len(labels), 4) if labels else 0.0,
+        "coverage": round(sum(auto) / len(labels), 4) if labels else 0.0,
+        "precision_at_threshold": round(sum(auto_correct) / len(auto_correct), 4) if auto_correct else 0.0,
+    }
+
+
+def _better(challenger: dict[str, Any], champion: dict[str, Any]) -> bool:
+    """Higher accuracy on the held-out cases; on a tie, more of them routed automatically."""
+    if challenger["accuracy"] != champion["accuracy"]:
+        return bool(challenger["accuracy"] > champion["accuracy"])
+    return bool(challenger["coverage"] > champion["coverage"])
+
+
+def router_retrain_if_due(*, min_new: int | None = None, source: str = "zeitplan") -> RetrainResult:
+    """Train a challenger when at least ``min_new`` examples arrived since the active router was trained;
+    it replaces the active router (the champion) only when it scores better on held-out new cases.
+
+    The held-out cases are new examples neither model has seen: the champion was trained before they came,
+    the challenger is trained on everything else. The comparison is stored with the challenger and shown
+    on the quality page; the decision is audited.
+    """
+    from django.conf import settings
+
+    from amtsweg.assistant.router import router_metrics
+
+    min_new = settings.AMTSWEG_ASSISTANT_ROUTER_RETRAIN_MIN_NEW if min_new is None else min_new
+    champion_row = RouterModel.objects.filter(is_active=True).order_by("-created_at").first()
+    examples = RouterExample.objects.order_by("pk")
+    new = examples.filter(created_at__gt=champion_row.created_at) if champion_row else examples
+    new_count = new.count()
+    if new_count < max(min_new, 1):
+        return RetrainResult("zu-wenig", new_count)
+    held_out = [(e.text, e.label) for e in new if _held_out(e.text)]
+    held_ids = {e.pk for e in new if _held_out(e.text)}
+    training = [(e.text, e.label) for e in examples if e.pk not in held_ids]
+    if not held_out or len({label for _text, label in training}) < 2:
+        return RetrainResult("zu-wenig", new_count)
+    texts, labels = [t for t, _l in held_out], [label for _t, label in held_out]
+    model = embedding_model()
+    challenger = train_router([t for t, _l in training], [label for _t, label in training], model=model)
+    challenger_metrics = router_metrics(challenger, texts, labels)
+    champion = active_router()
+    champion_metrics = (
+        router_metrics(champion, texts, labels)
+        if champion is not None
+        else _nearest_service_metrics(texts, labels)
+    )
+    wins = _better(challenger_metrics, champion_metrics)
+    payload = pickle.dumps(challenger, protocol=pickle.HIGHEST_PROTOCOL)
+    with transaction.atomic():
+        if wins:
+            RouterModel.objects.filter(is_active=True).update(is_active=False)
+        stored = RouterModel.objects.create(
+            name=f"tfidf+lr{'+' + model if model else ''}",
+            payload=payload,
+            sha256=hashlib.sha256(payload).hexdigest(),
+            labels=challenger.labels,
+            threshold=challenger.threshold,
+            examples=len(training),
+            is_active=wins,
+            evaluation={
+                "held_out": len(held_out),
+                "new_examples": new_count,
+                "challenger": challenger_metrics,
+                "champion": champion_metrics,
+                "champion_name": champion_row.name if champion_row else "naechste-leistung",
+                "decision": "ersetzt" if wins else "verworfen",
+            },
+        )
+        audit_record(
+            actor=None,
+            action="assistant.router.retrained" if wins else "assistant.router.challenger_rejected",
+            obj=stored,
+            changes={
+                "examples": len(training),
+                "held_out": len(held_out),
+                "challenger_accuracy": challenger_metrics["accuracy"],
+                "champion_accuracy": champion_metrics["accuracy"],
+            },
+            source=source,
+        )
+    return RetrainResult("ersetzt" if wins else "verworfen", new_count, stored)

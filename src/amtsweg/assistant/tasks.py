@@ -26,3 +26,21 @@ def compute_service_embeddings(service_ids: list[int] | None = None) -> int:
 def enqueue_embeddings(service_ids: list[int] | None) -> None:
     """Hook for ``catalog.hooks.service_change_hooks``: runs inside the catalogue's transaction."""
     compute_service_embeddings.enqueue(service_ids=service_ids)
+
+
+@task()
+def retrain_router() -> str:
+    """Nightly: a challenger router from the caseworkers' forwards, kept only when it scores better."""
+    from amtsweg.assistant.services import router_retrain_if_due
+
+    result = router_retrain_if_due()
+    logger.info("Router-Nachtraining: %s (%s neue Beispiele)", result.decision, result.new_examples)
+    return result.decision
+
+
+@task()
+def prune_query_feedback() -> int:
+    """Forget searches nobody made for a year (the Fachadmin's list stays current and small)."""
+    from amtsweg.assistant.feedback import feedback_prune
+
+    return feedback_prune()

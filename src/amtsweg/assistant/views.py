@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from amtsweg.access.permissions import Perm, has_any
+from amtsweg.assistant.feedback import query_outcome_record
 from amtsweg.assistant.forms import QUESTION_MAX, QuestionForm, RequestForm
 from amtsweg.assistant.llm import Source, configured_provider
+from amtsweg.assistant.models import QueryFeedback
 from amtsweg.assistant.portal_search import answer_question
 from amtsweg.assistant.selectors import quality_overview
 from amtsweg.assistant.services import route_request
@@ -52,6 +54,11 @@ def ask(request: HttpRequest) -> HttpResponse:
             # number of the Kreis's service centre (tenant data) are on the page.
             context["contact_url"] = contact_url(answer.question, form.municipality())
             context["service_centre"] = kreis()
+            query_outcome_record(
+                kind=QueryFeedback.Kind.ASK,
+                query=answer.question,
+                answered=bool((answer.confident and answer.hits) or answer.bundle),
+            )
             provider = configured_provider()
             if provider is not None and answer.confident and answer.hits:
                 sources = [

@@ -73,6 +73,10 @@ def case_anonymise(case: Case, *, actor: Any = None, source: str = "retention") 
         CaseNote.objects.filter(case=case).delete()
         CaseEvent.objects.filter(case=case).update(text="", data={})
         Forward.objects.filter(case=case).update(reason="")
+        # The request's text also lives on as a training example of the AI router: it goes too.
+        from amtsweg.assistant.services import router_examples_forget
+
+        router_examples_forget(case_reference=case.reference)
         now = timezone.now()
         case.applicant = None
         case.anonymised_at = now

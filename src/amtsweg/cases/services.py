@@ -494,6 +494,23 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, source: str = "") -> C
     return case
 
 
+def _learn_from_forward(case: Case, to_org_unit: OrgUnit) -> None:
+    """A forwarded free-text request is a training example for the AI router (text → the unit's function)."""
+    from amtsweg.assistant.services import router_example_from_forward
+    from amtsweg.cases.routing import free_text
+
+    if not to_org_unit.function or case.submission_id is None:
+        return
+    submission = case.submission
+    # Only requests the router decides: forms without a service ("Anliegen an die Verwaltung"). Cases of a
+    # service are routed by its responsibility rules; their forwards say nothing about the text.
+    if submission.form_version.form.service_id is not None:
+        return
+    text = free_text(submission)
+    if text:
+        router_example_from_forward(case_reference=case.reference, text=text, label=to_org_unit.function)
+
+
 def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, source: str = "") -> Forward:
     """Hand ``case`` to ``to_org_unit`` (of this or another authority), recording why.
 
@@ -530,6 +547,7 @@ def case_forward(*, actor: Any, case: Case, to_org_unit: OrgUnit, reason: str, s
         case.assignee = None
         case.save(update_fields=["authority", "org_unit", "assignee", "updated_at"])
         _event(case, CaseEvent.Type.FORWARDED, actor, text=reason, data=changes)
+        _learn_from_forward(case, to_org_unit)
         audit_record(
             actor=actor,
             action="case.forwarded",

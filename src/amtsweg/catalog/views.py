@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from amtsweg.catalog.forms import MunicipalityChoiceForm, SearchForm
-from amtsweg.catalog.hooks import search_backends
+from amtsweg.catalog.hooks import search_backends, search_done
 from amtsweg.catalog.models import Lebenslage, Service, Themenfeld
 from amtsweg.catalog.search import search_services
 from amtsweg.catalog.selectors import (
@@ -166,6 +166,8 @@ def search(request: HttpRequest) -> HttpResponse:
             if "portal" in search_backends:
                 backend = search_backends["portal"]
             hits = backend(query, limit=settings.AMTSWEG_SEARCH_RESULTS)
+            if not _wants_fragment(request):  # as-you-type fragments are half-typed words
+                search_done(query, len(hits))
     template = "catalog/_search_results.html" if _wants_fragment(request) else "catalog/search.html"
     return _render(
         request, template, {"form": form, "query": query, "hits": hits}, status=200 if valid else 400

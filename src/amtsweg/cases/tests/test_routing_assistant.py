@@ -63,3 +63,29 @@ def test_an_unclear_request_goes_to_human_triage(demo: None) -> None:
     assert case.authority == kreis()
     assert not case.events.get(type="created").data["routing"].startswith("assistant:")
     assert not RoutingDecision.objects.filter(outcome=RoutingDecision.Outcome.AUTO).exists()
+
+
+def test_a_forward_by_a_caseworker_teaches_the_router_and_retention_removes_it_again(demo: None) -> None:
+    from amtsweg.access.testing import staff_create
+    from amtsweg.assistant.models import RouterExample
+    from amtsweg.cases.retention import case_anonymise
+    from amtsweg.cases.services import case_forward
+    from amtsweg.tenants.models import OrgUnit
+
+    senden = Authority.objects.get(slug="senden")
+    case = anliegen(senden, "Qwrtz blorp, die Straßenlaterne vor meinem Haus ist aus.", "ki-3")
+    target = (
+        OrgUnit.objects.filter(authority=case.authority).exclude(pk=case.org_unit_id).exclude(function="")
+    )
+    unit = target.first()
+    assert unit is not None
+    triage = staff_create("sichtung", case.authority, "plattform-admin")
+    case_forward(actor=triage, case=case, to_org_unit=unit, reason="gehört dorthin")
+
+    example = RouterExample.objects.get(case_reference=case.reference)
+    assert example.label == unit.function
+    assert "Straßenlaterne" in example.text
+    assert example.source == "weiterleitung"
+
+    case_anonymise(case)
+    assert not RouterExample.objects.filter(case_reference=case.reference).exists()
