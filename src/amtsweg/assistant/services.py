@@ -270,9 +270,13 @@ def router_retrain_if_due(*, min_new: int | None = None, source: str = "zeitplan
     champion_row = RouterModel.objects.filter(is_active=True).order_by("-created_at").first()
     examples = RouterExample.objects.order_by("pk")
     new = examples.filter(created_at__gt=champion_row.created_at) if champion_row else examples
+    # Counted from the last model trained, kept or not: after a rejected challenger (or a second run of
+    # the same night's task) the next one waits for enough further examples.
+    latest = RouterModel.objects.order_by("-created_at").first()
+    arrived = examples.filter(created_at__gt=latest.created_at).count() if latest else examples.count()
     new_count = new.count()
-    if new_count < max(min_new, 1):
-        return RetrainResult("zu-wenig", new_count)
+    if arrived < max(min_new, 1):
+        return RetrainResult("zu-wenig", arrived)
     held_out = [(e.text, e.label) for e in new if _held_out(e.text)]
     held_ids = {e.pk for e in new if _held_out(e.text)}
     training = [(e.text, e.label) for e in examples if e.pk not in held_ids]

@@ -90,3 +90,6 @@ def test_a_challenger_that_is_not_better_is_kept_out() -> None:
     assert not result.model.is_active
     assert result.model.evaluation["decision"] == "verworfen"
     assert AuditEntry.objects.filter(action="assistant.router.challenger_rejected").exists()
+    # Run twice (a retried task): no second challenger until enough further examples arrive.
+    assert router_retrain_if_due(min_new=20).decision == "zu-wenig"
+    assert RouterModel.objects.count() == 2
