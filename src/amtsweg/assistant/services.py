@@ -283,7 +283,7 @@ def router_retrain_if_due(*, min_new: int | None = None, source: str = "zeitplan
     if not held_out or len({label for _text, label in training}) < 2:
         return RetrainResult("zu-wenig", new_count)
     texts, labels = [t for t, _l in held_out], [label for _t, label in held_out]
-    model = embedding_model()
+    model = primary_embedding_model()
     challenger = train_router([t for t, _l in training], [label for _t, label in training], model=model)
     challenger_metrics = router_metrics(challenger, texts, labels)
     champion = active_router()
