@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0001_initial'),
+        ('assistant', '0002_embedding_fingerprint'),
     ]
 
     operations = [
