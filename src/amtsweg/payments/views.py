@@ -86,7 +86,9 @@ def _allow_provider_redirect(response: HttpResponse, provider: PaymentProvider |
     """The "pay" form posts here and is redirected to the provider's pay page; browsers check that redirect
     against the page's ``form-action``. This page alone also allows the provider's address and any
     ``https:`` address (the pay page may live on another host than the provider's API)."""
-    sources = [*settings.SECURE_CSP.get("form-action", [CSP.SELF]), "https:"]
+    policy: dict[str, Any] = settings.SECURE_CSP
+    configured: list[str] = list(policy.get("form-action") or [CSP.SELF])
+    sources = [*configured, "https:"]
     if provider is not None:
         parts = urlsplit(provider.base_url)
         sources.append(f"{parts.scheme}://{parts.netloc}")
