@@ -68,7 +68,8 @@ def ranked_keys(
     to ``AMTSWEG_SEARCH_RESULTS``) or "Frag den Kreis" (``"frage"``, its 3 answers). The same functions and
     limits as the live pages."""
     if mode == "frage":
-        ranking = answer_ranking(engine, query, towns=towns, lebenslage=detect_lebenslage(query))
+        lebenslage = detect_lebenslage(query)
+        ranking = answer_ranking(engine, query, towns=towns, lebenslage=lebenslage, weights=weights)
     else:
         limit = settings.AMTSWEG_SEARCH_RESULTS
         ranking = search_ranking(engine, query, limit=limit, towns=towns, weights=weights)

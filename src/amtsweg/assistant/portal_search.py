@@ -153,6 +153,7 @@ def answer_ranking(
     limit: int = 3,
     towns: Sequence[Authority] | None = None,
     lebenslage: Lebenslage | None = None,
+    weights: Weights | None = None,
 ) -> Ranking:
     """The services "Frag den Kreis" answers with, in order (shared by the page and ``search-eval``).
 
@@ -160,7 +161,7 @@ def answer_ranking(
     see :func:`detect_lebenslage`) come first, because a named life situation outranks a word that
     matches elsewhere ("ziehe" in "Gewerbe ummelden"). Only a town and nothing else: no answer.
     """
-    ranking = search_ranking(engine, question, limit=limit + 2, towns=towns)
+    ranking = search_ranking(engine, question, limit=limit + 2, towns=towns, weights=weights)
     if lebenslage is not None:
         ranking.hits.sort(key=lambda hit: lebenslage.name not in hit.document.lebenslagen)
     ranking.hits = ranking.hits[:limit]
