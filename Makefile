@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 AMTSWEG := $(BIN)/amtsweg
+# Address of `make demo`, e.g. `make demo DEMO_BIND=127.0.0.1:8020` when port 8000 is taken.
+DEMO_BIND ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
 .PHONY: demo test lint types unit reverse bench chaos install assets clean messages help
 
 help:
-	@echo "make demo   – installiert alles, lädt die Demodaten und startet Amtsweg auf http://127.0.0.1:8000"
+	@echo "make demo   – installiert alles, lädt die Demodaten und startet Amtsweg auf http://127.0.0.1:8000 (anderer Port: make demo DEMO_BIND=127.0.0.1:8020)"
 	@echo "make test   – Lint, Typen, Unit-, Integrations- und Browser-Tests"
 	@echo "make reverse – die Tests ohne Browser in umgekehrter Reihenfolge (findet Reihenfolge-Abhängigkeiten)"
 	@echo "make bench  – Lastmessungen (schreibt docs/performance.md)"
@@ -35,7 +37,7 @@ var:
 	@mkdir -p var
 
 demo: install assets var
-	$(AMTSWEG) demo
+	$(AMTSWEG) demo --bind $(DEMO_BIND)
 
 lint: install
 	$(BIN)/ruff format --check src tests benchmarks

@@ -137,3 +137,18 @@ def test_demo_links_in_e_mails_point_at_the_port_the_demo_serves() -> None:
     # An address set by the operator wins (e.g. the demo behind a proxy).
     chosen = demo_child_env("127.0.0.1:8010", {"AMTSWEG_PUBLIC_URL": "https://demo.example"})
     assert chosen["AMTSWEG_PUBLIC_URL"] == "https://demo.example"
+
+
+def test_demo_refuses_the_port_of_its_own_fit_connect_test_service() -> None:
+    """Seen: `amtsweg demo --bind 127.0.0.1:8010` took the test service's port; the worker then polled the
+    portal for FIT-Connect tokens (HTTP 404) and the welcome text named the portal as the test service."""
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", bind="127.0.0.1:8010")
+    assert "Port 8010 braucht die Demo für den FIT-Connect-Testdienst" in str(refused.value)
+    assert "--bind 127.0.0.1:8020" in str(refused.value)
+
+
+def test_make_demo_takes_the_address_from_demo_bind() -> None:
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert "DEMO_BIND ?= 127.0.0.1:8000" in makefile
+    assert "$(AMTSWEG) demo --bind $(DEMO_BIND)" in makefile

@@ -80,6 +80,23 @@ def demo_payment_url(bind: str, environ: Mapping[str, str]) -> str:
     return f"http://{host}:{int(port or 8000) + 81}/xbzd/bezahldienst/api/v1"
 
 
+def demo_bind_check(bind: str, commands: Mapping[str, str] | None = None) -> None:
+    """Refuse a ``--bind`` port that one of the demo's own services needs.
+
+    Seen: ``amtsweg demo --bind 127.0.0.1:8010`` started the portal on the port of the FIT-Connect test
+    service; the test service died, the worker then asked the portal for FIT-Connect tokens (HTTP 404)
+    every few minutes, and the welcome text still named 8010 as the test service.
+    """
+    _host, _colon, port = bind.rpartition(":")
+    installed = get_commands() if commands is None else commands
+    if FITCONNECT_COMMAND in installed and port == str(FITCONNECT_PORT):
+        raise CommandError(
+            f"Port {FITCONNECT_PORT} braucht die Demo für den FIT-Connect-Testdienst. Bitte wählen Sie "
+            "einen anderen Port, zum Beispiel --bind 127.0.0.1:8020 "
+            "(mit make: make demo DEMO_BIND=127.0.0.1:8020)."
+        )
+
+
 def demo_child_env(bind: str, environ: Mapping[str, str]) -> dict[str, str]:
     """Environment of the web server and the worker of the demo.
 
@@ -112,6 +129,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Der Befehl `amtsweg {LOAD_COMMAND}` fehlt; ohne ihn gibt es keine Demodaten."
             )
+        demo_bind_check(options["bind"])
         demo_logins = _demo_logins_function()
         totp_secret = getattr(importlib.import_module(LOGINS_MODULE), "demo_totp_secret", None)
 
