@@ -358,3 +358,16 @@ def test_others_may_neither_see_nor_export_the_report(world: StrategyWorld) -> N
     client = Client()
     client.force_login(user)
     assert client.get(reverse("strategy:report_pdf", args=[world.report.pk])).status_code == 403
+
+
+def test_a_report_without_number_has_its_subject_as_pdf_title(world: StrategyWorld) -> None:
+    """Seen in the demo: a draft without Vorlagen-Nr. had the PDF title " Sachstand …" (leading space),
+    which screen readers and the Ratsinformationssystem show as the document's name."""
+    from pypdf import PdfReader
+
+    world.report.number = ""
+    world.report.save()
+    ctx = report_context(strategy=world.strategy, report=world.report, today=TODAY)
+    metadata = PdfReader(io.BytesIO(report_pdf(world.report, ctx))).metadata
+    assert metadata is not None
+    assert metadata.title == world.report.subject
