@@ -360,6 +360,7 @@ def _authority_values(data: AuthorityData) -> dict[str, Any]:
         "postcode": data.postcode,
         "city": data.city,
         "email": data.email,
+        "phone": data.phone,
         "website": data.website,
     }
 

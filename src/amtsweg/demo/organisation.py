@@ -65,6 +65,7 @@ class AuthorityData:
     website: str
     designation: str = ""
     email: str = ""
+    phone: str = ""  # the switchboard; "Frag den Kreis" offers it when no answer fits
     postcodes: tuple[str, ...] = ()
     locations: tuple[LocationData, ...] = ()
     org_units: tuple[OrgUnitData, ...] = field(default=())
@@ -142,6 +143,7 @@ KREIS = AuthorityData(
     city="Coesfeld",
     website="https://www.kreis-coesfeld.de",
     email="info@kreis-coesfeld.example",
+    phone="02541 0000-0",  # illustrative demo number, not the Kreis's real switchboard
     locations=(KREISHAUS, KFZ_DUELMEN, KFZ_LUEDINGHAUSEN),
     # Abteilungen with their numbers (v); the function slugs connect responsibility rules to them.
     org_units=(

@@ -143,6 +143,17 @@ def test_ask_without_a_fitting_answer_opens_the_contact_form_with_the_question_f
     assert question in textarea
 
 
+def test_the_demo_service_centre_offers_its_phone_number_when_nothing_fits(
+    demo: None, client: Client
+) -> None:
+    """Seen in `make demo`: "Lieber persönlich fragen?" named only an e-mail address; the demo Kreis had no
+    phone number, so the fallback the citizen is promised never showed one."""
+    html = client.get(reverse("assistant:ask"), {"frage": "Wie wird das Wetter morgen?"}).content.decode()
+    centre = html.split('id="servicecenter"', 1)[1].split("</div>", 1)[0]
+    assert "Telefon" in centre
+    assert 'href="tel:' in centre
+
+
 def test_an_unclear_request_offers_the_contact_form_and_the_service_centre(
     demo: None, client: Client
 ) -> None:
