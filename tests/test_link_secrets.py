@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,26 +18,40 @@ from amtsweg.core.logredact import REDACTED, redact
 SECRET = "eyJjIjo0Mn0:1vXyZ9:Ab-cD_ef0123456789"
 
 
-def _token_routes() -> Iterator[str]:
+_SAMPLE: dict[str, Any] = {
+    "UUIDConverter": uuid.UUID("6a7cc34a-3244-4fa0-9477-48ec3e94767f"),
+    "IntConverter": 42,
+    "StringConverter": "beispiel",
+    "SlugConverter": "beispiel",
+}
+
+
+def _token_routes() -> Iterator[tuple[str, dict[str, Any]]]:
     """Names (with namespace) of every URL pattern that takes a ``token``."""
 
-    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 yield from walk(entry.url_patterns, inner)
             elif isinstance(entry, URLPattern) and entry.name and "token" in entry.pattern.converters:
-                yield f"{namespace}{entry.name}"
+                yield f"{namespace}{entry.name}", dict(entry.pattern.converters)
 
     yield from walk(get_resolver().url_patterns, "")
 
 
 def test_every_link_with_a_token_is_redacted() -> None:
-    names = sorted(set(_token_routes()))
-    # Password reset, e-mail confirmations, invitations, access links, draft resumption.
+    routes = dict(_token_routes())
+    names = sorted(routes)
+    # Password reset, e-mail confirmations, invitations, access links, draft resumption, payment return.
     assert len(names) >= 6, names
     for name in names:
-        path = reverse(name, args=[SECRET])
+        # Other arguments of the link (e.g. the payment's id) get a valid value of their type.
+        kwargs = {
+            key: SECRET if key == "token" else converter.to_url(_SAMPLE.get(type(converter).__name__, 1))
+            for key, converter in routes[name].items()
+        }
+        path = reverse(name, kwargs=kwargs)
         for text in (
             f'"GET {path} HTTP/1.1" 302',
             f"https://amtsweg.example.de{path}?weiter=1",

@@ -173,7 +173,8 @@ def test_the_quick_check_results_on_a_narrow_screen_scroll_by_keyboard(
     assert region.evaluate("(el) => el === document.activeElement")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("(el) => el.scrollLeft") > 0
+    # Scrolling by key may be animated: wait until the region has moved instead of reading it at once.
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
     assert not axe_check(page, "Ergebnis, schmales Fenster", EXPERIMENTAL_WCAG_RULES)
 
 
