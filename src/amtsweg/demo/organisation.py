@@ -4,7 +4,8 @@ Facts marked (v)/(~) in ``DOMAIN.md`` §1 (AGS, kind, designation, population, K
 Kfz offices in Dülmen and Lüdinghausen) are taken from there. Everything else is **illustrative demo
 data** and says so where it is defined: street addresses of offices we could not check, opening hours,
 and all contact details. E-mail addresses use the reserved ``.example`` domain (RFC 2606) so that
-nothing here can reach a real mailbox; phone numbers are left empty on purpose.
+nothing here can reach a real mailbox; phone numbers are left empty, except the Kreis switchboard, which
+comes from a block the Bundesnetzagentur keeps free for fiction.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ KREIS = AuthorityData(
     city="Coesfeld",
     website="https://www.kreis-coesfeld.de",
     email="info@kreis-coesfeld.example",
-    phone="02541 0000-0",  # illustrative demo number, not the Kreis's real switchboard
+    phone="0221 4710 100",  # from a block the Bundesnetzagentur keeps free for fiction: reaches nobody
     locations=(KREISHAUS, KFZ_DUELMEN, KFZ_LUEDINGHAUSEN),
     # Abteilungen with their numbers (v); the function slugs connect responsibility rules to them.
     org_units=(
