@@ -673,6 +673,11 @@ AMTSWEG_FITCONNECT_POLL_MINUTES = max(
     ),
     1,
 )
+AMTSWEG_FITCONNECT_SCHEMA_DIR = env(
+    "AMTSWEG_FITCONNECT_SCHEMA_DIR",
+    "",
+    "Folder with FITKO's metadata JSON Schemas (metadata.schema.v2.1.0.json …); empty: Amtsweg's core check.",
+)
 AMTSWEG_FITCONNECT_ALLOW_HTTP = env_bool(
     "AMTSWEG_FITCONNECT_ALLOW_HTTP",
     not IS_PRODUCTION,

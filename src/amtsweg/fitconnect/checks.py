@@ -13,11 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from amtsweg.forms.models import FormVersion
 
-STANDARDS = Path(__file__).resolve().parent / "standards"
 PROBLEMS = "https://schema.fitko.de/fit-connect/events/problems/"
 LEIKA_URN = "urn:de:fim:leika:leistung:"
 AMTSWEG_SCHEMA_URN = "urn:amtsweg:formular:"
@@ -52,10 +52,31 @@ class Rejected(Exception):
         self.problems = list(problems)
 
 
+CORE_SCHEMA = Path(__file__).resolve().parent / "metadata_core.schema.json"
+
+
+def metadata_schema_path(version: str) -> Path:
+    """FITKO's schema of ``version`` from AMTSWEG_FITCONNECT_SCHEMA_DIR, else Amtsweg's own core check.
+
+    The official metadata schemas are not shipped with the package: the operator puts them into that folder
+    (docs/fitconnect.md). Without them Amtsweg checks the part of the metadata it relies on (its own schema).
+    """
+    folder = str(settings.AMTSWEG_FITCONNECT_SCHEMA_DIR or "")
+    if folder:
+        official = Path(folder) / METADATA_SCHEMAS[version]
+        if official.is_file():
+            return official
+    return CORE_SCHEMA
+
+
 @cache
-def _metadata_validator(version: str) -> Draft202012Validator:
-    schema = json.loads((STANDARDS / METADATA_SCHEMAS[version]).read_text(encoding="utf-8"))
+def _validator_for(path: Path) -> Draft202012Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _metadata_validator(version: str) -> Draft202012Validator:
+    return _validator_for(metadata_schema_path(version))
 
 
 def metadata_version(metadata: dict[str, Any]) -> str:

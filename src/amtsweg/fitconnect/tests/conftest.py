@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +131,14 @@ def partner(
     partner.down(False)
     new = partner.violations()[before:]
     assert new == [], f"Anfragen/Antworten entsprachen nicht der OpenAPI: {new}"
+
+
+@pytest.fixture(autouse=True)
+def _official_metadata_schemas(settings: Any) -> None:
+    """FITKO's metadata schemas from the reference data when it is there (they are not shipped).
+
+    Without ``../shared`` the tests run against Amtsweg's own core check, as a fresh installation does.
+    """
+    folder = Path(settings.AMTSWEG_SHARED_DATA) / "fitconnect"
+    if (folder / "metadata.schema.v2.1.0.json").is_file():
+        settings.AMTSWEG_FITCONNECT_SCHEMA_DIR = str(folder)
