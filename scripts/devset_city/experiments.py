@@ -79,16 +79,17 @@ class Signals:
             self.bm25_variants[f"k1={k1} b={b}"] = index
         for repeat in (1, 6):
             named = [
-                self.analyzer.terms(d.bm25_text() + ("\n" + d.name) * (repeat - 3)) if repeat > 3 else
-                self.analyzer.terms("\n".join([d.name] + [d.field_text(f) for f in FIELDS if f != "name"]))
+                self.analyzer.terms(d.bm25_text() + ("\n" + d.name) * (repeat - 3))
+                if repeat > 3
+                else self.analyzer.terms(
+                    "\n".join([d.name] + [d.field_text(f) for f in FIELDS if f != "name"])
+                )
                 for d in self.docs
             ]
             index = bm25s.BM25()
             index.index([t or ["∅"] for t in named], show_progress=False)
             self.bm25_variants[f"name x{repeat}"] = index
-        self.head_terms = [
-            self.analyzer.terms(" ".join([d.name, *d.keywords])) for d in self.docs
-        ]
+        self.head_terms = [self.analyzer.terms(" ".join([d.name, *d.keywords])) for d in self.docs]
         # units: head + passages
         self.units: list[str] = []
         self.starts: list[int] = []
@@ -144,7 +145,9 @@ class Signals:
                     s[k] = np.zeros(self.n, dtype=np.float32)
             for label, index in self.bm25_variants.items():
                 s[f"bm25 {label}"] = (
-                    np.asarray(index.get_scores(known), dtype=np.float32) if known else np.zeros(self.n, np.float32)
+                    np.asarray(index.get_scores(known), dtype=np.float32)
+                    if known
+                    else np.zeros(self.n, np.float32)
                 )
             for m in self.models:
                 sims = self.vectors[m] @ qvecs[m][qi]
@@ -165,7 +168,9 @@ class Signals:
                 s["dense_chosen"] = dense
                 top = np.argsort(-first)[:3]
                 counts = Counter(t for i in top for t in set(self.head_terms[i]))
-                extra = [t for t, c in counts.most_common() if c >= 2 and t not in known and t in self.idf][:5]
+                extra = [t for t, c in counts.most_common() if c >= 2 and t not in known and t in self.idf][
+                    :5
+                ]
                 s["bm25_prf"] = (
                     np.asarray(self.bm25.get_scores(known + extra), dtype=np.float32)
                     if known or extra
@@ -214,11 +219,20 @@ def main() -> None:
 
     print(f"{'variant':48s} | " + " | ".join(f"{s} r@1 r@5 mrr" for s in sets))
     if len(models) > 1:
-        variant("CHOSEN 0.3 bm25 + 0.7 (e5 head, use h+max)", lambda s: 0.3 * minmax(s["bm25"]) + 0.7 * s["dense_chosen"])
-        variant("  + PRF (names of top 3, terms in >= 2)", lambda s: 0.3 * minmax(s["bm25_prf"]) + 0.7 * s["dense_chosen"])
+        variant(
+            "CHOSEN 0.3 bm25 + 0.7 (e5 head, use h+max)",
+            lambda s: 0.3 * minmax(s["bm25"]) + 0.7 * s["dense_chosen"],
+        )
+        variant(
+            "  + PRF (names of top 3, terms in >= 2)",
+            lambda s: 0.3 * minmax(s["bm25_prf"]) + 0.7 * s["dense_chosen"],
+        )
         for label in sig.bm25_variants:
             variant(f"  bm25 {label}", lambda s, label=label: s[f"bm25 {label}"])
-            variant(f"  fused with bm25 {label}", lambda s, label=label: 0.3 * minmax(s[f"bm25 {label}"]) + 0.7 * s["dense_chosen"])
+            variant(
+                f"  fused with bm25 {label}",
+                lambda s, label=label: 0.3 * minmax(s[f"bm25 {label}"]) + 0.7 * s["dense_chosen"],
+            )
         if os.environ.get("EXP_SHORT"):
             return
     variant(
