@@ -3,6 +3,7 @@ page the provider sends the applicant back to. Plain forms and redirects – no 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -113,31 +114,8 @@ def draft_pay(request: HttpRequest, draft: Draft) -> HttpResponse:
         )
         if submission is not None:
             return receipt_redirect(request, submission)
-    if request.method == "POST":
-        try:
-            payment = services.payment_start(
-                actor=submitter(request),
-                base_url=_base(request),
-                draft=draft,
-                source=request_source(request, "web"),
-            )
-        except ProviderError as error:
-            return _page(
-                request,
-                fee=fee,
-                data=draft.data,
-                title=title,
-                action=request.path,
-                latest=latest,
-                before=True,
-                authority=services.draft_authority(draft),
-                error=str(error),
-                status=503,
-            )
-        except ValidationError:
-            return redirect("submissions:summary", draft.pk)
-        return HttpResponseRedirect(payment.paypage_url, status=303)
-    return _page(
+    page = partial(
+        _page,
         request,
         fee=fee,
         data=draft.data,
@@ -147,6 +125,20 @@ def draft_pay(request: HttpRequest, draft: Draft) -> HttpResponse:
         before=True,
         authority=services.draft_authority(draft),
     )
+    if request.method == "POST":
+        try:
+            payment = services.payment_start(
+                actor=submitter(request),
+                base_url=_base(request),
+                draft=draft,
+                source=request_source(request, "web"),
+            )
+        except ProviderError as error:
+            return page(error=str(error), status=503)
+        except ValidationError:
+            return redirect("submissions:summary", draft.pk)
+        return HttpResponseRedirect(payment.paypage_url, status=303)
+    return page()
 
 
 def submission_for(request: HttpRequest, submission_id: Any) -> Submission:
@@ -170,29 +162,8 @@ def submission_pay_response(request: HttpRequest, submission: Submission, back: 
         return render(
             request, "payments/result.html", {"payment": latest, "amount": euro(latest.amount), "back": back}
         )
-    if request.method == "POST":
-        try:
-            payment = services.payment_start(
-                actor=submitter(request),
-                base_url=_base(request),
-                submission=submission,
-                source=request_source(request, "web"),
-            )
-        except ProviderError as error:
-            return _page(
-                request,
-                fee=fee,
-                data=submission.data,
-                title=title,
-                action=request.path,
-                latest=latest,
-                before=False,
-                authority=submission.authority,
-                error=str(error),
-                status=503,
-            )
-        return HttpResponseRedirect(payment.paypage_url, status=303)
-    return _page(
+    page = partial(
+        _page,
         request,
         fee=fee,
         data=submission.data,
@@ -202,6 +173,18 @@ def submission_pay_response(request: HttpRequest, submission: Submission, back: 
         before=False,
         authority=submission.authority,
     )
+    if request.method == "POST":
+        try:
+            payment = services.payment_start(
+                actor=submitter(request),
+                base_url=_base(request),
+                submission=submission,
+                source=request_source(request, "web"),
+            )
+        except ProviderError as error:
+            return page(error=str(error), status=503)
+        return HttpResponseRedirect(payment.paypage_url, status=303)
+    return page()
 
 
 @never_cache
