@@ -151,7 +151,15 @@ class SenderClientForm(forms.ModelForm):
 
     class Meta:
         model = SenderClient
-        fields = ["authority", "name", "submission_api_url", "routing_api_url", "token_url", "client_id"]
+        fields = [
+            "authority",
+            "name",
+            "submission_api_url",
+            "routing_api_url",
+            "routing_jwks_url",
+            "token_url",
+            "client_id",
+        ]
 
 
 @admin.register(SenderClient)

@@ -250,6 +250,22 @@ class RoutingApi:
         return list(response.json().get("routes", []))
 
 
+def trusted_keys(jwks_url: str) -> dict[str, dict[str, Any]]:
+    """The signing keys (``kid`` → JWK) published at ``jwks_url`` – for the self-service portal's signature
+    of the addressing data the Routing API returns."""
+    url = _check_url(jwks_url)
+    try:
+        response = requests.get(url, timeout=TIMEOUT)
+    except requests.RequestException as error:
+        raise PartnerUnavailable(f"Signaturschlüssel nicht erreichbar ({error})") from error
+    _raise_for(response, "Signaturschlüssel")
+    try:
+        keys = response.json().get("keys", [])
+    except (ValueError, AttributeError) as error:
+        raise PartnerError("Die Signaturschlüssel sind kein JWKS.") from error
+    return {str(k["kid"]): k for k in keys if isinstance(k, dict) and k.get("kid")}
+
+
 def event_name(event_uri: str) -> str:
     """``https://schema.fitko.de/fit-connect/events/accept-submission`` → ``accept-submission``."""
     return event_uri.removeprefix(EVENT_PREFIX)

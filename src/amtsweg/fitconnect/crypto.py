@@ -249,3 +249,67 @@ def set_verify(token: str, public_jwk: dict[str, Any]) -> dict[str, Any]:
         return dict(json.loads(signed.payload))
     except (JWException, ValueError) as error:
         raise CryptoError("Die Signatur des Security Event Tokens ist ungültig.") from error
+
+
+# ---- addressing data of the Routing API -------------------------------------------------------------
+
+RS_URN = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:"
+LEIKA_URN = "urn:de:fim:leika:leistung:"
+
+
+def destination_signature_verify(
+    token: str,
+    trusted_keys: dict[str, dict[str, Any]],
+    *,
+    destination_id: str,
+    submission_host: str,
+    leika_key: str,
+    ars: str,
+) -> dict[str, Any]:
+    """The claims of the ``destinationSignature`` a route of the Routing API carries, when
+
+    - it is a JWS (PS512) whose ``kid`` is one of ``trusted_keys`` (the JWKS of FITKO's self-service portal,
+      which signs the addressing data the authority enters in its editorial system) and that key verifies it,
+    - it names the same ``destinationId`` as the route,
+    - its ``submissionHost`` is the host of the Submission API Amtsweg will deliver to (so the destination
+      and its encryption key are read from the delivery service the signature names),
+    - one of its ``services`` lists the LeiKa key and a region (``gebietIDs``) that contains ``ars``.
+
+    Otherwise :class:`CryptoError` with a German reason."""
+    if not token:
+        raise CryptoError("Die Routing API lieferte den Zustellpunkt ohne Signatur (destinationSignature).")
+    try:
+        header, claims = set_claims_unverified(token)
+    except CryptoError as error:
+        raise CryptoError("Die Signatur des Zustellpunkts ist kein lesbares JWS.") from error
+    if header.get("alg") != SIGNING_ALG:
+        raise CryptoError(f"Die Signatur des Zustellpunkts nutzt nicht {SIGNING_ALG}.")
+    key = trusted_keys.get(str(header.get("kid", "")))
+    if key is None:
+        raise CryptoError(
+            "Die Signatur des Zustellpunkts stammt von einem Schlüssel, dem Amtsweg nicht vertraut."
+        )
+    try:
+        signed = jws.JWS()
+        signed.deserialize(token)
+        signed.verify(_jwk(key), alg=SIGNING_ALG)
+        claims = dict(json.loads(signed.payload))
+    except (JWException, ValueError) as error:
+        raise CryptoError("Die Signatur des Zustellpunkts ist ungültig (Daten verändert?).") from error
+    if str(claims.get("destinationId", "")) != destination_id:
+        raise CryptoError("Die Signatur gehört zu einem anderen Zustellpunkt als dem der Routing API.")
+    if str(claims.get("submissionHost", "")).lower() != submission_host.lower():
+        raise CryptoError(
+            f"Die Signatur nennt einen anderen Zustelldienst ({claims.get('submissionHost')}) "
+            f"als den eingestellten ({submission_host})."
+        )
+    for service in claims.get("services") or []:
+        if not isinstance(service, dict):
+            continue
+        leistungen = {str(x) for x in service.get("leistungIDs") or []}
+        regions = [str(x).removeprefix(RS_URN) for x in service.get("gebietIDs") or []]
+        if LEIKA_URN + leika_key in leistungen and any(r and ars.startswith(r) for r in regions):
+            return claims
+    raise CryptoError(
+        f"Laut Signatur ist der Zustellpunkt für LeiKa {leika_key} im Gebiet {ars} nicht zuständig."
+    )

@@ -177,6 +177,14 @@ class SenderClient(TimeStampedModel):
         _("Adresse der Routing API"),
         help_text=_("Testumgebung: https://routing-api-testing.fit-connect.fitko.dev/v1"),
     )
+    routing_jwks_url = models.URLField(
+        _("Adresse der Signaturschlüssel der Adressierungsinformationen (JWKS)"),
+        help_text=_(
+            "Die Routing API liefert jeden Zustellpunkt mit einer Signatur des Self-Service-Portals; "
+            "Amtsweg liefert nur an Zustellpunkte, deren Signatur ein Schlüssel von dieser Adresse "
+            "bestätigt. Testumgebung: https://portal.auth-testing.fit-connect.fitko.dev/.well-known/jwks.json"
+        ),
+    )
     token_url = models.URLField(_("Adresse des Token-Endpunkts"))
     client_id = models.CharField(_("Client-ID (Sendendes System)"), max_length=200)
     client_secret_sealed = models.TextField(_("Client-Secret (verschlüsselt)"), editable=False, blank=True)

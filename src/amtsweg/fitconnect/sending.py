@@ -4,7 +4,10 @@ A :class:`~amtsweg.fitconnect.models.Forwarding` says that a service (optionally
 municipality) is handled elsewhere. The intake hook :func:`on_submission_received` then records an
 :class:`OutboundSubmission` in the intake transaction and queues :func:`outbound_progress`, which
 
-1. finds the destination with the Routing API (LeiKa key + ARS) and reads its encryption key,
+1. finds the destination with the Routing API (LeiKa key + ARS), verifies the ``destinationSignature``
+   of the route (the self-service portal's JWS over destination id, submission host, services and
+   regions; keys from the sender's ``routing_jwks_url``) and reads the destination's encryption key from
+   the Submission API the signature names,
 2. builds the metadata (FIT-Connect metadata 2.x, validated against the shipped schema), encrypts
    metadata, data and attachments to the destination's key (JWE RSA-OAEP-256/A256GCM), creates the
    submission, uploads the attachments and submits it,
@@ -23,6 +26,7 @@ import json
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import F
@@ -38,6 +42,7 @@ from amtsweg.fitconnect.client import (
     RoutingApi,
     SubmissionApiV1,
     event_name,
+    trusted_keys,
 )
 from amtsweg.fitconnect.models import Forwarding, OutboundSubmission, SenderClient
 from amtsweg.submissions.models import Submission
@@ -97,6 +102,22 @@ def _route(outbound: OutboundSubmission, sender: SenderClient) -> None:
     if not routes:
         raise _GiveUp(f"Die Routing API kennt keinen Zustellpunkt für LeiKa {leika} in {ars}.")
     route = routes[0]
+    if not sender.routing_jwks_url:
+        raise _GiveUp(
+            "Für den Sender ist keine Adresse der Signaturschlüssel (JWKS) eingetragen; ohne sie prüft "
+            "Amtsweg die Signatur des Zustellpunkts nicht und liefert nicht aus."
+        )
+    try:
+        crypto.destination_signature_verify(
+            str(route.get("destinationSignature") or ""),
+            trusted_keys(sender.routing_jwks_url),
+            destination_id=str(route.get("destinationId", "")),
+            submission_host=urlsplit(sender.submission_api_url).netloc,
+            leika_key=leika,
+            ars=ars,
+        )
+    except crypto.CryptoError as error:
+        raise _GiveUp(f"Zustellpunkt abgelehnt: {error}") from error
     outbound.destination_id = uuid.UUID(str(route["destinationId"]))
     outbound.destination_name = str(route.get("destinationName", ""))[:300]
 

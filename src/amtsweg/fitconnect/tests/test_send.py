@@ -110,6 +110,7 @@ def _forwarded_submission(fitconnect_service: str, region: str) -> Any:
         name="Amtsweg als Onlinedienst",
         submission_api_url=fitconnect_service,
         routing_api_url=fitconnect_service + "/routing/v1",
+        routing_jwks_url=fitconnect_service + "/portal/.well-known/jwks.json",
         token_url=fitconnect_service + "/token",
         client_id=SENDER_ID,
         client_secret_sealed=crypto.seal(SENDER_SECRET),
@@ -181,3 +182,100 @@ def test_no_route_gives_up_with_a_reason(demo_db: dict[str, int], fitconnect_ser
     outbound = outbound_progress(str(OutboundSubmission.objects.get(submission=submission).pk))
     assert outbound.status == OutboundSubmission.Status.FAILED
     assert "kennt keinen Zustellpunkt" in outbound.last_error
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("tampered", "Signatur des Zustellpunkts ist ungültig"),
+        ("foreign-key", "Schlüssel, dem Amtsweg nicht vertraut"),
+        ("other-destination", "anderen Zustellpunkt"),
+        ("other-host", "anderen Zustelldienst"),
+    ],
+)
+def test_a_route_without_a_valid_signature_is_refused_and_nothing_is_sent(
+    demo_db: dict[str, int],
+    fitconnect_service: str,
+    key_pairs: dict[str, crypto.KeyPair],
+    mode: str,
+    reason: str,
+) -> None:
+    leika = FormVersion.objects.filter(form__key=examples.HUNDESTEUER_FORM).first().form.service.leika_key
+    region = _region()
+    foreign = ForeignAuthority(fitconnect_service, key_pairs, leika, region)
+    requests.post(
+        fitconnect_service + "/_test/routing-signature",
+        json={"destinationId": foreign.destination_id, "mode": mode},
+        timeout=10,
+    ).raise_for_status()
+    submission = _forwarded_submission(fitconnect_service, region)
+
+    outbound = outbound_progress(str(OutboundSubmission.objects.get(submission=submission).pk))
+
+    assert outbound.status == OutboundSubmission.Status.FAILED
+    assert reason in outbound.last_error
+    assert outbound.fit_submission_id is None
+    assert foreign.api.submissions_for_pickup(foreign.destination_id) == []
+    lines = channel_details(Case.objects.get(submission=submission))[0].lines
+    assert any("Zustellpunkt abgelehnt" in line for line in lines)
+
+
+def test_a_sender_without_trusted_signature_keys_does_not_deliver(
+    demo_db: dict[str, int], fitconnect_service: str, key_pairs: dict[str, crypto.KeyPair]
+) -> None:
+    leika = FormVersion.objects.filter(form__key=examples.HUNDESTEUER_FORM).first().form.service.leika_key
+    region = _region()
+    foreign = ForeignAuthority(fitconnect_service, key_pairs, leika, region)
+    submission = _forwarded_submission(fitconnect_service, region)
+    SenderClient.objects.update(routing_jwks_url="")
+
+    outbound = outbound_progress(str(OutboundSubmission.objects.get(submission=submission).pk))
+
+    assert outbound.status == OutboundSubmission.Status.FAILED
+    assert "keine Adresse der Signaturschlüssel" in outbound.last_error
+    assert foreign.api.submissions_for_pickup(foreign.destination_id) == []
+
+
+def _signature(key: crypto.KeyPair, claims: dict[str, Any]) -> str:
+    return crypto.set_sign(claims, key.private_json, key.kid)
+
+
+def test_the_destination_signature_check_names_what_is_wrong(key_pairs: dict[str, crypto.KeyPair]) -> None:
+    portal = key_pairs["signing"]
+    destination = str(uuid.uuid4())
+    claims = {
+        "submissionHost": "submission-api-testing.fit-connect.fitko.dev",
+        "iss": "https://portal.auth-testing.fit-connect.fitko.dev",
+        "services": [
+            {
+                "gebietIDs": [crypto.RS_URN + "055580"],
+                "leistungIDs": [crypto.LEIKA_URN + "99108008000000"],
+            }
+        ],
+        "destinationId": destination,
+        "iat": int(time.time()),
+        "jti": str(uuid.uuid4()),
+    }
+    trusted = {portal.kid: portal.public}
+    check = {
+        "destination_id": destination,
+        "submission_host": "submission-api-testing.fit-connect.fitko.dev",
+        "leika_key": "99108008000000",
+        "ars": "055580012012",  # Dülmen lies in the Kreis's region 055580
+    }
+    assert crypto.destination_signature_verify(_signature(portal, claims), trusted, **check)["jti"]
+
+    with pytest.raises(crypto.CryptoError, match="ohne Signatur"):
+        crypto.destination_signature_verify("", trusted, **check)
+    with pytest.raises(crypto.CryptoError, match="kein lesbares JWS"):
+        crypto.destination_signature_verify("kein.jws", trusted, **check)
+    with pytest.raises(crypto.CryptoError, match="nicht zuständig"):
+        crypto.destination_signature_verify(
+            _signature(portal, claims), trusted, **{**check, "leika_key": "99000000000000"}
+        )
+    with pytest.raises(crypto.CryptoError, match="nicht zuständig"):
+        crypto.destination_signature_verify(
+            _signature(portal, claims), trusted, **{**check, "ars": "051110000000"}
+        )
+    with pytest.raises(crypto.CryptoError, match="nicht vertraut"):
+        crypto.destination_signature_verify(_signature(portal, claims), {}, **check)

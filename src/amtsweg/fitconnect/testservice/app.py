@@ -14,6 +14,7 @@ Not implemented (not needed by Amtsweg): updating and deleting destinations, ``/
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import secrets
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 import requests
 import yaml
 from jsonschema import Draft202012Validator
+from jwcrypto import jwk, jwt
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from werkzeug.routing import Map, Rule
@@ -41,6 +43,7 @@ SET_SCHEMA = "https://schema.fitko.de/fit-connect/events/1.0.0/set-payload.schem
 NEW_SUBMISSIONS = "https://schema.fitko.de/fit-connect/submission-api/callbacks/new-submissions"
 NEW_EVENTS = "https://schema.fitko.de/fit-connect/submission-api/callbacks/new-events"
 ISSUER = "https://test-service.amtsweg.invalid/fit-connect"
+RS_URN = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:"
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -90,6 +93,8 @@ class State:
     events: dict[str, list[str]] = field(default_factory=dict)  # case id → SETs
     violations: list[dict[str, Any]] = field(default_factory=list)
     callbacks_sent: list[dict[str, Any]] = field(default_factory=list)
+    # destination id → how its routes are signed ("valid", "tampered", "foreign-key", …; test control)
+    signature_modes: dict[str, str] = field(default_factory=dict)
     down: bool = False
     max_attachment_bytes: int = 50 * 1024 * 1024
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -101,6 +106,9 @@ class FitConnectTestService:
     def __init__(self, base_url: str = "") -> None:
         self.state = State(base_url=base_url)
         self.signing = crypto.key_pair_generate("signing", common_name="FIT-Connect Testdienst")
+        # The self-service portal signs the addressing data (destinationSignature) with a key of its own.
+        self.portal = crypto.key_pair_generate("signing", common_name="Self-Service-Portal (Testdienst)")
+        self._stranger: crypto.KeyPair | None = None
         submission_spec = _load("submission-api-1.1.3.yaml")
         routing_spec = _load("routing-api.yaml")
         self._submission_spec_raw = submission_spec
@@ -111,6 +119,7 @@ class FitConnectTestService:
                 Rule("/token", endpoint="token", methods=["POST"]),
                 Rule("/v1/info", endpoint="info", methods=["GET"]),
                 Rule("/.well-known/jwks.json", endpoint="jwks", methods=["GET"]),
+                Rule("/portal/.well-known/jwks.json", endpoint="portal_jwks", methods=["GET"]),
                 Rule("/v1/destinations", endpoint="destination_create", methods=["POST"]),
                 Rule("/v1/destinations/<destination_id>", endpoint="destination_get", methods=["GET"]),
                 Rule("/v1/destinations/<destination_id>/keys", endpoint="key_add", methods=["POST"]),
@@ -139,6 +148,7 @@ class FitConnectTestService:
                 Rule("/_test/callbacks", endpoint="t_callbacks", methods=["GET"]),
                 Rule("/_test/submissions/<submission_id>", endpoint="t_submission", methods=["GET", "PATCH"]),
                 Rule("/_test/reset", endpoint="t_reset", methods=["POST"]),
+                Rule("/_test/routing-signature", endpoint="t_routing_signature", methods=["POST"]),
             ]
         )
 
@@ -255,6 +265,11 @@ class FitConnectTestService:
     def on_jwks(self, request: Request) -> Response:
         return _json({"keys": [self.signing.public]})
 
+    def on_portal_jwks(self, request: Request) -> Response:
+        """The keys of the self-service portal that signs the addressing data (not a Submission API path;
+        FITKO publishes them under the portal's host)."""
+        return _json({"keys": [self.portal.public]})
+
     # ---- destinations ----------------------------------------------------------------------------
 
     def _destination_store(self, body: dict[str, Any], destination_id: str = "") -> dict[str, Any]:
@@ -338,12 +353,44 @@ class FitConnectTestService:
         return _json({"count": len(routes), "offset": 0, "totalCount": len(routes), "routes": routes})
 
     def _destination_signature(self, destination: dict[str, Any]) -> str:
+        """The addressing data as the self-service portal signs them (JWS, PS512): submission host,
+        destination id and its services with their regions. The test control ``/_test/routing-signature``
+        spoils it on purpose (tampered payload, foreign key, another destination)."""
+        with self.state.lock:
+            mode = self.state.signature_modes.get(destination["destinationId"], "valid")
         claims = {
             "submissionHost": urlsplit(self.state.base_url).netloc,
+            "iss": self.state.base_url + "/portal",
+            "services": [
+                {
+                    "gebietIDs": [RS_URN + r.removeprefix("DE") for r in service["regions"]],
+                    "leistungIDs": [service["identifier"]],
+                }
+                for service in destination["services"]
+            ],
             "destinationId": destination["destinationId"],
             "iat": int(time.time()),
+            "jti": str(uuid.uuid4()),
         }
-        return crypto.set_sign(claims, self.signing.private_json, self.signing.kid)
+        if mode == "other-destination":
+            claims["destinationId"] = str(uuid.uuid4())
+        if mode == "other-host":
+            claims["submissionHost"] = "submission-api.example.org"
+        key = self.portal
+        if mode == "foreign-key":
+            if self._stranger is None:
+                self._stranger = crypto.key_pair_generate("signing", common_name="Fremd", bits=2048)
+            key = self._stranger
+        header = {"alg": crypto.SIGNING_ALG, "typ": "jwt", "kid": key.kid}
+        token = jwt.JWT(header=header, claims=claims)
+        token.make_signed_token(jwk.JWK(**json.loads(key.private_json)))
+        signature = str(token.serialize())
+        if mode == "tampered":
+            head, _body, sig = signature.split(".")
+            claims["destinationId"] = str(uuid.uuid4())
+            body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+            signature = f"{head}.{body}.{sig}"
+        return signature
 
     # ---- submissions: sender side ----------------------------------------------------------------
 
@@ -634,6 +681,14 @@ class FitConnectTestService:
                 "attachments": submission.attachments,
             }
         )
+
+    def on_t_routing_signature(self, request: Request) -> Response:
+        """``{"destinationId": …, "mode": "valid" | "tampered" | "foreign-key" | "other-destination" |
+        "other-host"}``: how the routes to that destination are signed from now on."""
+        body = request.get_json()
+        with self.state.lock:
+            self.state.signature_modes[str(body["destinationId"])] = str(body.get("mode", "valid"))
+        return _json({"mode": body.get("mode", "valid")})
 
     def on_t_reset(self, request: Request) -> Response:
         with self.state.lock:
