@@ -661,7 +661,8 @@ AMTSWEG_CASE_TRIAGE_FUNCTIONS = env_list(
 AMTSWEG_FITCONNECT_KEY_SECRET = env(
     "AMTSWEG_FITCONNECT_KEY_SECRET",
     "" if IS_PRODUCTION else "amtsweg-development-fitconnect-key-secret-not-for-production",
-    "Secret from which the key that encrypts FIT-Connect private keys and client secrets at rest is derived.",
+    "Only for upgrading: the former key of FIT-Connect secrets; migration fitconnect.0003 re-encrypts them "
+    "under AMTSWEG_SECRETS_KEYS.",
 )
 AMTSWEG_FITCONNECT_POLL_MINUTES = max(
     int(

@@ -1,9 +1,9 @@
 """The cryptography of FIT-Connect: key pairs, JWE (RSA-OAEP-256 + A256GCM), SETs (PS512), hashes, HMAC.
 
 Everything goes through ``jwcrypto`` (the JOSE library the project chose, see BRIEF.md) and
-``cryptography``. Private keys are kept in the database only encrypted (:func:`seal`/:func:`unseal`,
-Fernet with a key derived from ``AMTSWEG_FITCONNECT_KEY_SECRET``); a private key is never written anywhere
-else, never logged and never shown.
+``cryptography``. Private keys are kept in the database only encrypted (:func:`seal`/:func:`unseal`, the
+project's ``core.sealed`` under ``AMTSWEG_SECRETS_KEYS``); a private key is never written anywhere else,
+never logged and never shown.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from jwcrypto import jwe, jwk, jws, jwt
 from jwcrypto.common import JWException
+
+from amtsweg.core import sealed
 
 ENCRYPTION_ALG = "RSA-OAEP-256"
 CONTENT_ENC = "A256GCM"
@@ -42,36 +43,41 @@ class CryptoError(Exception):
 
 
 # ---- private keys at rest --------------------------------------------------------------------------
+# One mechanism for every secret Amtsweg stores (decision 0016): ``core.sealed``, Fernet under the keys of
+# ``AMTSWEG_SECRETS_KEYS`` (the first encrypts, all decrypt: rotation without loss). Until migration
+# ``fitconnect.0003`` FIT-Connect had its own key (``AMTSWEG_FITCONNECT_KEY_SECRET``); the migration
+# re-encrypts what was stored with it (:func:`legacy_unseal`).
 
-
-def _fernet() -> Fernet:
-    secret = settings.AMTSWEG_FITCONNECT_KEY_SECRET
-    if not secret:
-        raise ImproperlyConfigured(
-            "AMTSWEG_FITCONNECT_KEY_SECRET ist nicht gesetzt: ohne dieses Geheimnis kann Amtsweg die "
-            "privaten "
-            "FIT-Connect-Schlüssel nicht verschlüsselt speichern."
-        )
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"amtsweg-fitconnect-keys", info=b"fernet").derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+LEGACY_SALT = b"amtsweg-fitconnect-keys"
 
 
 def seal(plain: str) -> str:
     """Encrypt a secret (a private JWK, a client secret) for the database."""
-    return _fernet().encrypt(plain.encode()).decode()
+    return sealed.seal(plain)
 
 
 def unseal(token: str) -> str:
-    """Decrypt what :func:`seal` stored; a wrong ``AMTSWEG_FITCONNECT_KEY_SECRET`` gives a clear error."""
+    """Decrypt what :func:`seal` stored; keys that do not fit give a clear German error."""
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as error:
+        return sealed.unseal(token)
+    except sealed.SecretUnreadable as error:
         raise ImproperlyConfigured(
-            "Ein gespeicherter FIT-Connect-Schlüssel lässt sich nicht entschlüsseln: "
-            "AMTSWEG_FITCONNECT_KEY_SECRET ist ein anderes als beim Erzeugen."
+            "Ein gespeicherter FIT-Connect-Schlüssel lässt sich nicht entschlüsseln: keiner der Schlüssel "
+            "in AMTSWEG_SECRETS_KEYS passt (ein alter Schlüssel muss in der Liste bleiben, bis alles neu "
+            "gespeichert ist)."
         ) from error
+
+
+def legacy_unseal(token: str, secret: str) -> str | None:
+    """What the former FIT-Connect-only sealing (HKDF-SHA256 of ``AMTSWEG_FITCONNECT_KEY_SECRET`` →
+    Fernet) stored, or ``None`` when ``token`` was not sealed that way with ``secret``."""
+    if not token or not secret:
+        return None
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=LEGACY_SALT, info=b"fernet").derive(secret.encode())
+    try:
+        return Fernet(base64.urlsafe_b64encode(key)).decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None
 
 
 # ---- key pairs -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """``amtsweg fitconnect-keys``: generate the key pairs of a FIT-Connect destination, or show them.
 
-The private keys never leave the server: they are stored encrypted (AMTSWEG_FITCONNECT_KEY_SECRET) and
+The private keys never leave the server: they are stored encrypted (core.sealed, AMTSWEG_SECRETS_KEYS) and
 this command prints only the public keys (JWK with certificate), which the operator registers at
 FIT-Connect (self-service portal). Generating new keys retires the old ones: submissions encrypted to an
 old key stay readable.
