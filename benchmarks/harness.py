@@ -36,8 +36,9 @@ def amtsweg_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "amtsweg.cli"]
 
 
-def recreate_database(url: str, marker: str = "bench") -> None:
-    """Drop and create the benchmark database. Refuses names without ``marker``: it deletes data."""
+def recreate_database(url: str, marker: str = "bench", template: str = "") -> None:
+    """Drop and create the benchmark database (as a copy of the database ``template`` names, if given).
+    Refuses names without ``marker``: it deletes data."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if parts.scheme not in {"postgres", "postgresql"} or not name:
@@ -50,7 +51,15 @@ def recreate_database(url: str, marker: str = "bench") -> None:
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if template:
+                source = urlsplit(template).path.lstrip("/")
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(source)
+                    )
+                )
+            else:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.OperationalError as error:
         fail(f"PostgreSQL ist nicht erreichbar ({error}).")
 

@@ -20,10 +20,12 @@ processing times must not change when old cases disappear. Nothing of the skelet
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from amtsweg.cases import states
@@ -31,6 +33,8 @@ from amtsweg.cases.models import Case, CaseDocument, CaseEvent, CaseMessage, Cas
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import audit_record
 from amtsweg.submissions.models import Attachment, Submission
+
+RETENTION_BATCH = 500  # cases read at a time
 
 
 def cases_due_for_retention(today: datetime.date | None = None) -> Any:
@@ -41,6 +45,22 @@ def cases_due_for_retention(today: datetime.date | None = None) -> Any:
         retention_until__isnull=False,
         retention_until__lt=today,
     ).order_by("retention_until", "id")
+
+
+def _in_batches(due: Any, size: int) -> Iterator[Case]:
+    """The cases of ``due`` (ordered by retention date and id) in batches of ``size``, each batch read
+    after the one before it (keyset): a run over a whole Land's old cases never holds them all in memory."""
+    after: tuple[datetime.date, int] | None = None
+    while True:
+        batch = due.only("pk", "retention_until")
+        if after is not None:
+            day, pk = after
+            batch = batch.filter(retention_until__gte=day).filter(Q(retention_until__gt=day) | Q(pk__gt=pk))
+        cases = list(batch[:size])
+        yield from cases
+        if len(cases) < size:
+            return
+        after = (cases[-1].retention_until, cases[-1].pk)
 
 
 def _delete_file(name: str | None, files: list[str]) -> None:
@@ -97,17 +117,21 @@ def case_anonymise(case: Case, *, actor: Any = None, source: str = "retention") 
 
 
 def retention_run(
-    *, dry_run: bool = False, today: datetime.date | None = None, actor: Any = None
+    *,
+    dry_run: bool = False,
+    today: datetime.date | None = None,
+    actor: Any = None,
+    batch: int = RETENTION_BATCH,
 ) -> dict[str, int]:
     """Anonymise every case past its retention period; returns the counts (``dry_run``: count only)."""
-    due = list(cases_due_for_retention(today))
-    report = {"faellig": len(due), "anonymisiert": 0, "dateien_geloescht": 0}
-    if dry_run:
+    due = cases_due_for_retention(today)
+    report = {"faellig": due.count(), "anonymisiert": 0, "dateien_geloescht": 0}
+    if dry_run or not report["faellig"]:
         return report
-    for case in due:
+    for case in _in_batches(due, batch):
         report["dateien_geloescht"] += case_anonymise(case, actor=actor or Actor.system("cases.retention"))
         report["anonymisiert"] += 1
-    if due:
+    if report["anonymisiert"]:
         audit_record(
             actor=actor or Actor.system("cases.retention"),
             action="cases.retention_run",

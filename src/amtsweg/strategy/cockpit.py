@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,12 +173,16 @@ def _trend(today: dt.date) -> list[TrendPoint]:
     )
     start = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     per_month: Counter[dt.date] = Counter()
-    for row in (
+    # Counted in the database: one row per month, not one per application.
+    for month, count in (
         Submission.objects.filter(submitted_at__gte=start)
         .annotate(month=TruncMonth("submitted_at"))
-        .values_list("month", flat=True)
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+        .order_by()
     ):
-        per_month[row.date() if isinstance(row, dt.datetime) else row] += 1
+        per_month[month.date() if isinstance(month, dt.datetime) else month] += count
     points = []
     for i, month in enumerate(months):
         end = months[i + 1] if i + 1 < len(months) else None

@@ -41,7 +41,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -223,14 +224,59 @@ class Cell:
     def submissions_per_month(self) -> float:
         return self.submissions_total / len(self.monthly) if self.monthly else 0.0
 
-    processing_days: list[float] = field(default_factory=list)  # receipt → decision of decided cases
-
-    @property
-    def median_processing_days(self) -> float | None:
-        return _median(self.processing_days)
+    # Median of the calendar days from receipt to decision of the decided cases; None without any.
+    median_processing_days: float | None = None
 
     # Not measurable yet; the templates show "–" with the explanation below.
     online_share: None = None
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median (the mean of the two middle values, as :func:`statistics.median`)."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _processing_medians(cases: QuerySet[Case], group: tuple[str, ...]) -> dict[Any, float | None]:
+    """Per value of the ``group`` fields (a tuple key for several fields, the value for one) that ``cases``
+    has: the median days from receipt to decision of its decided cases, ``None`` when none is decided yet.
+    PostgreSQL computes it per group; other databases (the embedded SQLite of a single town) stream the
+    durations group by group, sorted by the database."""
+    duration = ExpressionWrapper(F("decided_at") - F("received_at"), output_field=DurationField())
+    decided = Q(decided_at__isnull=False)
+    found: dict[Any, float | None] = {}
+
+    def key_of(row: dict[str, Any]) -> Any:
+        return tuple(row[f] for f in group) if len(group) > 1 else row[group[0]]
+
+    if connection.vendor == "postgresql":
+        rows = cases.values(*group).annotate(
+            median=_Median(duration, filter=decided, output_field=DurationField())
+        )
+        for row in rows.order_by():
+            found[key_of(row)] = _days(row["median"])
+        return found
+    current: Any = object()
+    values: list[float] = []
+    ordered = cases.values(*group).annotate(duration=duration).order_by(*group)
+    for row in ordered.iterator(chunk_size=2000):
+        key = key_of(row)
+        if key != current:
+            if current in found:
+                found[current] = _median(values)
+            current, values = key, []
+            found[key] = None
+        if row["duration"] is not None:
+            values.append(row["duration"].total_seconds() / 86400)
+    if current in found:
+        found[current] = _median(values)
+    return found
+
+
+def _days(value: dt.timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 86400, 1)
 
 
 def _median(values: list[float]) -> float | None:
@@ -257,6 +303,8 @@ class MaturityMatrix:
     months: list[dt.date]
     authorities: dict[int, Authority]
     org_units: dict[int, OrgUnit]
+    # Median processing days per town over all services of the matrix (see Cell.median_processing_days).
+    town_medians: dict[int, float | None] = field(default_factory=dict)
 
     def cell(self, service: Service, municipality: Authority) -> Cell:
         return self.cells[(service.pk, municipality.pk)]
@@ -286,7 +334,7 @@ class MaturityMatrix:
                     "with_form": sum(1 for c in cells if c.met.get("online_form")),
                     "submissions": sum(c.submissions_total for c in cells),
                     "services": len(cells),
-                    "median_days": _median([d for c in cells for d in c.processing_days]),
+                    "median_days": self.town_medians.get(m.pk),
                 }
             )
         return out
@@ -448,16 +496,14 @@ def maturity_matrix(
             monthly[key][index] += row["n"]
         channels[key][row["channel"]] += row["n"]
 
-    # Cases worked in Amtsweg: processing time of decided ones, and decisions delivered digitally.
-    worked: set[tuple[int, int]] = set()
-    durations: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for case_row in Case.objects.filter(
+    # Cases worked in Amtsweg: processing time of decided ones, and decisions delivered digitally. Counted
+    # and averaged in the database: one row per (service, town), not one per case (millions in a Land).
+    recent_cases = Case.objects.filter(
         service_id__in=service_ids, submission__municipality__isnull=False, received_at__gte=start
-    ).values("service_id", "submission__municipality_id", "received_at", "decided_at"):
-        key = (case_row["service_id"], case_row["submission__municipality_id"])
-        worked.add(key)
-        if case_row["decided_at"] is not None:
-            durations[key].append((case_row["decided_at"] - case_row["received_at"]).total_seconds() / 86400)
+    )
+    cell_medians = _processing_medians(recent_cases, ("service_id", "submission__municipality_id"))
+    worked = set(cell_medians)  # every pair with a case, decided or not
+    town_medians = _processing_medians(recent_cases, ("submission__municipality_id",))
     delivered = set(
         DecisionLetter.objects.filter(
             case__service_id__in=service_ids, sent_at__isnull=False, case__received_at__gte=start
@@ -514,7 +560,7 @@ def maturity_matrix(
                 form_title=form[0] if form else "",
                 monthly=list(monthly.get(key, [0] * MONTHS)),
                 by_channel=dict(channels.get(key, {})),
-                processing_days=durations.get(key, []),
+                median_processing_days=cell_medians.get(key),
             )
     authority_ids = {c.authority_id for c in cells.values() if c.authority_id}
     authorities = {a.pk: a for a in towns}
@@ -530,6 +576,7 @@ def maturity_matrix(
         months=months,
         authorities=authorities,
         org_units=org_units,
+        town_medians=town_medians,
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amtsweg.cases.models import Case, CaseDocument, CaseMessage, CaseNote, ServiceCaseSettings, Status
 from amtsweg.cases.retention import retention_run
@@ -120,3 +122,21 @@ def test_submission_attachments_are_deleted_too(cw: CaseWorld, settings: Any, tm
     assert "1 von 1" in out.getvalue()
     assert not Attachment.objects.filter(submission=submission).exists()
     assert not (tmp_path / attachment.file.name).exists()
+
+
+@pytest.mark.django_db
+def test_a_run_reads_the_due_cases_batch_by_batch(cw: CaseWorld, settings: Any, tmp_path: Path) -> None:
+    """A Land has millions of old cases: the run never asks for all due cases at once."""
+    settings.MEDIA_ROOT = tmp_path
+    due = [_closed(cw, until=datetime.date(2020, 12, 31)) for _ in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        report = retention_run(batch=2)
+    assert report["faellig"] == report["anonymisiert"] == 3
+    assert all(Case.objects.get(pk=case.pk).anonymised_at for case in due)
+    listing = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "cases_case"' in q["sql"] and '"retention_until" <' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert len(listing) == 2  # two cases, then the last one
+    assert all("LIMIT 2" in sql for sql in listing)

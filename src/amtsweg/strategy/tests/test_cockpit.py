@@ -91,3 +91,36 @@ def test_the_cockpit_navigation_links_the_assistants_quality_page(
     page = client.get(reverse("strategy:home")).content.decode()
     assert f'href="{reverse("assistant:quality")}">Qualität des Assistenten</a>' in page
     assert client.get(reverse("assistant:quality")).status_code == 200
+
+
+def test_the_trend_counts_applications_per_month_in_the_database(
+    world: StrategyWorld, digital_user: object
+) -> None:
+    """One row per month comes back from the database, not one per application (millions in a Land)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amtsweg.forms.models import FormVersion
+    from amtsweg.submissions.models import Submission
+
+    today = timezone.localdate()
+    version = FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).first()
+    assert version is not None
+    now = timezone.now()
+    for number in range(3):
+        Submission.objects.create(
+            reference=f"AW-TR-{number}",
+            idempotency_key=f"tr-{number}",
+            form_version=version,
+            data={},
+            submitted_at=now,
+        )
+    with CaptureQueriesContext(connection) as captured:
+        figures = cockpit_figures(actor=digital_user, strategy=world.strategy, today=today)
+    assert figures.trend[-1].submissions == 3
+    assert figures.trend[-2].submissions == 0
+    on_submissions = [
+        q["sql"] for q in captured.captured_queries if 'FROM "submissions_submission"' in q["sql"]
+    ]
+    assert on_submissions
+    assert all("GROUP BY" in sql or "DISTINCT" in sql for sql in on_submissions)

@@ -301,3 +301,41 @@ def test_cases_worked_in_amtsweg_give_processing_time_and_digital_decision(world
     summary = {row["municipality"].short_name: row for row in matrix.summary()}
     assert summary["Dülmen"]["median_days"] == 7.0
     assert summary["Coesfeld"]["median_days"] is None
+
+
+def test_processing_times_are_aggregated_in_the_database_not_read_case_by_case(world: dict[str, Any]) -> None:
+    """A Land has millions of cases: the matrix reads one row per (service, town), never one per case."""
+    from amtsweg.cases.models import Case
+
+    scenario = world["scenario"]
+    s, t = scenario.services, scenario.towns
+    version = Form.objects.get(key="anmeldung-duelmen").published_version()
+    for number, (town, days) in enumerate([("duelmen", 2), ("duelmen", 3), ("duelmen", 9), ("coesfeld", 5)]):
+        received = at(2026, 10, 1 + number)
+        submission = Submission.objects.create(
+            reference=f"AW-M-{number}",
+            idempotency_key=f"m-{number}",
+            form_version=version,
+            service=s["anmeldung"],
+            municipality=t[town],
+            data={},
+            submitted_at=received,
+        )
+        Case.objects.create(
+            reference=submission.reference,
+            submission=submission,
+            service=s["anmeldung"],
+            authority=t[town],
+            received_at=received,
+            decided_at=received + dt.timedelta(days=days),
+        )
+    with CaptureQueriesContext(connection) as captured:
+        matrix = maturity_matrix(model=world["ozg"], today=TODAY)
+    assert matrix is not None
+    assert matrix.cell(s["anmeldung"], t["duelmen"]).median_processing_days == 3.0
+    assert matrix.cell(s["anmeldung"], t["coesfeld"]).median_processing_days == 5.0
+    summary = {row["municipality"].short_name: row for row in matrix.summary()}
+    assert summary["Dülmen"]["median_days"] == 3.0
+    on_cases = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert on_cases
+    assert all("GROUP BY" in sql or "DISTINCT" in sql for sql in on_cases)
