@@ -210,6 +210,10 @@ def answer_question(question: Any, *, municipality: Authority | None = None, lim
     answer.municipality = municipality or ranking.town
     answer.confident = ranking.confident
     answer.hits = _portal_hits(engine, ranking, answer.municipality)
+    if answer.confident and answer.hits:
+        # A service is shown once: the answers with their quote, the rest of the life situation below them.
+        answered = {hit.service.pk for hit in answer.hits}
+        answer.bundle = [service for service in answer.bundle if service.pk not in answered]
     if answer.municipality is not None:
         for hit in answer.hits:
             if hit.resolved is None:

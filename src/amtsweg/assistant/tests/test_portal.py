@@ -96,6 +96,38 @@ def test_ask_expecting_a_child_lists_the_services_around_the_birth(demo: None, c
     assert "Geburtsurkunde beantragen" in html
 
 
+def _service_links(html: str) -> list[str]:
+    """The services an answer links to, in order (each link to a service detail page)."""
+    import re
+
+    section = html.split('id="antwort-titel"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="/leistungen/([^/"?]+)/?[^"]*"', section)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wir bekommen ein Kind",
+        "Elterngeld für unser Baby",
+        "Ich bin schwanger, was muss ich beantragen?",
+        "Ich ziehe nach Nottuln",
+        "Wir wollen heiraten",
+        "Auto gekauft, was nun?",
+    ],
+)
+def test_no_service_appears_twice_in_an_answer(demo: None, client: Client, question: str) -> None:
+    html = client.get(reverse("assistant:ask"), {"frage": question}).content.decode()
+    links = _service_links(html)
+    assert links, html
+    assert len(links) == len(set(links)), links
+
+
+def test_a_quoted_answer_is_not_listed_again_under_the_life_situation(demo: None, client: Client) -> None:
+    html = client.get(reverse("assistant:ask"), {"frage": "Wir bekommen ein Kind"}).content.decode()
+    assert html.count(">Elterngeld beantragen</a>") == 1
+    assert "Außerdem in der Lebenslage „Geburt“ wichtig" in html
+
+
 def test_ask_quotes_the_source_of_its_answer(demo: None, client: Client) -> None:
     html = client.get(reverse("assistant:ask"), {"frage": "Was kostet ein Reisepass?"}).content.decode()
     assert "Quelle: Reisepass beantragen" in html
