@@ -30,6 +30,7 @@ class StaffAdminSite(admin.AdminSite):
         # The first run of a Kreis (docs/first-run.md): creating authorities is platform business.
         context["can_set_up_kreis"] = has_permission(request.user, Perm.ORGANISATION_EDIT, None)
         context["can_see_responsibility_gaps"] = has_any(request.user, Perm.CATALOG_EDIT)
+        context["can_import_ozg_catalogue"] = has_permission(request.user, Perm.CATALOG_EDIT, None)
         return context
 
     def has_permission(self, request: HttpRequest) -> bool:

@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from amtsweg.access.permissions import Perm, authorities_with, can_edit_reference
+from amtsweg.access.permissions import Perm, authorities_with, can_edit_reference, has_any
 from amtsweg.access.scoping import ReadableByAdmin, ScopedAdminMixin, ScopedInlineMixin
-from amtsweg.catalog import admin_gaps, services
+from amtsweg.catalog import admin_gaps, admin_import, services
 from amtsweg.catalog.models import (
     Lebenslage,
     LeikaEntry,
@@ -94,6 +94,17 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Zeitstempel"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_urls(self) -> list[URLPattern]:
+        site = self.admin_site
+        view = site.admin_view(
+            lambda request: admin_import.services_import_view(site, request, self.model._meta)
+        )
+        return [path("import/", view, name="catalog_service_import"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {"can_import": has_any(request.user, Perm.CATALOG_EDIT), **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "keywords":
@@ -373,6 +384,15 @@ class OzgLeistungAdmin(ReadOnlyReferenceAdmin):
     list_display = ("name", "ozg_id", "themenfeld", "lebenslage", "status_nrw")
     list_filter = ("themenfeld",)
     search_fields = ("name", "ozg_id")
+
+    def get_urls(self) -> list[URLPattern]:
+        site = self.admin_site
+        view = site.admin_view(lambda request: admin_import.ozg_import_view(site, request, self.model._meta))
+        return [path("import/", view, name="catalog_ozgleistung_import"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {"can_import": can_edit_reference(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
 
 @admin.register(LeikaEntry)

@@ -393,7 +393,12 @@ def _write_line(line: _Line, *, actor: Any, owner: Authority, source: str, writt
 
 
 def import_catalogue_jsonl(
-    path: Path, *, owner: Authority | None = None, actor: Any = None, dry_run: bool = False
+    path: Path,
+    *,
+    owner: Authority | None = None,
+    actor: Any = None,
+    dry_run: bool = False,
+    source: str = "",
 ) -> ImportReport:
     """Import services from a JSON Lines file; see ``docs/formats/catalogue.md``.
 
@@ -410,7 +415,7 @@ def import_catalogue_jsonl(
     report.entity(ENTITY)
     parser = _LineParser(_References())
     rejected = _check_file_lines(path, parser)
-    source = f"import-catalogue {path.name}"
+    source = source or f"import-catalogue {path.name}"
     written: list[int] = []
     with transaction.atomic():
         for number, text in _lines(path):

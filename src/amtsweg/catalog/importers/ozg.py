@@ -554,9 +554,12 @@ def _plan_leika(plan: _Plan, rows: list[_Row], ozg: dict[str, OzgLeistung]) -> N
     )
 
 
-def import_ozg_catalogue(directory: Path, *, actor: Any = None, dry_run: bool = False) -> ImportReport:
+def import_ozg_catalogue(
+    directory: Path, *, actor: Any = None, dry_run: bool = False, source: str = ""
+) -> ImportReport:
     """Import the KDN OZG catalogue from ``directory``; see ``docs/formats/catalogue.md``.
 
+    ``source`` names the caller in the audit trail (the command, or the upload in the administration).
     Raises :class:`ImportRejected` (nothing written) when a file is rejected as a whole. With
     ``dry_run`` everything is checked and counted, then rolled back.
     """
@@ -577,7 +580,7 @@ def import_ozg_catalogue(directory: Path, *, actor: Any = None, dry_run: bool = 
                 actor=actor,
                 changes=plan.changes,
                 summary=report.as_dict(),
-                source=f"import-ozg-catalogue {directory}",
+                source=source or f"import-ozg-catalogue {directory}",
             )
             if dry_run:
                 transaction.set_rollback(True)
