@@ -315,13 +315,14 @@ class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Regeln"))
     def rules_list(self, obj: FormVersion) -> SafeString:
-        rules = obj.spec().rules
+        spec = obj.spec()
+        rules = spec.rules
         if not rules:
             return format_html("{}", "–")
         rows = []
         for rule in rules:
             if rule.kind == "info":
-                detail = rule.description or rule.message
+                detail = spec.rule_text(rule) or rule.message
             else:
                 condition = json.dumps(rule.when, ensure_ascii=False) if rule.when is not None else ""
                 targets = ", ".join(rule.targets)
@@ -332,7 +333,7 @@ class FormVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
                         _("Ziele: %s") % targets if targets else "",
                         _("Bereich: %s") % rule.scope if rule.scope else "",
                         rule.message,
-                        rule.description,
+                        spec.rule_text(rule),
                     )
                     if part
                 )

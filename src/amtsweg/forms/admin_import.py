@@ -8,7 +8,7 @@ they hold Fachadministration and links forms only to services of those authoriti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms as django_forms
@@ -199,12 +199,16 @@ class Report:
     @classmethod
     def of(cls, version: FormVersion) -> Report:
         spec: FormSpec = version.spec()
+
+        def readable(rule: Any) -> Any:
+            return replace(rule, description=spec.rule_text(rule))
+
         lists = list(spec.code_lists.values())
         return cls(
             fields=len(spec.fields()),
             groups=len(spec.groups()),
-            evaluated_rules=[rule for rule in spec.rules if rule.kind != "info"],
-            info_rules=[rule for rule in spec.rules if rule.kind == "info"],
+            evaluated_rules=[readable(rule) for rule in spec.rules if rule.kind != "info"],
+            info_rules=[readable(rule) for rule in spec.rules if rule.kind == "info"],
             code_lists=[cl for cl in lists if cl.entries],
             missing_lists=[
                 MissingList(name=cl.name, uri=cl.uri, version=cl.version) for cl in lists if not cl.entries

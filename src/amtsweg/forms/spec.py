@@ -270,6 +270,18 @@ class FormSpec:
     def fields(self) -> list[tuple[str, FieldSpec]]:
         return [(p, c.element) for p, c in self.iter_elements() if isinstance(c.element, FieldSpec)]
 
+    def fim_labels(self) -> dict[str, str]:
+        """FIM id → label of every field and group that came from FIM (for rule texts written with ids)."""
+        return {
+            el.fim.id: el.label for _path, el in [*self.fields(), *self.groups()] if el.fim.id and el.label
+        }
+
+    def rule_text(self, rule: RuleSpec) -> str:
+        """The rule as written in the source, with the labels of the elements it names instead of bare ids."""
+        from amtsweg.forms.fim.rules import readable
+
+        return readable(rule.description, self.fim_labels()) if rule.description else ""
+
     def groups(self) -> list[tuple[str, GroupSpec]]:
         return [(p, c.element) for p, c in self.iter_elements() if isinstance(c.element, GroupSpec)]
 

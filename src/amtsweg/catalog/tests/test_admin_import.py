@@ -113,7 +113,9 @@ def test_the_ozg_catalogue_is_checked_in_a_dry_run_then_imported_on_confirmation
 def test_an_unusable_ozg_upload_gets_a_german_message_a_400_and_writes_nothing(
     platform_admin: Client, files: dict[str, str], message: str
 ) -> None:
-    response = platform_admin.post(reverse("admin:catalog_ozgleistung_import"), {"csv_files": ozg_files(**files)})
+    response = platform_admin.post(
+        reverse("admin:catalog_ozgleistung_import"), {"csv_files": ozg_files(**files)}
+    )
     assert response.status_code == 400
     assert message in response.text
     assert not Themenfeld.objects.exists()
@@ -135,7 +137,10 @@ def test_latin1_and_foreign_files_are_refused_with_a_reason(platform_admin: Clie
 def test_a_fachadmin_may_not_import_the_shared_ozg_catalogue(client: Client, kreis: Authority) -> None:
     login_verified(client, staff_create("fachadmin", kreis, "fachadministration"))
     assert client.get(reverse("admin:catalog_ozgleistung_import")).status_code == 403
-    assert client.post(reverse("admin:catalog_ozgleistung_import"), {"csv_files": ozg_files()}).status_code == 403
+    assert (
+        client.post(reverse("admin:catalog_ozgleistung_import"), {"csv_files": ozg_files()}).status_code
+        == 403
+    )
     assert "OZG-Katalog importieren" not in client.get(reverse("admin:index")).text
     assert not Themenfeld.objects.exists()
 

@@ -19,6 +19,7 @@ paths in the form tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # F/G + digits (xdf 2: F05001047, xdf 3: F60000000243) or the UUID-like ids some editors produce.
@@ -44,6 +45,20 @@ _HIDE = re.compile(r"\b(ausgeblendet|verborgen)\b|nicht\s+(angezeigt|sichtbar|ei
 _AT_LEAST_ONE = re.compile(r"\bmindestens\s+(eine?[nsr]?|ein)\b|\bentweder\b|\beine?[sr]?\s+der\b", re.I)
 _FILL_VERB = re.compile(r"\b(befüllt|ausgefüllt|angegeben|gefüllt|gemacht|ausgewählt)\b", re.I)
 _TRIVIAL_SCRIPT = re.compile(r"^function\s*\w*\s*\(\s*\)\s*\{\s*\}$")
+
+
+def readable(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with each FIM id replaced by the element's label, the id kept in brackets for the Fachadmin.
+
+    ``Wenn bei F99200021 "02" …`` → ``Wenn bei „Rechtsform“ (F99200021) "02" …``; unknown ids stay as they are.
+    """
+
+    def label(match: re.Match[str]) -> str:
+        fim_id = match.group(1)
+        name = labels.get(fim_id)
+        return f"„{name}“ ({fim_id})" if name else fim_id
+
+    return ID_PATTERN.sub(label, text)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,22 @@ def test_upload_report_preview_link_and_publish(
     assert Client().get(reverse("submissions:start", args=["S99100001"])).status_code == 200
 
 
+def test_rules_name_the_fields_by_their_labels_not_by_bare_fim_ids(
+    fachadmin: Client, kreis: Authority, parking_service: Service
+) -> None:
+    response = post_import(fachadmin, kreis)
+    version = FormVersion.objects.get(form__key="S99100001")
+
+    for page in (
+        fachadmin.get(response["Location"]).text,
+        fachadmin.get(reverse("admin:forms_formversion_change", args=[version.pk])).text,
+    ):
+        # „Wenn bei F99100022 "02" angegeben wird, dann wird G99100004 zur Pflichtangabe.“
+        assert "„Auf wen ist das Fahrzeug zugelassen?“ (F99100022)" in page
+        assert "„Angaben zur Fahrzeughalterin oder zum Fahrzeughalter“ (G99100004)" in page
+        assert "bei F99100022" not in page
+
+
 def test_missing_code_lists_are_named_in_the_report(fachadmin: Client, kreis: Authority) -> None:
     response = post_import(fachadmin, kreis, lists=[])
     assert response.status_code == 302
