@@ -272,9 +272,9 @@ class FormSpec:
 
     def fim_labels(self) -> dict[str, str]:
         """FIM id → label of every field and group that came from FIM (for rule texts written with ids)."""
-        return {
-            el.fim.id: el.label for _path, el in [*self.fields(), *self.groups()] if el.fim.id and el.label
-        }
+        elements: list[FieldSpec | GroupSpec] = [el for _path, el in self.fields()]
+        elements += [el for _path, el in self.groups()]
+        return {el.fim.id: el.label for el in elements if el.fim.id and el.label}
 
     def rule_text(self, rule: RuleSpec) -> str:
         """The rule as written in the source, with the labels of the elements it names instead of bare ids."""

@@ -50,7 +50,7 @@ _TRIVIAL_SCRIPT = re.compile(r"^function\s*\w*\s*\(\s*\)\s*\{\s*\}$")
 def readable(text: str, labels: Mapping[str, str]) -> str:
     """``text`` with each FIM id replaced by the element's label, the id kept in brackets for the Fachadmin.
 
-    ``Wenn bei F99200021 "02" …`` → ``Wenn bei „Rechtsform“ (F99200021) "02" …``; unknown ids stay as they are.
+    ``Wenn bei F99200021 "02" …`` → ``Wenn bei „Rechtsform“ (F99200021) "02" …``; unknown ids stay.
     """
 
     def label(match: re.Match[str]) -> str:
