@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
@@ -36,11 +37,25 @@ def percent(part: Decimal | int, whole: Decimal | int) -> int | None:
     return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
 
 
+NO_TIER = "ohne"  # the projects filter for fields without a decided priority
+
+
+@dataclass
+class Cell:
+    """One count of the projects table and the filter of the projects list that shows those projects."""
+
+    count: int
+    query: str
+    label: str  # what the count means, for the link's accessible name
+
+
 @dataclass
 class StatusRow:
     label: str
     counts: list[int]  # one per tier column
     total: int
+    status: str = ""
+    cells: list[Cell] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +81,7 @@ class Deadline:
     what: str  # "Einreichungsfrist", "Verwendungsnachweis", "Förderaufruf"
     title: str
     days: int
+    anchor: str = ""  # the row on the funding page
 
 
 @dataclass
@@ -114,12 +130,17 @@ def _month_starts(today: dt.date, count: int) -> list[dt.date]:
     return list(reversed(months))
 
 
+def decided_tiers(strategy: Strategy) -> dict[int, int]:
+    """Field id → the priority decided in the latest round with decisions."""
+    latest = strategy.rounds.filter(decisions__isnull=False).order_by("-created_at").first()
+    if latest is None:
+        return {}
+    return dict(TierDecision.objects.filter(round=latest).values_list("field_id", "tier"))
+
+
 def _projects(strategy: Strategy) -> tuple[list[str], list[StatusRow], int]:
     """Projects counted by status × the decided priority of their field (latest closed round)."""
-    decided: dict[int, int] = {}
-    latest = strategy.rounds.filter(decisions__isnull=False).order_by("-created_at").first()
-    if latest is not None:
-        decided = dict(TierDecision.objects.filter(round=latest).values_list("field_id", "tier"))
+    decided = decided_tiers(strategy)
     tiers = [int(value) for value, _label in Tier.choices]
     columns = [str(label) for _value, label in Tier.choices] + [_("ohne Priorität")]
     counts: Counter[tuple[str, int | None]] = Counter()
@@ -128,7 +149,15 @@ def _projects(strategy: Strategy) -> tuple[list[str], list[StatusRow], int]:
     rows = []
     for value, label in Project.Status.choices:
         row = [counts[(value, t)] for t in tiers] + [counts[(value, None)]]
-        rows.append(StatusRow(str(label), row, sum(row)))
+        cells = [
+            Cell(
+                count,
+                urlencode({"status": value, "prioritaet": tier if tier is not None else NO_TIER}),
+                _("Projekte „%(status)s“, %(tier)s") % {"status": label, "tier": column},
+            )
+            for count, tier, column in zip(row, [*tiers, None], columns, strict=True)
+        ]
+        rows.append(StatusRow(str(label), row, sum(row), value, cells))
     return columns, rows, sum(counts.values())
 
 
@@ -147,14 +176,28 @@ def _deadlines(strategy: Strategy, today: dt.date, limit: int = 6) -> list[Deadl
     ):
         if application.status == FundingApplication.Status.PLANNED and application.submission_deadline:
             found.append(
-                Deadline(application.submission_deadline, _("Einreichungsfrist"), str(application), 0)
+                Deadline(
+                    application.submission_deadline,
+                    _("Einreichungsfrist"),
+                    str(application),
+                    0,
+                    f"antrag-{application.pk}",
+                )
             )
         if application.status == FundingApplication.Status.GRANTED and application.proof_of_use_deadline:
             found.append(
-                Deadline(application.proof_of_use_deadline, _("Verwendungsnachweis"), str(application), 0)
+                Deadline(
+                    application.proof_of_use_deadline,
+                    _("Verwendungsnachweis"),
+                    str(application),
+                    0,
+                    f"antrag-{application.pk}",
+                )
             )
     for call in FundingCall.objects.filter(deadline__gte=today).select_related("programme"):
-        found.append(Deadline(call.deadline, _("Förderaufruf"), str(call), 0))
+        found.append(
+            Deadline(call.deadline, _("Förderaufruf"), str(call), 0, f"programm-{call.programme_id}")
+        )
     upcoming = sorted((d for d in found if d.date >= today), key=lambda d: (d.date, d.title))[:limit]
     for deadline in upcoming:
         deadline.days = (deadline.date - today).days

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from amtsweg.access.permissions import can_manage_funding_programmes, can_manage_strategy, can_view_strategy
 from amtsweg.strategy import plausibility, selectors, services
+from amtsweg.strategy.cockpit import NO_TIER, decided_tiers
 from amtsweg.strategy.forms import (
     ApplicationForm,
     BudgetLineForm,
@@ -40,6 +41,7 @@ from amtsweg.strategy.models import (
     Position,
     Project,
     Strategy,
+    Tier,
     Workshop,
 )
 from amtsweg.strategy.views import GET_POST, _data, staff_view
@@ -208,9 +210,12 @@ def workshops(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_safe
 def projects(request: HttpRequest) -> HttpResponse:
+    """The portfolio; ``?status=…&prioritaet=…`` narrows it to one figure of the cockpit's start page."""
     strategy = _readable_strategy(request)
     project_list = list(selectors.projects_for(request.user, strategy))
     lines = list(selectors.budget_lines_for(request.user, [strategy.owner_id]))
+    filters, error = _project_filters(request, strategy)
+    project_list = [p for p in project_list if not error and all(check(p) for check in filters.values())]
     return render(
         request,
         "strategy/projects.html",
@@ -219,8 +224,33 @@ def projects(request: HttpRequest) -> HttpResponse:
             "projects": project_list,
             "totals": selectors.budget_totals_by_project(lines),
             "may_manage": can_manage_strategy(request.user, strategy.owner_id),
+            "filter_labels": list(filters),
+            "filter_error": error,
         },
+        status=400 if error else 200,
     )
+
+
+def _project_filters(
+    request: HttpRequest, strategy: Strategy
+) -> tuple[dict[str, Callable[[Project], bool]], str]:
+    """The filters of the projects list by label, or a German message for a value that is not one."""
+    filters: dict[str, Callable[[Project], bool]] = {}
+    status = request.GET.get("status", "")
+    if status:
+        if status not in Project.Status.values:
+            return {}, _("Diesen Status gibt es nicht. Bitte einen Status aus der Übersicht wählen.")
+        filters[_("Status: %s") % Project.Status(status).label] = lambda p: p.status == status
+    tier = request.GET.get("prioritaet", "")
+    if tier:
+        decided = decided_tiers(strategy)
+        if tier == NO_TIER:
+            filters[_("ohne Priorität")] = lambda p: p.field_id not in decided
+        elif tier.isdigit() and int(tier) in Tier.values:
+            filters[str(Tier(int(tier)).label)] = lambda p: decided.get(p.field_id) == int(tier)
+        else:
+            return {}, _("Diese Priorität gibt es nicht. Bitte eine Priorität aus der Übersicht wählen.")
+    return filters, ""
 
 
 @staff_view

@@ -84,6 +84,46 @@ def test_the_start_page_shows_the_figures_with_links_to_their_details(
         assert f'href="{reverse(f"strategy:{name}")}"' in page, name
 
 
+def test_each_figure_links_to_its_own_detail(world: StrategyWorld, digital_user: object) -> None:
+    today = timezone.localdate()
+    programme = FundingProgramme.objects.get(name="Smarte.Land.Regionen")
+    FundingCall.objects.create(
+        programme=programme, title="Aufruf 2027", deadline=today + dt.timedelta(days=20)
+    )
+    client = login_verified(Client(), digital_user)
+    page = client.get(reverse("strategy:home")).content.decode()
+    projects = reverse("strategy:projects")
+
+    # The count of running projects in fields of Priorität I leads to exactly those projects.
+    running = f"{projects}?status=laufend&amp;prioritaet=1"
+    assert f'href="{running}" aria-label="1 Projekte „in Umsetzung“, Priorität I">1</a>' in page
+    listed = client.get(f"{projects}?status=laufend&prioritaet=1").content.decode()
+    assert "1 Projekt mit Status: in Umsetzung, Priorität I." in listed
+    assert "Digitales Bürgerbüro" in listed
+    none = client.get(f"{projects}?status=geplant&prioritaet=ohne").content.decode()
+    assert "Digitales Bürgerbüro" not in none
+    assert "0 Projekte mit Status: geplant, ohne Priorität." in none
+
+    # The budget year, the funding deadline and the online share each lead to their own place.
+    assert f'href="{reverse("strategy:budget")}#jahr-2020"' in page
+    assert 'id="jahr-2020"' in client.get(reverse("strategy:budget")).content.decode()
+    assert f'href="{reverse("strategy:funding")}#programm-{programme.pk}">' in page
+    assert f'id="programm-{programme.pk}"' in client.get(reverse("strategy:funding")).content.decode()
+    assert f'<a class="kern-link" href="{reverse("strategy:maturity")}"><strong>1 von' in page
+
+
+def test_a_filter_value_that_does_not_exist_gets_a_german_message(
+    world: StrategyWorld, digital_user: object
+) -> None:
+    client = login_verified(Client(), digital_user)
+    response = client.get(reverse("strategy:projects"), {"status": "fertig"})
+    assert response.status_code == 400
+    assert "Diesen Status gibt es nicht" in response.content.decode()
+    response = client.get(reverse("strategy:projects"), {"prioritaet": "9"})
+    assert response.status_code == 400
+    assert "Diese Priorität gibt es nicht" in response.content.decode()
+
+
 def test_the_cockpit_navigation_links_the_assistants_quality_page(
     world: StrategyWorld, digital_user: object
 ) -> None:
