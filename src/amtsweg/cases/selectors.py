@@ -199,3 +199,12 @@ def messages_for_applicant(case: Case) -> QuerySet[CaseMessage]:
 def letters_for_applicant(case: Case) -> QuerySet[DecisionLetter]:
     """Letters released to the applicant (``sent_at`` set)."""
     return case.letters.filter(sent_at__isnull=False).exclude(pdf="").order_by("created_at")
+
+
+def applicant_email(case: Case) -> str:
+    """Where messages and decision letters to the applicant are announced: the account's e-mail, else the
+    one given with the application (for FIT-Connect: the reply channel ``eMail``); '' when there is none."""
+    applicant = case.applicant
+    return (applicant.email if applicant is not None and applicant.email else "") or (
+        case.submission.applicant_email
+    )

@@ -38,12 +38,10 @@ from amtsweg.core.task_recovery import send_once
 logger = logging.getLogger("amtsweg.cases")
 
 
-def _recipient(case: object) -> str:
-    submission = case.submission  # type: ignore[attr-defined]
-    applicant = case.applicant  # type: ignore[attr-defined]
-    return (
-        applicant.email if applicant is not None and applicant.email else ""
-    ) or submission.applicant_email
+def _recipient(case: Any) -> str:
+    from amtsweg.cases.selectors import applicant_email
+
+    return applicant_email(case)
 
 
 def _notice(

@@ -304,6 +304,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "payment": payment_summary(submission),
         "flags": selectors.deadline_flags(case),
         "channel_details": hooks.channel_details(case),
+        "applicant_reachable": bool(selectors.applicant_email(case)),
         "steps": [s for s in steps if states.STAFF in s.by],
         "may_work": may_work,
         "may_assign": may_assign,
@@ -396,8 +397,28 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error("text", error)
         return _rerender(request, case, message_form=form)
-    messages.success(request, _("Die Nachricht ist gesendet."))
+    if not _warn_if_unreachable(
+        request,
+        case,
+        _("Die Nachricht ist gespeichert, erreicht die antragstellende Person aber nicht elektronisch."),
+    ):
+        messages.success(request, _("Die Nachricht ist gesendet."))
     return redirect(_case_url(case, "nachrichten"))
+
+
+def _warn_if_unreachable(request: HttpRequest, case: Case, what: str) -> bool:
+    """No silent drop: when no e-mail address of the applicant is known (e.g. a FIT-Connect reply channel
+    Amtsweg cannot use), nobody is told about a message, Rückfrage or decision – the caseworker is told
+    instead, with the reply channel the case names, and asked to send it by post."""
+    if selectors.applicant_email(case):
+        return False
+    notes = [d.reply_note for d in hooks.channel_details(case) if d.reply_note]
+    messages.warning(
+        request,
+        _("%(what)s Für diesen Antrag ist keine E-Mail-Adresse bekannt. %(hint)s")
+        % {"what": what, "hint": " ".join(notes) or _("Bitte senden Sie das Schreiben per Post.")},
+    )
+    return True
 
 
 @staff_case_view
@@ -471,7 +492,17 @@ def case_transition(request: HttpRequest, reference: str, target: str) -> HttpRe
                     template=next((t for t in templates if t.pk == data.get("vorlage")), None),
                     source=source,
                 )
-                messages.success(request, _("Die Entscheidung ist gespeichert und der Bescheid zugestellt."))
+                if not _warn_if_unreachable(
+                    request,
+                    case,
+                    _(
+                        "Die Entscheidung ist gespeichert; der Bescheid erreicht die antragstellende Person "
+                        "aber nicht elektronisch."
+                    ),
+                ):
+                    messages.success(
+                        request, _("Die Entscheidung ist gespeichert und der Bescheid zugestellt.")
+                    )
             else:
                 if step.needs_text:
                     services.case_ask(
@@ -480,6 +511,14 @@ def case_transition(request: HttpRequest, reference: str, target: str) -> HttpRe
                         question=data.get("text") or "",
                         reply_due=data.get("antwort_bis"),
                         source=source,
+                    )
+                    _warn_if_unreachable(
+                        request,
+                        case,
+                        _(
+                            "Die Rückfrage ist gespeichert, erreicht die antragstellende Person aber nicht "
+                            "elektronisch."
+                        ),
                     )
                 elif target == Status.IN_PRUEFUNG:
                     services.case_review_start(actor=actor, case=case, source=source)

@@ -302,3 +302,32 @@ def test_the_send_test_command_of_the_demo_delivers_an_application_that_is_accep
     inbound = _receive(partner)
     assert inbound.status == InboundSubmission.Status.ACCEPTED
     assert inbound.submission.applicant_email == "erika.mustermann@example.org"
+
+
+def test_a_reply_channel_amtsweg_cannot_use_is_named_and_a_message_is_not_dropped_silently(
+    partner: Partner,
+) -> None:
+    def de_mail(metadata: dict[str, Any]) -> None:
+        metadata["replyChannel"] = {"deMail": {"address": "erika.mustermann@example.de-mail.de"}}
+
+    _send(partner, reply_email="", change_metadata=de_mail)
+    inbound = _receive(partner)
+    assert inbound.status == InboundSubmission.Status.ACCEPTED
+    case = Case.objects.get(submission=inbound.submission_id)
+    role = ("sachbearbeitung", case.org_unit) if case.org_unit else "sachbearbeitung"
+    client = login_verified(Client(), staff_create("sb-demail", case.authority, role))
+
+    page = client.get(reverse("cases:case", args=[case.reference])).content.decode()
+    assert "Rückkanal laut Onlinedienst: De-Mail" in page
+    assert "bitte antworten Sie per Post" in page
+
+    response = client.post(
+        reverse("cases:case_message", args=[case.reference]),
+        {"nachricht-text": "Bitte reichen Sie den Nachweis nach."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "erreicht die antragstellende Person aber nicht elektronisch" in page
+    assert "Rückkanal laut Onlinedienst: De-Mail" in page
+    assert "Nicht elektronisch zugestellt – bitte per Post senden." in page
+    assert "Die Nachricht ist gesendet." not in page
