@@ -25,8 +25,10 @@ class TimeStampedModel(models.Model):
 class AuditEntry(models.Model):
     """One entry of the audit trail. Entries are only ever appended.
 
-    Each entry stores the SHA-256 of its own content together with the hash of the previous entry,
-    so that a changed or deleted entry breaks the chain (see ``amtsweg verify-audit``).
+    Each entry stores the SHA-256 of its own content together with the hash of the previous entry of its
+    chain (``lane``), so that a changed, deleted or inserted entry breaks the chain (see ``amtsweg
+    verify-audit`` and docs/decisions/0022-audit-chain-lanes.md). Entries from before the lanes have no
+    lane: they form the start of lane 1 and were hashed without their id and lane.
     """
 
     occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
@@ -55,6 +57,12 @@ class AuditEntry(models.Model):
     source = models.CharField(_("Quelle"), max_length=200, blank=True)
     previous_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
+    lane = models.PositiveSmallIntegerField(
+        _("Kette"),
+        null=True,
+        blank=True,
+        help_text=_("Leer bei Einträgen von vor der Einführung mehrerer Ketten (sie gehören zu Kette 1)."),
+    )
 
     class Meta:
         verbose_name = _("Protokolleintrag")
@@ -65,7 +73,8 @@ class AuditEntry(models.Model):
         return f"{self.occurred_at:%d.%m.%Y %H:%M} {self.actor_label} {self.action} {self.object_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # ``audit_record`` gives new entries their id before the insert (it is part of the hash).
+        if not self._state.adding:
             raise ValueError("Protokolleinträge dürfen nicht geändert werden.")
         super().save(*args, **kwargs)
 
@@ -89,6 +98,11 @@ class AuditEntry(models.Model):
         # Entries written before the actor had a kind were hashed without it; they keep verifying.
         if self.actor_kind:
             content["actor_kind"] = self.actor_kind
+        # Since the lanes (decision 0022) the id is hashed too, so that the order across lanes is protected;
+        # older entries were hashed without id and lane.
+        if self.lane is not None:
+            content["id"] = self.id
+            content["lane"] = self.lane
         return content
 
     def compute_hash(self) -> str:
@@ -97,7 +111,11 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """Single row holding the newest hash; locking it serialises writers on every database."""
+    """The newest hash of one lane of the audit chain (the row's id is the lane number).
+
+    A writer locks one free lane (``FOR UPDATE SKIP LOCKED``) until its transaction ends, so concurrent
+    writers append to different lanes instead of waiting for each other (decision 0022).
+    """
 
     last_hash = models.CharField(max_length=64)
 
