@@ -541,8 +541,8 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
     lines = [
         "## Caseworker's inbox and jobs over all cases (`benchmarks/inbox.py`)",
         "",
-        f"Measured {meta['when']} by `make bench` on {meta['cpu']}, **{meta['cores']} cores**, "
-        f"{meta['memory']},",
+        f"Measured {meta['when']} by `benchmarks/inbox.py` (part of `make bench`) on {meta['cpu']}, "
+        f"**{meta['cores']} cores**, {meta['memory']},",
         f"{meta['system']}, Python {meta['python']}, PostgreSQL {meta['postgres']};",
         f"load average {meta['load']} when the run started (other work on the machine skews the figures:"
         " several other jobs shared the two cores).",
@@ -582,9 +582,24 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         "**Reading the figures.** The wall-clock times include waiting for a core: with a load average "
         f"of {meta['load']} on {meta['cores']} cores a process runs a fraction of the time. The CPU column "
         "is the time the page's process itself computed (Django, template, driver), the raw column the "
-        "database's work for the case-table queries; their sum is what a page costs on an idle core. What "
-        "matters for the scale of data: no page reads more than the caseworker's own unit (plans below), "
-        "and the figures at the other size are of the same order.",
+        "database's work for the case-table queries; their sum is what a page costs on an idle core. No "
+        "page reads more than the caseworker's own unit (plans below): none grows with the installation.",
+        "",
+        "**What still grows with the unit.** Lists over several statuses (the first page, overdue, status + "
+        "service, and above all *all statuses by receipt*) read every matching case of the caseworker's unit "
+        "and sort them: the lists of units (the unit and the units below it) and of statuses in the query "
+        "keep PostgreSQL from taking the order from the index. That is bounded by the unit's cases, not by "
+        "the installation"
+        + (
+            f" – the unit had {_n(other['facts']['unit_cases'])} cases ({_n(other['facts']['unit_open'])} "
+            f"open) at {other_size} and {_n(facts['unit_cases'])} ({_n(facts['unit_open'])} open) at {size}"
+            if other
+            else ""
+        )
+        + "; pages whose raw queries grew more than threefold: "
+        + (", ".join(_grown(run, other)) or "none")
+        + ". One index scan per unit and status in index order, merged (`UNION ALL` of the per-unit "
+        "queries, each with its `LIMIT`), would make them independent of the unit's size (not built yet).",
         "",
         "**Method.** One process, Django's test client (complete middleware stack, a session with a verified "
         "second factor, template rendering; no HTTP server, no network), "
@@ -636,6 +651,17 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         "independent of the number of cases (not built yet).",
     ]
     return "\n".join(lines)
+
+
+def _grown(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
+    if not other:
+        return []
+    before = {r["name"]: r["raw_p50"] for r in other["results"]}
+    return [
+        f"{r['name']} ({before[r['name']]:.1f} → {r['raw_p50']:.1f} ms)"
+        for r in run["results"]
+        if r["name"] in before and r["raw_p50"] > 3 * before[r["name"]]
+    ]
 
 
 def _plan_lines(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
