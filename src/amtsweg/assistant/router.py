@@ -129,6 +129,28 @@ def choose_threshold(
     return round(best, 4) if best is not None else float(np.max(confidences, initial=DEFAULT_THRESHOLD))
 
 
+def group_probabilities(
+    probabilities: np.ndarray, classes: Sequence[str], groups: dict[str, str]
+) -> tuple[np.ndarray, list[str]]:
+    """Probabilities of fine labels added up per coarse label (``groups`` maps fine → coarse)."""
+    coarse = sorted(set(groups.values()))
+    members = np.zeros((len(classes), len(coarse)))
+    for row, fine in enumerate(classes):
+        members[row, coarse.index(groups[str(fine)])] = 1.0
+    return probabilities @ members, coarse
+
+
+def label_groups(labels: Sequence[str], fine_labels: Sequence[str]) -> dict[str, str]:
+    """fine → coarse label; every fine label must belong to exactly one coarse label."""
+    groups: dict[str, str] = {}
+    for label, fine in zip(labels, fine_labels, strict=True):
+        if groups.setdefault(fine, label) != label:
+            raise ValueError(
+                f"Die feinere Kategorie „{fine}“ gehört zu mehreren Kategorien ({groups[fine]}, {label})."
+            )
+    return groups
+
+
 @dataclass
 class TrainedRouter:
     pipeline: Pipeline
@@ -136,41 +158,59 @@ class TrainedRouter:
     threshold: float
     model: str | None
     target: float = 0.95
+    # Trained on finer labels (fine → coarse): their probabilities are added up per coarse label.
+    groups: dict[str, str] | None = None
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         texts = [t[:MAX_TEXT] if t.strip() else " " for t in texts]
         probabilities = self.pipeline.predict_proba(list(texts))
-        classes = list(self.pipeline.classes_)
+        classes = [str(c) for c in self.pipeline.classes_]
+        if self.groups:
+            probabilities, classes = group_probabilities(probabilities, classes, self.groups)
         best = probabilities.argmax(axis=1)
-        return [(str(classes[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
+        return [(classes[j], float(probabilities[i, j])) for i, j in enumerate(best)]
 
 
 def train_router(
-    texts: Sequence[str], labels: Sequence[str], *, model: str | None, target: float | None = None
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    model: str | None,
+    target: float | None = None,
+    fine_labels: Sequence[str] | None = None,
 ) -> TrainedRouter:
     """Fit the calibrated pipeline and pick the threshold for ``target`` precision (default: the setting)
-    from cross-validated predictions on the training examples."""
+    from cross-validated predictions on the training examples.
+
+    With ``fine_labels`` (a finer category per example, each inside one of ``labels``, e.g. 21
+    subcategories of 6 categories) the classifier learns the fine labels and a request's confidence for a
+    label is the sum over its fine labels: the fine classes are more uniform, and a doubt between two
+    subcategories of the same category no longer counts as doubt (docs/assistant.md, Router)."""
     if len(set(labels)) < 2:
         raise ValueError("Für das Training werden Beispiele aus mindestens zwei Stellen gebraucht.")
     target = target_precision() if target is None else target
     if not 0.0 < target <= 1.0:
         raise ValueError("Die Zielgenauigkeit muss zwischen 0 und 1 liegen.")
-    folds = _folds(labels)
+    groups = label_groups(labels, fine_labels) if fine_labels is not None else None
+    learned = list(fine_labels) if fine_labels is not None else list(labels)
+    folds = _folds(learned)
     threshold = DEFAULT_THRESHOLD
     if folds >= 2:
         # Each outer fold trains on (folds-1)/folds of the examples; its calibration needs its own folds.
-        inner = _folds(labels, wanted=folds - 1) if folds > 2 else 0
+        inner = _folds(learned, wanted=folds - 1) if folds > 2 else 0
         cv_pipeline = build_pipeline(model=model, calibration_folds=inner)
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
         probabilities = cross_val_predict(
-            cv_pipeline, list(texts), list(labels), cv=splitter, method="predict_proba"
+            cv_pipeline, list(texts), learned, cv=splitter, method="predict_proba"
         )
-        classes = np.array(sorted(set(labels)))
-        predicted = classes[probabilities.argmax(axis=1)]
+        classes = sorted(set(learned))
+        if groups:
+            probabilities, classes = group_probabilities(probabilities, classes, groups)
+        predicted = np.array(classes)[probabilities.argmax(axis=1)]
         threshold = choose_threshold(probabilities.max(axis=1), predicted == np.array(labels), target)
     pipeline = build_pipeline(model=model, calibration_folds=folds)
-    pipeline.fit(list(texts), list(labels))
-    return TrainedRouter(pipeline, sorted(set(labels)), threshold, model, target)
+    pipeline.fit(list(texts), learned)
+    return TrainedRouter(pipeline, sorted(set(labels)), threshold, model, target, groups)
 
 
 def router_metrics(router: TrainedRouter, texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:

@@ -173,3 +173,62 @@ def test_the_portal_routes_exactly_as_router_eval_measured(settings: object) -> 
     assert round(sum(automatic) / len(rows), 4) == measured["coverage"]
     auto_correct = [c for c, a in zip(correct, automatic, strict=True) if a]
     assert round(sum(auto_correct) / max(len(auto_correct), 1), 4) == measured["precision_at_threshold"]
+
+
+def test_router_eval_learns_subcategories_and_answers_with_categories(tmp_path: Path) -> None:
+    rows = [
+        ("Laterne defekt", "strasse", "beleuchtung"),
+        ("Lampe aus seit Tagen", "strasse", "beleuchtung"),
+        ("Straßenlaterne flackert", "strasse", "beleuchtung"),
+        ("Schlagloch vor Nummer 12", "strasse", "schlagloch"),
+        ("tiefes Loch in der Fahrbahn", "strasse", "schlagloch"),
+        ("Asphalt kaputt und Löcher", "strasse", "schlagloch"),
+        ("Mülleimer voll", "sauberkeit", "papierkorb"),
+        ("Papierkorb quillt über", "sauberkeit", "papierkorb"),
+        ("Abfalleimer nicht geleert", "sauberkeit", "papierkorb"),
+        ("Graffiti am Rathaus", "sauberkeit", "graffiti"),
+        ("Wand beschmiert", "sauberkeit", "graffiti"),
+        ("Brücke besprüht", "sauberkeit", "graffiti"),
+    ]
+    train = tmp_path / "train.csv"
+    train.write_text(
+        "text,category,subcategory\n" + "".join(f"{t},{c},{s}\n" for t, c, s in rows), encoding="utf-8"
+    )
+    figures = _last_json(
+        "router-eval",
+        "--train",
+        str(train),
+        "--test",
+        str(train),
+        "--text-column",
+        "text",
+        "--label-column",
+        "category",
+        "--fine-label-column",
+        "subcategory",
+        "--model",
+        "none",
+    )
+    assert figures["classes"] == 2  # the categories, not the four subcategories
+    assert figures["accuracy"] > 0.5
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        "text,category,subcategory\n" + "".join(f"{t},{c},x\n" for t, c, _s in rows), encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="gehört zu mehreren Kategorien"):
+        call_command(
+            "router-eval",
+            "--train",
+            str(broken),
+            "--test",
+            str(train),
+            "--text-column",
+            "text",
+            "--label-column",
+            "category",
+            "--fine-label-column",
+            "subcategory",
+            "--model",
+            "none",
+            stdout=StringIO(),
+        )

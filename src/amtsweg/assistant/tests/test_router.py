@@ -58,3 +58,25 @@ def test_a_trained_router_becomes_active_is_audited_and_routes(settings: object)
         RoutingDecision.Outcome.AUTO,
         RoutingDecision.Outcome.TRIAGE,
     }
+
+
+def _reports(name: str) -> tuple[list[str], list[str], list[str]]:
+    with (DEVSETS / name).open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return [r["text"] for r in rows], [r["category"] for r in rows], [r["subcategory"] for r in rows]
+
+
+def test_a_router_trained_on_subcategories_answers_with_their_category() -> None:
+    texts, categories, subcategories = _reports("reports_dev.csv")
+    router = train_router(texts, categories, model=None, fine_labels=subcategories)
+    assert router.labels == sorted(set(categories))
+    predictions = router.predict(["Laterne defekt seit Tagen", "Schrottauto ohne Kennzeichen seit Wochen"])
+    assert [label for label, _ in predictions] == ["strasse", "verkehr"]
+    assert all(0 < confidence <= 1 for _, confidence in predictions)
+    metrics = router_metrics(router, *_reports("reports_holdout.csv")[:2])
+    assert metrics["classes"] == 6
+
+
+def test_a_subcategory_in_two_categories_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="gehört zu mehreren Kategorien"):
+        train_router(["a", "b", "c"], ["x", "y", "y"], model=None, fine_labels=["f", "f", "g"])

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             help="Zielgenauigkeit, für die die Schwelle gewählt wird (Standard: Einstellung, 0.95).",
         )
         parser.add_argument(
+            "--fine-label-column",
+            default=None,
+            help="Spalte mit feineren Kategorien innerhalb der Kategorien von --label-column: der Router "
+            "lernt diese und zählt ihre Wahrscheinlichkeiten je Kategorie zusammen.",
+        )
+        parser.add_argument(
             "--record", action="store_true", help="Ergebnis für die Qualitätsseite speichern."
         )
 
@@ -50,8 +56,17 @@ class Command(BaseCommand):
         test = read_labelled_file(options["test"], options["text_column"], options["label_column"])
         if not test[0]:
             raise CommandError("Die Testdatei enthält keine beschrifteten Zeilen.")
+        fine = None
+        if options["fine_label_column"]:
+            texts, fine = read_labelled_file(
+                options["train"], options["text_column"], options["fine_label_column"]
+            )
+            if texts != train[0]:
+                raise CommandError(
+                    f"{options['train'].name}: Jede Zeile braucht eine Kategorie und eine feinere Kategorie."
+                )
         try:
-            router = train_router(*train, model=model, target=options["target_precision"])
+            router = train_router(*train, model=model, target=options["target_precision"], fine_labels=fine)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
@@ -71,6 +86,7 @@ class Command(BaseCommand):
                     f"amtsweg router-eval --train {options['train']} --test {options['test']} "
                     f"--text-column {options['text_column']} --label-column {options['label_column']} "
                     f"--model {model or 'none'} --target-precision {router.target}"
+                    + (f" --fine-label-column {options['fine_label_column']}" if fine else "")
                 ),
             )
         self.stdout.write(json.dumps(metrics, ensure_ascii=False))
