@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -315,3 +316,77 @@ def test_the_edit_page_asks_to_check_implausible_figures_before_sending(
     page = digital.get(reverse("strategy:report_edit", args=[world.report.pk])).content.decode()
     assert "Vor dem Versand prüfen" in page
     assert "Das geplante Ende war der 31.12.2025" in page
+
+
+# --- the layout a committee member sees ------------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points per millimetre
+RIGHT_MARGIN_MM = 18  # @page margin of report_pdf.html
+
+
+def _chars(page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every printed character of a pdfium page with its box (left, bottom, right, top) in points."""
+    text = page.get_textpage()
+    boxes = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    return [(char, box) for char, box in boxes if char.strip()]
+
+
+def _page_of(pdf: Any, needle: str) -> int:
+    for index in range(len(pdf)):
+        if needle in pdf[index].get_textpage().get_text_range().replace("\r\n", " ").replace("\n", " "):
+            return index
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+def test_the_pdf_keeps_tables_in_the_frame_captions_with_their_figures_and_fills_page_one(
+    world: StrategyWorld,
+) -> None:
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    from amtsweg.strategy.models import FundingApplication, FundingProgramme
+    from amtsweg.strategy.tests.test_report import save
+
+    # Large amounts and long names: the widest tables a Kreis produces.
+    programme = save(
+        FundingProgramme(
+            name="Förderprogramm Digitale Modellregionen Nordrhein-Westfalen",
+            funder=FundingProgramme.Funder.LAND,
+        )
+    )
+    save(
+        FundingApplication(
+            project=world.project,
+            programme=programme,
+            applicant=world.scenario.kreis,
+            status=FundingApplication.Status.GRANTED,
+            total_cost=Decimal("12345678.90"),
+            requested_amount=Decimal("9876543.21"),
+            granted_amount=Decimal("8765432.10"),
+            submission_deadline=dt.date(2021, 3, 31),
+        )
+    )
+    ctx = report_context(strategy=world.strategy, report=world.report, today=TODAY)
+    pdf = pypdfium2.PdfDocument(report_pdf(world.report, ctx))
+
+    for index in range(len(pdf)):
+        width = pdf[index].get_width()
+        beyond = [c for c, box in _chars(pdf[index]) if box[2] > width - RIGHT_MARGIN_MM * MM + 1]
+        assert not beyond, f"page {index + 1}: text beyond the right margin: {''.join(beyond)}"
+
+    # Each chart and its caption on one page, the image above the caption.
+    for caption in ("Abbildung: Portfolio", "Abbildung: Ansatz und Ist", "Abbildung: Leistungen online"):
+        index = _page_of(pdf, caption)
+        page = pdf[index]
+        images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+        textpage = page.get_textpage()
+        first = textpage.get_text_range().find(caption)
+        assert first >= 0, caption
+        caption_top = textpage.get_charbox(first)[3]
+        assert any(image.get_bounds()[1] >= caption_top - 1 for image in images), caption
+
+    # Page 1 is not left half empty after the title block: the text goes on into its lower third.
+    first_page = pdf[0]
+    footer = 22 * MM  # the bottom margin holds only the footer
+    lowest = min(box[1] for _c, box in _chars(first_page) if box[1] > footer)
+    assert lowest < first_page.get_height() / 3, "page 1 ends in its upper two thirds"
