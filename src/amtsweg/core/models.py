@@ -197,3 +197,22 @@ class BackgroundTask(DBTaskResult):
 
     def __str__(self) -> str:
         return f"{self.task_path.rsplit('.', 1)[-1]} ({self.pk})"
+
+
+class ConfigVersion(models.Model):
+    """A token per area of rarely changing configuration (e.g. FIT-Connect forwardings, form fees).
+
+    Every change of that configuration writes a new token (see :mod:`amtsweg.core.configcache`); each
+    process keeps the looked-up configuration in its memory only as long as the token it was read under
+    is still the current one. A token is never reused, so a rolled-back change cannot revive old values.
+    """
+
+    name = models.CharField(_("Bereich"), max_length=50, primary_key=True)
+    token = models.CharField(_("Stand"), max_length=32)
+
+    class Meta:
+        verbose_name = _("Konfigurationsstand")
+        verbose_name_plural = _("Konfigurationsstände")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

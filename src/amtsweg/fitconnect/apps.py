@@ -12,12 +12,16 @@ class FitConnectConfig(AppConfig):
 
     def ready(self) -> None:
         from amtsweg.cases.hooks import case_channel_details
+        from amtsweg.core import configcache
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
+        from amtsweg.fitconnect.models import Forwarding, SenderClient
         from amtsweg.fitconnect.selectors import channel_detail
-        from amtsweg.fitconnect.sending import on_submission_received
+        from amtsweg.fitconnect.sending import FORWARDING_AREA, on_submission_received
         from amtsweg.fitconnect.tasks import poll_task
         from amtsweg.submissions.hooks import submission_received_hooks
 
+        # The cached forwarding lookup of the intake holds the rule with its sender.
+        configcache.watch(FORWARDING_AREA, Forwarding, SenderClient)
         # Runs after "cases" (hooks run in the order of their ids): the case exists when the delivery is
         # queued.
         if "fitconnect" not in submission_received_hooks:

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from amtsweg.core import configcache
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import audit_record
 from amtsweg.fitconnect import checks, crypto
@@ -48,6 +49,8 @@ from amtsweg.fitconnect.models import Forwarding, OutboundSubmission, SenderClie
 from amtsweg.submissions.models import Submission
 
 logger = logging.getLogger("amtsweg.fitconnect")
+
+FORWARDING_AREA = "fitconnect.forwarding"
 METADATA_SCHEMA = "https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json"
 GIVE_UP_AFTER = dt.timedelta(days=15)  # FIT-Connect deletes unclaimed submissions after 14 days
 
@@ -58,14 +61,21 @@ def sender_api(sender: SenderClient) -> SubmissionApiV1:
 
 
 def forwarding_for(submission: Submission) -> Forwarding | None:
-    if submission.service_id is None:
+    """The active forwarding for the submission's service and municipality, else for the service.
+
+    Cached per process until a forwarding or sender changes (:mod:`amtsweg.core.configcache`).
+    """
+    service_id, municipality_id = submission.service_id, submission.municipality_id
+    if service_id is None:
         return None
-    rules = Forwarding.objects.filter(service_id=submission.service_id, active=True).select_related("sender")
-    specific = (
-        rules.filter(municipality_id=submission.municipality_id).first()
-        if submission.municipality_id
-        else None
+    return configcache.cached(
+        FORWARDING_AREA, (service_id, municipality_id), lambda: _forwarding_for(service_id, municipality_id)
     )
+
+
+def _forwarding_for(service_id: int, municipality_id: int | None) -> Forwarding | None:
+    rules = Forwarding.objects.filter(service_id=service_id, active=True).select_related("sender")
+    specific = rules.filter(municipality_id=municipality_id).first() if municipality_id else None
     return specific or rules.filter(municipality__isnull=True).first()
 
 

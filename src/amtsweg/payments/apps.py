@@ -10,9 +10,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Online-Bezahlung")
 
     def ready(self) -> None:
+        from amtsweg.core import configcache
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
         from amtsweg.payments import hooks, providers  # noqa: F401 - providers register themselves
-        from amtsweg.payments.services import on_submission_received
+        from amtsweg.payments.models import FormFee
+        from amtsweg.payments.services import FEE_AREA, on_submission_received
         from amtsweg.payments.tasks import payments_poll_task
         from amtsweg.submissions.hooks import (
             receipt_notice_providers,
@@ -21,6 +23,7 @@ class PaymentsConfig(AppConfig):
             summary_notice_providers,
         )
 
+        configcache.watch(FEE_AREA, FormFee)  # fee_of is cached per process
         if "payments" not in submission_received_hooks:
             submission_received_hooks.register("payments")(on_submission_received)
         if "payments" not in submit_guards:

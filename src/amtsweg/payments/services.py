@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amtsweg.access.permissions import can_manage_integrations, require
+from amtsweg.core import configcache
 from amtsweg.core.actors import Actor, account, as_actor
 from amtsweg.core.audit import audit_record
 from amtsweg.core.outbound import outbound_url_check
@@ -149,8 +150,14 @@ def fee_save(*, actor: Any, fee: FormFee, source: str = "") -> FormFee:
 # ---- reads used by the pages ---------------------------------------------------------------------
 
 
+FEE_AREA = "payments.fee"
+
+
 def fee_of(version: FormVersion) -> FormFee | None:
-    return FormFee.objects.filter(form_version=version).first()
+    """The fee of ``version``; cached per process until a fee changes (:mod:`amtsweg.core.configcache`)."""
+    return configcache.cached(
+        FEE_AREA, version.pk, lambda: FormFee.objects.filter(form_version_id=version.pk).first()
+    )
 
 
 def provider_for(version: FormVersion, authority: Any) -> PaymentProvider | None:
