@@ -53,6 +53,9 @@ FORM_KEY = "hundesteuer-anmeldung"
 MUNICIPALITY_AGS = "05558016"  # Dülmen
 TARGET_PER_SECOND = 500
 TARGET_RATIO = 0.35  # of the bare insert of the same rows (issue 16)
+# The largest-step measurement: the real FIM schema "Gewerbe Anmeldung" under AMTSWEG_SHARED_DATA.
+LARGE_FIM_FORM = "fim/real/gewerbeanmeldung_S00000009/S00000009_xdatenfelder.xml"
+LARGE_FIM_LEIKA = "99050012104000"
 
 APPLICATION = {
     "halter": {
@@ -441,6 +444,7 @@ def _prepare(env: dict[str, str], database_url: str) -> None:
     harness.recreate_database(database_url)
     harness.run_amtsweg(env, "migrate", "--noinput")
     harness.run_amtsweg(env, "load-demo")
+    _import_large_form(env)
     harness.run_amtsweg(env, "collectstatic", "--noinput")
     row = harness.query_one(
         database_url,
@@ -450,6 +454,21 @@ def _prepare(env: dict[str, str], database_url: str) -> None:
     )
     if not row or not row[0]:
         harness.fail(f"Die Demodaten enthalten kein veröffentlichtes Formular „{FORM_KEY}“.")
+
+
+def _import_large_form(env: dict[str, str]) -> None:
+    """The real FIM "Gewerbe Anmeldung" (132 fields) for the largest-step measurement.
+
+    The demo ships only its own small FIM schemas (real ones may not be copied into the repository), so
+    without this the largest demo form has 25 fields. Imported from AMTSWEG_SHARED_DATA through the same
+    command an operator uses; without the file the measurement uses the largest demo form and says so.
+    """
+    shared = Path(env.get("AMTSWEG_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+    path = shared / LARGE_FIM_FORM
+    if not path.is_file():
+        print(f"Hinweis: {path} fehlt; die Schrittmessung nimmt das größte Demo-Formular.")
+        return
+    harness.run_amtsweg(env, "import-fim", str(path), "--service", LARGE_FIM_LEIKA, "--publish")
 
 
 def _step_setup(env: dict[str, str]) -> dict[str, Any]:
