@@ -41,7 +41,7 @@ def _table(document: Any, table: Table) -> None:
     if not table.rows:
         document.add_paragraph(_("%(title)s: noch keine Einträge.") % {"title": table.title})
         return
-    document.add_paragraph(table.title, style="Caption")
+    document.add_paragraph(table.title, style="Caption").paragraph_format.keep_with_next = True
     rows = table.display_rows + ([table.display_footer] if table.display_footer else [])
     grid = document.add_table(rows=1 + len(rows), cols=len(table.headers))
     grid.style = "Table Grid"
@@ -71,6 +71,8 @@ def _chart(document: Any, chart: Chart | None, table: Table) -> None:
 
     if chart is not None and table.rows:
         document.add_picture(io.BytesIO(chart.png), width=Cm(CHART_WIDTH_CM))
+        # Word keeps the figure on the page of its caption (no caption orphaned on the next page).
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
         picture = document.inline_shapes[-1]
         properties = picture._inline.docPr
         properties.set("descr", chart.alt)

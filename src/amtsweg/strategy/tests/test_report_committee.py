@@ -390,3 +390,20 @@ def test_the_pdf_keeps_tables_in_the_frame_captions_with_their_figures_and_fills
     footer = 22 * MM  # the bottom margin holds only the footer
     lowest = min(box[1] for _c, box in _chars(first_page) if box[1] > footer)
     assert lowest < first_page.get_height() / 3, "page 1 ends in its upper two thirds"
+
+
+def test_the_docx_keeps_each_figure_with_its_caption_and_each_table_title_with_its_table(
+    world: StrategyWorld,
+) -> None:
+    items = _body_items(_docx(world))
+    figures = 0
+    for index, (kind, item) in enumerate(items):
+        if kind == "p" and item._p.xpath(".//pic:pic"):
+            figures += 1
+            assert item.paragraph_format.keep_with_next, "a figure may be parted from its caption"
+            assert items[index + 1][1].text.startswith("Abbildung:")
+        if kind == "table" and index > 0 and items[index - 1][0] == "p":
+            title = items[index - 1][1]
+            if title.style is not None and title.style.name == "Caption":
+                assert title.paragraph_format.keep_with_next, title.text
+    assert figures == 3
