@@ -11,6 +11,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import structlog
@@ -191,6 +192,34 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AMTSWEG_CACHE_URL = env(
+    "AMTSWEG_CACHE_URL",
+    "",
+    "Shared cache for the citizen portal's pages, e.g. redis://127.0.0.1:6379/1 (Django's RedisCache). "
+    "Empty: local memory of each process; the catalogue version is then read from the database.",
+)
+if AMTSWEG_CACHE_URL:
+    if not AMTSWEG_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "AMTSWEG_CACHE_URL muss mit redis://, rediss:// oder unix:// beginnen (Redis-Cache)."
+        )
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": AMTSWEG_CACHE_URL,
+            "KEY_PREFIX": "amtsweg",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 AUTH_USER_MODEL = "accounts.User"
 
 TASKS = {

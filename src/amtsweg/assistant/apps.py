@@ -13,10 +13,15 @@ class AssistantConfig(AppConfig):
         # The catalogue does not import the assistant; the assistant plugs into the catalogue's hooks.
         from amtsweg.assistant import llm  # noqa: F401 - registers the LLM providers
         from amtsweg.assistant.feedback import record_search_outcome
+        from amtsweg.assistant.models import ServiceEmbedding
         from amtsweg.assistant.portal_search import portal_search
         from amtsweg.assistant.tasks import compute_service_embeddings, enqueue_embeddings
         from amtsweg.catalog.hooks import search_backends, search_outcome_hooks, service_change_hooks
+        from amtsweg.catalog.pagecache import watch_models
         from amtsweg.core.schedule import PeriodicJob, periodic_jobs
+
+        # New vectors change the ranking of the portal search: cached search pages are rendered anew.
+        watch_models(ServiceEmbedding)
 
         if "assistant-embeddings" not in service_change_hooks:
             service_change_hooks.register("assistant-embeddings")(enqueue_embeddings)

@@ -324,3 +324,22 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.service_id}"
+
+
+class CatalogVersion(models.Model):
+    """One row: a token that changes with every change of what the citizen portal shows.
+
+    Cached portal pages are keyed on the token (see :mod:`amtsweg.catalog.pagecache`). Without a shared
+    cache (the embedded default, several processes with their own memory) the token is read from here;
+    with Redis it lives in Redis, which every app server shares.
+    """
+
+    token = models.CharField(max_length=40)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Katalogstand")
+        verbose_name_plural = _("Katalogstand")
+
+    def __str__(self) -> str:
+        return self.token

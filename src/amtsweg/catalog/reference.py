@@ -16,6 +16,7 @@ from django.db import models, transaction
 from amtsweg.access.permissions import can_edit_reference, require
 from amtsweg.catalog.hooks import services_changed
 from amtsweg.catalog.models import Lebenslage, LeikaEntry, OzgLeistung, Service, Themenfeld
+from amtsweg.catalog.pagecache import catalogue_changed
 from amtsweg.catalog.tasks import rebuild_search_index
 from amtsweg.core.audit import audit_record
 
@@ -54,6 +55,7 @@ def reference_data_save(
         if change.update:
             manager.bulk_update(change.update, list(change.fields), batch_size=BATCH_SIZE)
     audit_record(actor=actor, action="catalog.reference.imported", changes=summary, source=source)
+    catalogue_changed()  # bulk writes send no signals
     if any(c.model in _INDEXED and c.update for c in changes) and Service.objects.exists():
         rebuild_search_index.enqueue()
         services_changed(None)  # names of Lebenslagen are part of what other apps index

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from amtsweg.catalog.models import SearchTerm, Service
+from amtsweg.catalog.pagecache import catalogue_changed
 from amtsweg.core.text import tokens
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
@@ -139,6 +140,7 @@ def index_rebuild(service_ids: Iterable[int] | None = None) -> int:
         )
         stale.delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
+        catalogue_changed()  # bulk writes send no signals; the search pages show the new index
     return len(rows)
 
 

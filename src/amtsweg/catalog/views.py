@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from amtsweg.catalog.forms import MunicipalityChoiceForm, SearchForm
 from amtsweg.catalog.hooks import search_backends, search_done
 from amtsweg.catalog.models import Lebenslage, Service, Themenfeld
+from amtsweg.catalog.pagecache import SEARCH_TIMEOUT, portal_page, set_page_meta, wants_fragment
 from amtsweg.catalog.search import search_services
 from amtsweg.catalog.selectors import (
     lebenslagen_with_services,
@@ -32,11 +33,6 @@ from amtsweg.catalog.selectors import (
 from amtsweg.core.text import fold
 
 _LIST_FIELDS = ("name", "slug", "short_text")
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    """An htmx request for part of a page; history restores need the whole page."""
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -108,6 +104,7 @@ def _letter(name: str) -> str:
 
 
 @require_safe
+@portal_page()
 def service_list(request: HttpRequest) -> HttpResponse:
     services = sorted(published_services().only(*_LIST_FIELDS), key=lambda service: fold(service.name))
     by_letter: dict[str, list[Service]] = defaultdict(list)
@@ -126,6 +123,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@portal_page()
 def lebenslage_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lebenslage = get_object_or_404(Lebenslage.objects.select_related("themenfeld"), slug=slug)
     services = published_services().filter(lebenslagen=lebenslage).only(*_LIST_FIELDS)
@@ -137,6 +135,7 @@ def lebenslage_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@portal_page()
 def themenfeld_detail(request: HttpRequest, slug: str) -> HttpResponse:
     themenfeld = get_object_or_404(Themenfeld, slug=slug)
     services = published_services().filter(themenfeld=themenfeld).only(*_LIST_FIELDS)
@@ -152,7 +151,13 @@ def themenfeld_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _search_replay(request: HttpRequest, meta: dict[str, Any]) -> None:
+    """A search answered from the cache still counts for the Fachadmin's list of searches without hits."""
+    search_done(meta["query"], meta["hits"])
+
+
 @require_safe
+@portal_page(params=("q",), timeout=SEARCH_TIMEOUT, replay=_search_replay)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     hits: list[Any] = []
@@ -166,15 +171,19 @@ def search(request: HttpRequest) -> HttpResponse:
             if "portal" in search_backends:
                 backend = search_backends["portal"]
             hits = backend(query, limit=settings.AMTSWEG_SEARCH_RESULTS)
-            if not _wants_fragment(request):  # as-you-type fragments are half-typed words
+            if not wants_fragment(request):  # as-you-type fragments are half-typed words
                 search_done(query, len(hits))
-    template = "catalog/_search_results.html" if _wants_fragment(request) else "catalog/search.html"
-    return _render(
+    template = "catalog/_search_results.html" if wants_fragment(request) else "catalog/search.html"
+    response = _render(
         request, template, {"form": form, "query": query, "hits": hits}, status=200 if valid else 400
     )
+    if query and not wants_fragment(request):
+        set_page_meta(response, {"query": query, "hits": len(hits)})
+    return response
 
 
 @require_safe
+@portal_page(params=("gemeinde", "plz"))
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     service = service_for_portal(slug)
     if service is None:
@@ -190,7 +199,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "municipality": municipality,
         "resolved": resolved,
     }
-    if asked and _wants_fragment(request):
+    if asked and wants_fragment(request):
         return _render(request, "catalog/_responsibility.html", context, status=status)
     context["sections"] = service_sections(service)
     return _render(request, "catalog/service_detail.html", context, status=status)

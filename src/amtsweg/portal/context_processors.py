@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from amtsweg.catalog.pagecache import catalogue_version
 from amtsweg.catalog.selectors import kreis as kreis_selector
 from amtsweg.tenants.models import Authority
 
@@ -16,8 +17,12 @@ _KREIS_CACHE_SECONDS = 60
 
 
 def _kreis() -> Authority | None:
-    """The Kreis this installation serves (header, Impressum, Datenschutz), cached for a minute."""
-    key = f"amtsweg:kreis:{settings.AMTSWEG_KREIS_AGS}"
+    """The Kreis this installation serves (header, Impressum, Datenschutz), cached for a minute.
+
+    Keyed on the catalogue version: a cached portal page rendered after a change of the Kreis must not
+    show its old name.
+    """
+    key = f"amtsweg:kreis:{settings.AMTSWEG_KREIS_AGS}:{catalogue_version().token}"
     found = cache.get(key)
     if found is None:
         found = kreis_selector() or False

@@ -11,6 +11,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from amtsweg.catalog.pagecache import portal_page
 from amtsweg.catalog.selectors import lebenslagen_with_services, municipalities, themenfelder_with_services
 from amtsweg.portal.forms import AccessibilityFeedbackForm
 from amtsweg.portal.services import feedback_submit
@@ -20,6 +21,7 @@ ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 11, 23)
 
 
 @require_safe
+@portal_page()
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
