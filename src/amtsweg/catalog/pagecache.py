@@ -27,6 +27,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import re
 import secrets
 import time
@@ -50,6 +51,7 @@ SEARCH_TIMEOUT = 3600  # search pages are many and rarely repeated after an hour
 CSRF_PLACEHOLDER = "\x00amtsweg-csrf\x00"
 _CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([A-Za-z0-9]{32,64})(")')
 _META_ATTRIBUTE = "_amtsweg_page_meta"
+logger = logging.getLogger("amtsweg.catalog")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,14 @@ def catalogue_version() -> CatalogueVersion:
 
 
 def _bump_shared() -> None:
-    cache.set(VERSION_KEY, _new_version(), timeout=None)
+    try:
+        cache.set(VERSION_KEY, _new_version(), timeout=None)
+    except Exception:
+        # The change is committed; only the cache did not hear of it. Pages may be old until the next
+        # change or until an operator renews the version (``amtsweg migrate`` does, or FLUSHDB).
+        logger.exception(
+            "Katalogstand konnte im Cache nicht erneuert werden: Portalseiten können veraltet sein"
+        )
 
 
 def _bump_database(using: str) -> None:
@@ -255,17 +264,25 @@ def portal_page(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _shareable_request(request):
                 return view(request, *args, **kwargs)
-            version = catalogue_version()
-            key = _page_key(request, params, version.token)
+            try:
+                version = catalogue_version()
+                key = _page_key(request, params, version.token)
+                entry = cache.get(key) if key is not None else None
+            except Exception:  # the cache is an aid: without it (Redis down) the page is rendered
+                logger.exception("Seiten-Cache nicht erreichbar; die Seite wird ohne Cache erzeugt")
+                return view(request, *args, **kwargs)
             if key is None:
                 return view(request, *args, **kwargs)
-            entry = cache.get(key)
             if entry is None:
                 response = view(request, *args, **kwargs)
                 stored = _storable(request, response)
                 if stored is None:
                     return response
-                cache.set(key, stored, timeout)
+                try:
+                    cache.set(key, stored, timeout)
+                except Exception:
+                    logger.exception("Seite konnte nicht im Cache abgelegt werden")
+                    return response
                 return _finish(request, response, key, stored["csrf"], version.changed_at)
             if replay is not None and entry["meta"] is not None:
                 replay(request, entry["meta"])
