@@ -15,7 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from amtsweg.access.testing import login_verified, staff_create
+from amtsweg.cases.models import Case
 from amtsweg.core.actors import Actor
+from amtsweg.events import services as events
+from amtsweg.events.models import OutboundEvent, Subscription
 from amtsweg.fitconnect import crypto
 from amtsweg.fitconnect.models import Forwarding, OutboundSubmission, SenderClient
 from amtsweg.fitconnect.testservice import examples
@@ -128,7 +131,28 @@ def test_a_second_submission_does_not_query_forwarding_rules_or_fees(demo_db: di
     assert '"payments_formfee"' in _tables(first)
     assert '"fitconnect_forwarding"' not in _tables(second)
     assert '"payments_formfee"' not in _tables(second)
+    assert '"events_subscription"' not in _tables(second)
     assert len(second.captured_queries) < len(first.captured_queries)
     # and the cached rule and fee still did their work
     assert OutboundSubmission.objects.filter(submission=submission).exists()
     assert Payment.objects.get(submission=submission).amount == Decimal("5.00")
+
+
+def test_a_deactivated_event_subscription_gets_no_event_from_the_next_submission(
+    demo_db: dict[str, int],
+) -> None:
+    version = _version()
+    authority = Case.objects.get(submission=_submit(version)).authority
+    subscription = Subscription.objects.create(
+        authority=authority,
+        name="Hundesteuer-Fachverfahren",
+        url="https://fachverfahren.example.org/ereignisse",
+    )
+    for _ in range(2):  # the second one reads the subscription from the cache of this process
+        case = Case.objects.get(submission=_submit(version))
+        assert OutboundEvent.objects.filter(subject=case.reference).exists()
+
+    subscription.is_active = False
+    events.subscription_save(actor=SYSTEM, subscription=subscription)
+    case = Case.objects.get(submission=_submit(version))
+    assert not OutboundEvent.objects.filter(subject=case.reference).exists()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
+from amtsweg.core import configcache
 from amtsweg.events.cloudevents import event_build
 from amtsweg.events.models import Delivery, EventType, OutboundEvent, Subscription
 
@@ -36,19 +37,30 @@ def case_api_path(reference: str) -> str:
     return f"/api/v1/fachverfahren/vorgaenge/{reference}"
 
 
+SUBSCRIPTION_AREA = "events.subscription"
+
+
+def active_subscriptions(authority_id: int) -> list[Subscription]:
+    """The active subscriptions of the authority; cached per process until a subscription changes."""
+    return configcache.cached(
+        SUBSCRIPTION_AREA,
+        authority_id,
+        lambda: list(Subscription.objects.filter(authority_id=authority_id, is_active=True)),
+    )
+
+
 def event_publish(
     *, type: str, authority: Any, subject: str, data: dict[str, Any], time: datetime.datetime | None = None
 ) -> OutboundEvent | None:
     """Store one CloudEvent of ``authority`` and its deliveries (call inside the caller's transaction).
 
     Returns ``None`` without writing anything when no active subscription of the authority wants this
-    type: an installation without specialist systems pays one query per case action.
+    type. The active subscriptions are cached per process until one changes
+    (:mod:`amtsweg.core.configcache`), so an installation without specialist systems pays no query for them.
     """
     from amtsweg.events.tasks import deliver_event
 
-    subscriptions = [
-        s for s in Subscription.objects.filter(authority_id=authority.pk, is_active=True) if s.wants(type)
-    ]
+    subscriptions = [s for s in active_subscriptions(authority.pk) if s.wants(type)]
     if not subscriptions:
         return None
     now = time or timezone.now()
