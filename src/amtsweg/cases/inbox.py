@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from amtsweg.access.models import RoleAssignment
-from amtsweg.access.permissions import Perm, can_view_case
+from amtsweg.access.permissions import Perm, can_view_case, case_scopes
 from amtsweg.cases import selectors, states
 from amtsweg.cases.models import Case, Status
 from amtsweg.catalog.models import Service
@@ -33,6 +34,8 @@ _REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2,3}-\d")
 # "offen" in the inbox: everything not closed – a decided case still waits for its letter and closing.
 NOT_CLOSED = tuple(status for status in Status.values if status not in states.CLOSED)
 SORTS = ("frist", "eingang")
+# More branches than this (a head of a large office with many units) and the merge costs more than it saves.
+MAX_BRANCHES = 64
 
 
 # ---- filters ------------------------------------------------------------------------------------
@@ -163,30 +166,83 @@ def _select(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _rows(cases: QuerySet[Case], order: list[Any], limit: int) -> list[Case]:
+def _rows(cases: QuerySet[Case], order: list[Any], limit: int, branches: list[Q] | None = None) -> list[Case]:
     """The first ``limit`` cases in ``order``: first their ids from the case table alone (the index does
-    the sorting and the limit), then those few rows with what the list shows."""
+    the sorting and the limit), then those few rows with what the list shows.
+
+    With ``branches`` (one condition per org unit or authority and status, see :func:`_branches`) the ids
+    come from one ``UNION ALL`` of the branches, each with its own ``ORDER BY … LIMIT``: every branch is a
+    range of one index in index order, so a page reads about ``limit`` rows per branch however many cases
+    the unit holds. The branches split the cases without overlap, so the merged order is the same.
+    """
     if limit <= 0:
         return []
-    ids = list(cases.select_related(None).order_by(*order).values_list("pk", flat=True)[:limit])
+    plain = cases.select_related(None)
+    if branches and len(branches) > 1:
+        # The columns the order names are selected too: the outer ORDER BY of a union may only name those.
+        columns = ["pk", "due_date", "received_at"]
+        parts = [plain.filter(branch).order_by(*order).values_list(*columns)[:limit] for branch in branches]
+        union = parts[0].union(*parts[1:], all=True).order_by(*order)[:limit]
+        ids = [row[0] for row in union]
+    else:
+        ids = list(plain.order_by(*order).values_list("pk", flat=True)[:limit])
     by_id = {case.pk: case for case in _select(Case.objects.filter(pk__in=ids)).order_by()}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _by_deadline(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int) -> list[Case]:
+def _branches(actor: Any, filters: InboxFilters) -> list[Q] | None:
+    """Conditions that split the actor's inbox into index ranges: one per (org unit or whole authority,
+    status), or per status for "my cases". ``None`` where a union is not worth it or not possible: SQLite
+    (the embedded size of one town) cannot order and cut the parts of a union, and actors who see everything
+    (system, superuser) or very many units get the plain query."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return None
+    if filters.status in ("", "offen"):
+        statuses: list[str] = list(NOT_CLOSED)
+    elif filters.status == "alle":
+        statuses = list(Status.values)
+    else:
+        statuses = [filters.status]
+    if filters.mine:
+        # case_assignee_idx (assignee, status, due_date): one range per status.
+        return [Q(status=status) for status in statuses] if len(statuses) > 1 else None
+    scopes = case_scopes(actor, Perm.CASE_VIEW)
+    if scopes is None:
+        return None
+    whole = {authority for authority, unit in scopes if unit is None}
+    # A unit of an authority seen whole is in that authority's branch already (no case twice).
+    units = selectors.units_below({unit for _authority, unit in scopes if unit is not None})
+    if whole and units:
+        units -= set(
+            selectors.OrgUnit.objects.filter(pk__in=units, authority_id__in=whole).values_list(
+                "pk", flat=True
+            )
+        )
+    places = [Q(authority_id=authority) for authority in sorted(whole)] + [
+        Q(org_unit_id=unit) for unit in sorted(units)
+    ]
+    branches = [place & Q(status=status) for place in places for status in statuses]
+    if len(branches) < 2 or len(branches) > MAX_BRANCHES:
+        return None
+    return branches
+
+
+def _by_deadline(
+    cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int, branches: list[Q] | None = None
+) -> list[Case]:
     """One page ordered by (due_date, id), cases without deadline last; ``limit`` rows at most."""
     if not backwards:
         order = [F("due_date").asc(nulls_last=True), F("id").asc()]
         if cursor is None:
-            return _rows(cases, order, limit)
+            return _rows(cases, order, limit, branches)
         if cursor.value == "":
-            return _rows(cases.filter(due_date__isnull=True, id__gt=cursor.pk), ["id"], limit)
+            return _rows(cases.filter(due_date__isnull=True, id__gt=cursor.pk), ["id"], limit, branches)
         day = dt.date.fromisoformat(cursor.value)
         # ">=" first so the index range starts at the cursor; the OR only sorts out ties on that day.
         dated = cases.filter(due_date__gte=day).filter(Q(due_date__gt=day) | Q(id__gt=cursor.pk))
-        rows = _rows(dated, order, limit)
+        rows = _rows(dated, order, limit, branches)
         if len(rows) < limit:
-            rows += _rows(cases.filter(due_date__isnull=True), ["id"], limit - len(rows))
+            rows += _rows(cases.filter(due_date__isnull=True), ["id"], limit - len(rows), branches)
         return rows
     # Backwards: the rows before the cursor, nearest first, then turned round by the caller.
     order = [F("due_date").desc(nulls_last=True), F("id").desc()]
@@ -194,17 +250,19 @@ def _by_deadline(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, 
         return []
     rows = []
     if cursor.value == "":
-        rows = _rows(cases.filter(due_date__isnull=True, id__lt=cursor.pk), ["-id"], limit)
+        rows = _rows(cases.filter(due_date__isnull=True, id__lt=cursor.pk), ["-id"], limit, branches)
         if len(rows) < limit:
             rest = cases.filter(due_date__isnull=False)
-            rows += _rows(rest, order, limit - len(rows))
+            rows += _rows(rest, order, limit - len(rows), branches)
         return rows
     day = dt.date.fromisoformat(cursor.value)
     dated = cases.filter(due_date__lte=day).filter(Q(due_date__lt=day) | Q(id__lt=cursor.pk))
-    return _rows(dated, order, limit)
+    return _rows(dated, order, limit, branches)
 
 
-def _by_receipt(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int) -> list[Case]:
+def _by_receipt(
+    cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, limit: int, branches: list[Q] | None = None
+) -> list[Case]:
     """One page ordered by (received_at, id), newest first."""
     if cursor is not None:
         when = dt.datetime.fromisoformat(cursor.value)
@@ -215,7 +273,7 @@ def _by_receipt(cases: QuerySet[Case], cursor: Cursor | None, backwards: bool, l
     elif backwards:
         return []
     order = ["received_at", "id"] if backwards else ["-received_at", "-id"]
-    return _rows(cases, order, limit)
+    return _rows(cases, order, limit, branches)
 
 
 def inbox_page(
@@ -239,7 +297,7 @@ def inbox_page(
     cursor = Cursor.decode(before if backwards else after, sort) if (after or before) else None
     if cursor is None:
         backwards = False
-    rows = fetch(cases, cursor, backwards, size + 1)
+    rows = fetch(cases, cursor, backwards, size + 1, _branches(actor, filters))
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

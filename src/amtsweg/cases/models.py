@@ -226,6 +226,11 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["org_unit", "status", "due_date", "id"], name="case_unit_inbox_idx"),
             models.Index(fields=["authority", "status", "due_date", "id"], name="case_authority_inbox_idx"),
+            # The inbox by receipt: one index range per (unit or authority, status), merged (cases.inbox).
+            models.Index(fields=["org_unit", "status", "received_at", "id"], name="case_unit_receipt_idx"),
+            models.Index(
+                fields=["authority", "status", "received_at", "id"], name="case_authority_receipt_idx"
+            ),
             models.Index(fields=["assignee", "status", "due_date"], name="case_assignee_idx"),
             models.Index(fields=["applicant", "-received_at"], name="case_applicant_idx"),
             models.Index(fields=["retention_until"], name="case_retention_idx"),

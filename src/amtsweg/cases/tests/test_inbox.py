@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from amtsweg.access.testing import login_verified
+from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.cases.inbox import Cursor, InboxFilters, inbox_page
 from amtsweg.cases.models import Case, Status
 from amtsweg.cases.tests.conftest import CaseWorld
@@ -143,3 +143,68 @@ def test_keyset_queries_do_not_use_offset(cw: CaseWorld, django_assert_max_num_q
         inbox_page(actor=actor, filters=InboxFilters(), after=first.next_cursor, size=2)
     assert queries.captured_queries
     assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def _mixed_inbox(cw: CaseWorld) -> list[Case]:
+    """Cases of the Steueramt and a unit below it, every status; deadlines and receipts with ties and gaps."""
+    from amtsweg.catalog.tests.factories import OrgUnitFactory
+
+    below = OrgUnitFactory(
+        authority=cw.base.town, name="Vollstreckung", function="vollstreckung", parent=cw.base.steueramt
+    )
+    today = timezone.localdate()
+    base = timezone.now().replace(microsecond=0)
+    statuses = list(Status.values)
+    cases = []
+    for number in range(23):
+        case = cw.case()
+        Case.objects.filter(pk=case.pk).update(
+            status=statuses[number % len(statuses)],
+            org_unit=below if number % 3 == 0 else cw.base.steueramt,
+            # Deadlines and receipts shared by several cases (ties cut by id), some cases without deadline.
+            due_date=None if number % 5 == 4 else today + datetime.timedelta(days=(number * 7) % 4),
+            received_at=base - datetime.timedelta(hours=(number * 5) % 3),
+        )
+        cases.append(case)
+    return cases
+
+
+def _expected(cw: CaseWorld, status: str, sort: str) -> list[str]:
+    """The simple reference ordering: all cases of the two units, sorted in Python."""
+    cases = Case.objects.filter(authority=cw.base.town)
+    if status == "":
+        cases = cases.exclude(status__in=[Status.ABGESCHLOSSEN, Status.ZURUECKGEZOGEN])
+    elif status != "alle":
+        cases = cases.filter(status=status)
+    rows = list(cases)
+    if sort == "eingang":
+        rows.sort(key=lambda c: (c.received_at, c.pk), reverse=True)
+    else:
+        rows.sort(key=lambda c: (c.due_date is None, c.due_date or datetime.date.min, c.pk))
+    return [c.reference for c in rows]
+
+
+@pytest.mark.parametrize("sort", ["frist", "eingang"])
+@pytest.mark.parametrize("status", ["", "alle", "rueckfrage"])
+def test_mixed_statuses_and_units_page_every_case_once_in_order_forward_and_back(
+    cw: CaseWorld, status: str, sort: str
+) -> None:
+    _mixed_inbox(cw)
+    expected = _expected(cw, status, sort)
+    # The head of the town office sees the whole authority; the caseworker the Steueramt and the unit below.
+    head = _web(staff_create("tl-duelmen", cw.base.town, "teamleitung"))
+    for actor in (_web(cw.caseworker), head):
+        filters = InboxFilters(status=status, sort=sort)
+        for size in (1, 4, 25):
+            pages = _walk(actor, filters, size)
+            assert [ref for page in pages for ref in page] == expected
+            # Back from the last page, page by page, gives the same pages.
+            backwards: list[list[str]] = []
+            page = inbox_page(actor=actor, filters=filters, after="", size=size)
+            for _ in pages[1:]:
+                page = inbox_page(actor=actor, filters=filters, after=page.next_cursor, size=size)
+            backwards.append([c.reference for c in page.cases])
+            while page.previous_cursor:
+                page = inbox_page(actor=actor, filters=filters, before=page.previous_cursor, size=size)
+                backwards.append([c.reference for c in page.cases])
+            assert backwards[::-1] == pages
