@@ -11,9 +11,11 @@ worker as with the command.
 
 from __future__ import annotations
 
+import datetime
 import re
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,8 @@ SERVICES_FILE = "leistungen.jsonl"
 _SAFE_NAME = re.compile(r"^[\w.-]{1,100}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _SESSION_KEY = "amtsweg_catalogue_import"
+# How long an unconfirmed dry run's files are kept (see staging_prune).
+STAGING_KEEP = datetime.timedelta(days=1)
 
 
 def staging_root() -> Path:
@@ -189,6 +193,24 @@ def _unstage(request: HttpRequest, kind: str) -> None:
 def _discard(token: str) -> None:
     if _TOKEN.match(token):
         shutil.rmtree(staging_root() / token, ignore_errors=True)
+
+
+def staging_prune(*, older_than: datetime.timedelta = STAGING_KEEP) -> int:
+    """Delete the files of dry runs nobody confirmed (closed tab, logged out); return how many.
+
+    A dry run stays confirmable for :data:`STAGING_KEEP`; the daily job ``catalog.import-staging-prune``
+    removes what is older, so uploaded catalogue files do not pile up on the server.
+    """
+    root = staging_root()
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for folder in root.iterdir():
+        if folder.is_dir() and _TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 # --- the two pages ------------------------------------------------------------------------------------

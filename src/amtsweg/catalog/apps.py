@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.apps import AppConfig
@@ -43,4 +44,16 @@ class CatalogConfig(AppConfig):
             tenants.OpeningHours,
             tenants.OrgUnit,
         )
+        from amtsweg.catalog.tasks import prune_import_staging
+        from amtsweg.core.schedule import PeriodicJob, periodic_jobs
+
+        if "catalog.import-staging-prune" not in periodic_jobs:
+            periodic_jobs.register("catalog.import-staging-prune")(
+                PeriodicJob(
+                    task=prune_import_staging,
+                    every=datetime.timedelta(days=1),
+                    offset=datetime.timedelta(hours=3),
+                    description="Nicht bestätigte Probeläufe des Katalogimports entfernen",
+                )
+            )
         post_migrate.connect(_migrated, sender=self, dispatch_uid="amtsweg.catalog.pagecache.migrate")

@@ -17,3 +17,14 @@ def rebuild_search_index(service_ids: list[int] | None = None) -> int:
     count = index_rebuild(service_ids)
     logger.info("Suchindex neu aufgebaut: %s Begriffe für %s", count, service_ids or "alle Leistungen")
     return count
+
+
+@task()
+def prune_import_staging() -> int:
+    """Remove the uploaded files of catalogue dry runs in the admin that were never confirmed."""
+    from amtsweg.catalog.admin_import import staging_prune
+
+    removed = staging_prune()
+    if removed:
+        logger.info("Nicht bestätigte Probeläufe des Katalogimports entfernt: %s", removed)
+    return removed

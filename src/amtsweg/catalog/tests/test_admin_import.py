@@ -215,3 +215,30 @@ def test_an_empty_services_file_gets_a_german_message_and_a_400(
     response = platform_admin.post(url, {"owner": kreis.pk})
     assert response.status_code == 400
     assert not Service.objects.exists()
+
+
+def test_files_of_a_dry_run_nobody_confirmed_are_removed_after_a_day(platform_admin: Client) -> None:
+    import os
+    import time
+
+    from amtsweg.catalog.admin_import import staging_root
+    from amtsweg.catalog.tasks import prune_import_staging
+    from amtsweg.core.schedule import periodic_jobs
+
+    url = reverse("admin:catalog_ozgleistung_import")
+    abandoned = token_of(platform_admin.post(url, {"csv_files": ozg_files()}).text)
+    # A second dry run in another session (another tab, another admin) stays open.
+    other = Client()
+    login_verified(other, get_user_model().objects.create_superuser("plattform2", password="y" * 16))
+    fresh = token_of(other.post(url, {"csv_files": ozg_files()}).text)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(staging_root() / abandoned, (two_days_ago, two_days_ago))
+
+    assert "catalog.import-staging-prune" in periodic_jobs
+    assert prune_import_staging.call() == 1
+
+    assert not (staging_root() / abandoned).exists()
+    assert platform_admin.post(url, {"token": abandoned, "confirm": "1"}).status_code == 400
+    response = other.post(url, {"token": fresh, "confirm": "1"})
+    assert response.status_code == 200
+    assert "Ergebnis: importiert" in response.text
