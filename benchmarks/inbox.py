@@ -416,7 +416,8 @@ def _measure(database_url: str, cases: int) -> tuple[list[Measurement], dict[str
                 harness.fail(f"Die Hauptabfrage von {name} wurde nicht gefunden.")
             # Every query of the page is planned; those on the case and submission tables are shown.
             for sql in (q["sql"] for q in captured.captured_queries):
-                if sql.lstrip().upper().startswith("SELECT") and (
+                # A union of index ranges (the inbox over several units and statuses) starts with "(SELECT".
+                if sql.lstrip().lstrip("(").upper().startswith("SELECT") and (
                     '"cases_case"' in sql or '"submissions_submission"' in sql
                 ):
                     lines, shape = _plan(raw, sql)

@@ -28,6 +28,8 @@ from amtsweg.access.permissions import Perm, can_view_case, case_scopes
 from amtsweg.cases import selectors, states
 from amtsweg.cases.models import Case, Status
 from amtsweg.catalog.models import Service
+from amtsweg.catalog.selectors import municipalities
+from amtsweg.tenants.models import Authority, OrgUnit
 
 PAGE_SIZE = 25
 _REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2,3}-\d")
@@ -214,9 +216,7 @@ def _branches(actor: Any, filters: InboxFilters) -> list[Q] | None:
     units = selectors.units_below({unit for _authority, unit in scopes if unit is not None})
     if whole and units:
         units -= set(
-            selectors.OrgUnit.objects.filter(pk__in=units, authority_id__in=whole).values_list(
-                "pk", flat=True
-            )
+            OrgUnit.objects.filter(pk__in=units, authority_id__in=whole).values_list("pk", flat=True)
         )
     places = [Q(authority_id=authority) for authority in sorted(whole)] + [
         Q(org_unit_id=unit) for unit in sorted(units)
@@ -338,6 +338,30 @@ def service_choices(actor: Any) -> list[tuple[int, str]]:
     # EXISTS per service (case_service_scope_idx): a unit with tens of thousands of cases is not read whole.
     seen = selectors.cases_visible(actor).select_related(None).filter(service_id=OuterRef("pk"))
     return list(Service.objects.filter(Exists(seen)).order_by("name").values_list("pk", "name"))
+
+
+def municipality_choices(actor: Any) -> list[tuple[int, str]]:
+    """The "Wohnort" filter: the towns of the Kreis of each authority where ``actor`` sees cases (a town's
+    caseworker gets the towns of their Kreis, where the town's applicants and their neighbours live; a Kreis's
+    caseworker the towns of that Kreis). Read from the few authorities, never from the cases. Actors who see
+    everything get every town of the installation's Kreis, as before."""
+    scopes = case_scopes(actor, Perm.CASE_VIEW)
+    if scopes is None:
+        return list(municipalities().values_list("pk", "short_name"))
+    authorities = Authority.objects.filter(pk__in={authority for authority, _unit in scopes})
+    kreise = set()
+    towns = set()
+    for pk, kind, parent in authorities.values_list("pk", "kind", "parent_id"):
+        if kind == Authority.Kind.KREIS:
+            kreise.add(pk)
+        else:
+            towns.add(pk)
+            if parent is not None:
+                kreise.add(parent)
+    found = Authority.objects.filter(
+        Q(parent_id__in=kreise) | Q(pk__in=towns), kind__in=[Authority.Kind.STADT, Authority.Kind.GEMEINDE]
+    )
+    return list(found.order_by("short_name").values_list("pk", "short_name"))
 
 
 def team_colleagues(user: Any) -> list[tuple[int, str]]:

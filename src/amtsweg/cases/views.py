@@ -46,7 +46,6 @@ from amtsweg.cases.forms import (
 )
 from amtsweg.cases.letters import LetterTemplateError, letter_templates_for
 from amtsweg.cases.models import Case, CaseDocument, DecisionLetter, Status
-from amtsweg.catalog.selectors import municipalities
 from amtsweg.core.actors import Actor
 from amtsweg.core.audit import request_source
 from amtsweg.forms.spec import FieldSpec, FormSpec, GroupSpec
@@ -90,7 +89,7 @@ def _inbox(request: HttpRequest, *, mine: bool) -> HttpResponse:
     form = InboxFilterForm(
         request.GET or None,
         services=inbox_selectors.service_choices(request.user),
-        municipalities=list(municipalities().values_list("pk", "short_name")),
+        municipalities=inbox_selectors.municipality_choices(request.user),
     )
     status = 200
     if form.is_bound and form.is_valid():

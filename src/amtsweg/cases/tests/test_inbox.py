@@ -208,3 +208,27 @@ def test_mixed_statuses_and_units_page_every_case_once_in_order_forward_and_back
                 page = inbox_page(actor=actor, filters=filters, before=page.previous_cursor, size=size)
                 backwards.append([c.reference for c in page.cases])
             assert backwards[::-1] == pages
+
+
+def test_residence_filter_lists_the_towns_of_the_caseworkers_kreis_only(cw: CaseWorld) -> None:
+    from amtsweg.catalog.tests.factories import KreisFactory, MunicipalityFactory, OrgUnitFactory
+
+    # A town of another Kreis of the Land, with its own caseworker.
+    borken = KreisFactory(
+        name="Kreis Borken", short_name="Borken (Kreis)", slug="kreis-borken", ags="05554000"
+    )
+    bocholt = MunicipalityFactory(short_name="Bocholt", name="Stadt Bocholt", kind="stadt", parent=borken)
+    unit = OrgUnitFactory(authority=bocholt, name="Steueramt", function="steuern")
+    bocholt_worker = staff_create("sb-bocholt", bocholt, ("sachbearbeitung", unit))
+
+    def towns(user: Any) -> list[str]:
+        html = login_verified(Client(), user).get("/vorgaenge/").content.decode()
+        select = re.search(r'<select[^>]*name="gemeinde".*?</select>', html, re.S)
+        assert select
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))[1:]
+
+    duelmen = towns(cw.caseworker)
+    assert "Dülmen" in duelmen
+    assert "Coesfeld" in duelmen  # a neighbour in the same Kreis
+    assert "Bocholt" not in duelmen
+    assert towns(bocholt_worker) == ["Bocholt"]
