@@ -20,7 +20,7 @@ from amtsweg.catalog.selectors import (
     ResolvedResponsibility,
     municipalities,
     published_services,
-    responsibility_resolve,
+    responsibilities_resolve,
 )
 from amtsweg.core.text import fold, tokens
 from amtsweg.tenants.models import Authority
@@ -177,11 +177,17 @@ def _portal_hits(engine: HybridEngine, ranking: Ranking, municipality: Authority
         service = services.get(hit.document.pk or 0)
         if service is None:
             continue
-        portal_hit = PortalHit(service, hit.score, engine.passage(hit.document, ranking.terms))
-        if municipality is not None and len(hits) < 3:
-            portal_hit.resolved = responsibility_resolve(service, municipality)
-        hits.append(portal_hit)
+        hits.append(PortalHit(service, hit.score, engine.passage(hit.document, ranking.terms)))
+    if municipality is not None:
+        _resolve_hits(hits[:3], municipality)
     return hits
+
+
+def _resolve_hits(hits: list[PortalHit], municipality: Authority) -> None:
+    """Who is responsible in ``municipality`` for the services of ``hits`` (reused while unchanged)."""
+    resolved = responsibilities_resolve([hit.service for hit in hits], municipality)
+    for hit in hits:
+        hit.resolved = resolved[hit.service.pk]
 
 
 def portal_search(query: str, *, limit: int = 20, municipality: Authority | None = None) -> list[PortalHit]:
@@ -215,7 +221,5 @@ def answer_question(question: Any, *, municipality: Authority | None = None, lim
         answered = {hit.service.pk for hit in answer.hits}
         answer.bundle = [service for service in answer.bundle if service.pk not in answered]
     if answer.municipality is not None:
-        for hit in answer.hits:
-            if hit.resolved is None:
-                hit.resolved = responsibility_resolve(hit.service, answer.municipality)
+        _resolve_hits([hit for hit in answer.hits if hit.resolved is None], answer.municipality)
     return answer

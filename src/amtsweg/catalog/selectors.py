@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from amtsweg.catalog.models import Lebenslage, Responsibility, Service, Themenfeld
+from amtsweg.core.memo import TTLMemo
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
 
 
@@ -133,6 +135,32 @@ def responsibility_resolve(service: Service, municipality: Authority) -> Resolve
         return None
     explicit = list(rule.locations.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"))
     return resolve_with_rule(service, municipality, rule, explicit)
+
+
+# Resolved responsibilities per (catalogue version, service, town): the search shows the office of its top
+# hits on every new query, and the same few pairs come back again and again. Every change of a rule, an
+# office, a place or its opening hours makes a new catalogue version (decision 0021), so an entry is never
+# stale; no time limit is needed.
+_resolved: TTLMemo[ResolvedResponsibility | None] = TTLMemo(
+    "Zuständigkeit je Katalogstand", seconds=float("inf"), max_entries=5_000
+)
+
+
+def responsibilities_resolve(
+    services: list[Service], municipality: Authority
+) -> dict[int, ResolvedResponsibility | None]:
+    """:func:`responsibility_resolve` for several services, reused in this process while the catalogue
+    is unchanged: one read of the catalogue version when every pair was resolved before."""
+    from amtsweg.catalog.pagecache import catalogue_version
+
+    token = catalogue_version().token
+    return {
+        service.pk: _resolved.get(
+            (token, service.pk, municipality.pk),
+            functools.partial(responsibility_resolve, service, municipality),
+        )
+        for service in services
+    }
 
 
 def resolve_with_rule(

@@ -244,3 +244,56 @@ def test_an_empty_request_gets_a_message(demo: None, client: Client) -> None:
     response = client.post(reverse("assistant:request"), {"frage": ""})
     assert response.status_code == 400
     assert "Bitte beschreiben Sie Ihr Anliegen." in response.content.decode()
+
+
+def _offices(html: str) -> list[str]:
+    """The "Zuständig für …" lines of a search result page, in order."""
+    return [part.split("</strong>", 1)[0] for part in html.split("Zuständig für ")[1:]]
+
+
+@pytest.mark.parametrize("query", ["Kita Platz Dülmen", "Sperrmüll Senden", "Bauantrag Dülmen"])
+def test_a_town_in_the_query_shows_the_office_the_responsibility_rules_give(
+    demo: None, client: Client, query: str
+) -> None:
+    from amtsweg.assistant.portal_search import detect_municipality, portal_search
+    from amtsweg.catalog.selectors import responsibility_resolve
+
+    town, _rest = detect_municipality(query)
+    assert town is not None
+    expected = []
+    for hit in portal_search(query)[:3]:
+        resolved = responsibility_resolve(hit.service, town)
+        if resolved is not None:
+            office = resolved.authority.name + (f", {resolved.org_unit.name}" if resolved.org_unit else "")
+            expected.append(f"{town.short_name}: <strong>{office}")
+    # Twice: the second page is built with what the first search resolved.
+    assert _offices(_search(client, query)) == expected
+    assert _offices(_search(client, query + " bitte")) == expected
+
+
+def test_a_renamed_office_shows_on_the_next_search(demo: None, client: Client) -> None:
+    from amtsweg.assistant.portal_search import portal_search
+
+    _search(client, "Kita Platz Dülmen")
+    resolved = portal_search("Kita Platz Dülmen")[0].resolved
+    assert resolved is not None
+    assert resolved.org_unit is not None
+    resolved.org_unit.name = "Jugendamt – Kitaplatzvergabe neu"
+    resolved.org_unit.save()
+    assert "Jugendamt – Kitaplatzvergabe neu" in _search(client, "Kita-Platz Dülmen")
+
+
+def test_a_search_naming_a_town_reads_the_offices_it_resolved_before_at_once(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amtsweg.assistant.portal_search import portal_search
+
+    portal_search("Kita Platz Dülmen")  # the engine is built and the offices resolved once
+    with CaptureQueriesContext(connection) as without_town:
+        portal_search("Kita Platz")
+    with CaptureQueriesContext(connection) as with_town:
+        hits = portal_search("Kita Platz Dülmen")
+    assert sum(hit.resolved is not None for hit in hits) == 3
+    # At most one more query: the catalogue version, whatever the number of hits with an office.
+    assert len(with_town) <= len(without_town) + 1
