@@ -69,6 +69,7 @@ from amtsweg.demo.reference import LEBENSLAGEN, MATURITY_MODELS, OZG_MODEL, THEM
 from amtsweg.demo.remedies import legal_remedies_load
 from amtsweg.demo.responsibilities import KREIS, RESPONSIBILITIES, RuleData
 from amtsweg.demo.strategy import load_strategy_demo
+from amtsweg.strategy.rollup import rollup_refresh
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit, PostalCode
 from amtsweg.tenants.register import register_import
 from amtsweg.tenants.services import organisation_delete, organisation_save
@@ -190,6 +191,8 @@ def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[
             authority_id=kreis.pk,
             source=SOURCE,
         )
+    # What the worker's daily "strategy.rollup" does, done here so the demo cockpit shows its figures at once.
+    result["rollup_months"] = rollup_refresh()
     if embeddings:
         say(_("Vektoren für die Suche …"))
         result.update(_embeddings_refresh())

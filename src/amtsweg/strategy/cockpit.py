@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min
-from django.db.models.functions import TruncMonth
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,7 @@ from amtsweg.strategy import selectors
 from amtsweg.strategy.maturity import maturity_matrix
 from amtsweg.strategy.models import FundingApplication, FundingCall, Project, Strategy, Tier, TierDecision
 from amtsweg.strategy.plausibility import PlausibilityWarning, strategy_warnings
-from amtsweg.submissions.models import Submission
+from amtsweg.strategy.rollup import next_month, submission_rows
 
 ZERO = Decimal("0")
 TREND_MONTHS = 12
@@ -214,18 +213,11 @@ def _trend(today: dt.date) -> list[TrendPoint]:
         .annotate(first=Min("published_at"))
         .values_list("first", flat=True)
     )
-    start = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     per_month: Counter[dt.date] = Counter()
-    # Counted in the database: one row per month, not one per application.
-    for month, count in (
-        Submission.objects.filter(submitted_at__gte=start)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-        .order_by()
-    ):
-        per_month[month.date() if isinstance(month, dt.datetime) else month] += count
+    # From the monthly roll-up (closed months) and counted live for the current month: a few rows per
+    # (service, town, channel, month), not one per application.
+    for row in submission_rows(months[0], next_month(months[-1])):
+        per_month[row.month] += row.count
     points = []
     for i, month in enumerate(months):
         end = months[i + 1] if i + 1 < len(months) else None

@@ -26,8 +26,8 @@ criterion sets the level**: a pair reaches level *n* only if every criterion of 
 
 Figures per pair: submissions per month (``submissions.Submission`` by service, municipality and
 ``submitted_at``) and the channels they came through. Two figures cannot be computed yet and are shown
-the median processing time (days from receipt to decision of the cases decided in those months; "–"
-while there is none) and, shown as "–" with an explanation, the share of online
+the median processing time (whole calendar days from receipt to decision of the cases received in those
+months and decided; "–" while there is none) and, shown as "–" with an explanation, the share of online
 applications among all channels (paper and counter applications are not recorded anywhere yet).
 
 The matrix is built with a fixed number of queries whatever its size (services × municipalities).
@@ -36,22 +36,18 @@ The matrix is built with a fixed number of queries whatever its size (services �
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amtsweg.cases.models import Case, DecisionLetter
 from amtsweg.catalog.models import MaturityLevel, MaturityModel, Responsibility, Service, Themenfeld
 from amtsweg.catalog.selectors import municipalities, published_services
 from amtsweg.forms.models import FormVersion
-from amtsweg.submissions.models import Submission
+from amtsweg.strategy.rollup import case_rows, median_of, next_month, submission_rows
 from amtsweg.tenants.models import Authority, OrgUnit
 
 MONTHS = 12  # submissions are counted over the last twelve calendar months (the current one included)
@@ -229,58 +225,6 @@ class Cell:
 
     # Not measurable yet; the templates show "–" with the explanation below.
     online_share: None = None
-
-
-class _Median(Aggregate):
-    """PostgreSQL's exact median (the mean of the two middle values, as :func:`statistics.median`)."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
-def _processing_medians(cases: QuerySet[Case], group: tuple[str, ...]) -> dict[Any, float | None]:
-    """Per value of the ``group`` fields (a tuple key for several fields, the value for one) that ``cases``
-    has: the median days from receipt to decision of its decided cases, ``None`` when none is decided yet.
-    PostgreSQL computes it per group; other databases (the embedded SQLite of a single town) stream the
-    durations group by group, sorted by the database."""
-    duration = ExpressionWrapper(F("decided_at") - F("received_at"), output_field=DurationField())
-    decided = Q(decided_at__isnull=False)
-    found: dict[Any, float | None] = {}
-
-    def key_of(row: dict[str, Any]) -> Any:
-        return tuple(row[f] for f in group) if len(group) > 1 else row[group[0]]
-
-    if connection.vendor == "postgresql":
-        rows = cases.values(*group).annotate(
-            median=_Median(duration, filter=decided, output_field=DurationField())
-        )
-        for row in rows.order_by():
-            found[key_of(row)] = _days(row["median"])
-        return found
-    current: Any = object()
-    values: list[float] = []
-    ordered = cases.values(*group).annotate(duration=duration).order_by(*group)
-    for row in ordered.iterator(chunk_size=2000):
-        key = key_of(row)
-        if key != current:
-            if current in found:
-                found[current] = _median(values)
-            current, values = key, []
-            found[key] = None
-        if row["duration"] is not None:
-            values.append(row["duration"].total_seconds() / 86400)
-    if current in found:
-        found[current] = _median(values)
-    return found
-
-
-def _days(value: dt.timedelta | None) -> float | None:
-    return None if value is None else round(value.total_seconds() / 86400, 1)
-
-
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
 
 
 MEDIAN_EXPLANATION = _(
@@ -476,41 +420,39 @@ def maturity_matrix(
 
     today = today or timezone.localdate()
     months = _month_starts(today)
-    start = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     month_index = {m: i for i, m in enumerate(months)}
     monthly: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * MONTHS)
     channels: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in (
-        Submission.objects.filter(
-            service_id__in=service_ids, municipality__isnull=False, submitted_at__gte=start
-        )
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("service_id", "municipality_id", "month", "channel")
-        .annotate(n=Count("pk"))
-    ):
-        month = row["month"]
-        month_date = month.date() if isinstance(month, dt.datetime) else month
-        index = month_index.get(month_date)
-        key = (row["service_id"], row["municipality_id"])
+    window_end = next_month(months[-1])
+    wanted = set(service_ids)
+    # Read from the monthly roll-up (closed months) and counted live for the current month
+    # (amtsweg.strategy.rollup): the time does not grow with the number of cases.
+    for row in submission_rows(months[0], window_end):
+        if row.service_id not in wanted or row.municipality_id is None:
+            continue
+        key = (row.service_id, row.municipality_id)
+        index = month_index.get(row.month)
         if index is not None:
-            monthly[key][index] += row["n"]
-        channels[key][row["channel"]] += row["n"]
+            monthly[key][index] += row.count
+        channels[key][row.channel] += row.count
 
-    # Cases worked in Amtsweg: processing time of decided ones, and decisions delivered digitally. Counted
-    # and averaged in the database: one row per (service, town), not one per case (millions in a Land).
-    recent_cases = Case.objects.filter(
-        service_id__in=service_ids, submission__municipality__isnull=False, received_at__gte=start
-    )
-    cell_medians = _processing_medians(recent_cases, ("service_id", "submission__municipality_id"))
-    worked = set(cell_medians)  # every pair with a case, decided or not
-    town_medians = _processing_medians(recent_cases, ("submission__municipality_id",))
-    delivered = set(
-        DecisionLetter.objects.filter(
-            case__service_id__in=service_ids, sent_at__isnull=False, case__received_at__gte=start
-        )
-        .values_list("case__service_id", "case__submission__municipality_id")
-        .distinct()
-    )
+    # Cases worked in Amtsweg: calendar days from receipt to decision of the decided ones (a histogram per
+    # pair and per town, so the median is exact), and decisions delivered digitally.
+    cell_days: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    town_days: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    delivered: set[tuple[int, int]] = set()
+    for case_row in case_rows(months[0], window_end, service_ids):
+        key = (case_row.service_id, case_row.municipality_id)
+        cell_days[key]  # every pair with a case, decided or not
+        town_days[case_row.municipality_id]
+        if case_row.days is not None:
+            cell_days[key][case_row.days] += case_row.cases
+            town_days[case_row.municipality_id][case_row.days] += case_row.cases
+        if case_row.delivered:
+            delivered.add(key)
+    worked = set(cell_days)
+    cell_medians = {key: median_of(days) for key, days in cell_days.items()}
+    town_medians = {town: median_of(days) for town, days in town_days.items()}
 
     # Org units named by function in the responsible authorities, for the contact of each cell.
     units = list(

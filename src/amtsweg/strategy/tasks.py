@@ -7,6 +7,7 @@ import logging
 from django.tasks import task
 
 from amtsweg.strategy.reminders import reminders_send
+from amtsweg.strategy.rollup import rollup_refresh
 
 logger = logging.getLogger("amtsweg.strategy")
 
@@ -17,3 +18,9 @@ def strategy_reminders_task() -> int:
     count = reminders_send()
     logger.info("Fristerinnerungen verschickt: %s", count)
     return count
+
+
+@task()
+def strategy_rollup_task() -> int:
+    """Rebuild the monthly roll-up of the closed months for the dashboards (schedule it daily)."""
+    return rollup_refresh()

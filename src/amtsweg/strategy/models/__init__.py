@@ -30,6 +30,7 @@ from amtsweg.strategy.models.quickcheck import (
     TierDecision,
 )
 from amtsweg.strategy.models.report import Report
+from amtsweg.strategy.models.rollup import CaseMonth, RollupMonth, SubmissionMonth
 from amtsweg.strategy.models.workshops import (
     ProjectIdea,
     WorkingGroup,
@@ -39,6 +40,7 @@ from amtsweg.strategy.models.workshops import (
 
 __all__ = [
     "BudgetLine",
+    "CaseMonth",
     "Criterion",
     "FieldOfAction",
     "FundingApplication",
@@ -56,10 +58,12 @@ __all__ = [
     "Rating",
     "ReminderSent",
     "Report",
+    "RollupMonth",
     "RoundParticipant",
     "Score",
     "Solution",
     "Strategy",
+    "SubmissionMonth",
     "Tier",
     "TierDecision",
     "WorkingGroup",
