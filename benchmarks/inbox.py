@@ -593,11 +593,9 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         "database's work for the case-table queries; their sum is what a page costs on an idle core. No "
         "page reads more than the caseworker's own unit (plans below): none grows with the installation.",
         "",
-        "**What still grows with the unit.** Lists over several statuses (the first page, overdue, status + "
-        "service, and above all *all statuses by receipt*) read every matching case of the caseworker's unit "
-        "and sort them: the lists of units (the unit and the units below it) and of statuses in the query "
-        "keep PostgreSQL from taking the order from the index. That is bounded by the unit's cases, not by "
-        "the installation"
+        "**What grows with the unit.** Lists over several statuses or org units (the unit and the units "
+        "below it) are one `UNION ALL` of index ranges, one per unit and status, each in index order with "
+        "its own `LIMIT` (decision 0028): a page reads at most a page's rows per range, not the unit's cases"
         + (
             f" – the unit had {_n(other['facts']['unit_cases'])} cases ({_n(other['facts']['unit_open'])} "
             f"open) at {other_size} and {_n(facts['unit_cases'])} ({_n(facts['unit_open'])} open) at {size}"
@@ -606,8 +604,7 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         )
         + "; pages whose raw queries grew more than threefold: "
         + (", ".join(_grown(run, other)) or "none")
-        + ". One index scan per unit and status in index order, merged (`UNION ALL` of the per-unit "
-        "queries, each with its `LIMIT`), would make them independent of the unit's size (not built yet).",
+        + ".",
         "",
         "**Method.** One process, Django's test client (complete middleware stack, a session with a verified "
         "second factor, template rendering; no HTTP server, no network), "
