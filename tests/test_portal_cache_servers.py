@@ -2,7 +2,7 @@
 
 Real processes (``amtsweg serve``) on one SQLite database and one Redis database of their own; the change is
 made by a third process through the domain function, as the admin does. Skipped when no Redis runs on
-127.0.0.1:6379 (then only the embedded default, tested in ``catalog/tests/test_pagecache.py``, applies).
+127.0.0.1:6379 (then only the embedded default, tested in ``tests/test_portal_pagecache.py``, applies).
 """
 
 from __future__ import annotations

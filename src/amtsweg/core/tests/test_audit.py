@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from amtsweg.core.audit import AUDIT_LANES, audit_record, audit_verify_chain, lane_genesis
+from amtsweg.core.audit import AUDIT_LANES, _heads_ensure, audit_record, audit_verify_chain, lane_genesis
 from amtsweg.core.models import AuditChainHead, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -255,6 +255,9 @@ def test_concurrent_writers_append_to_different_lanes_without_waiting() -> None:
         pytest.skip(
             "Gleichzeitige Transaktionen prüft nur PostgreSQL (SQLite serialisiert alle Schreibzugriffe)."
         )
+    # The lanes' head rows come with the migration; a transactional test before this one flushed them, and
+    # two writers creating them at once would wait for each other.
+    _heads_ensure()
     holding, finished = threading.Event(), threading.Event()
     lanes: dict[str, Any] = {}
 

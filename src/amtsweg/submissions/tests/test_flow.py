@@ -387,7 +387,10 @@ def test_service_page_offers_the_online_form_and_account_links_to_meine_antraege
     service = ServiceFactory(name="Schülerfahrkosten", owner=setup.kreis)
     html = client.get(reverse("catalog:service_detail", args=[service.slug])).content.decode()
     assert "online-beantragen" not in html
-    Form.objects.filter(pk=setup.schueler.form_id).update(service=service)
+    # Linked as the Fachadmin does it: saving the form renews the cached service page.
+    form = Form.objects.get(pk=setup.schueler.form_id)
+    form.service = service
+    form.save()
     html = client.get(reverse("catalog:service_detail", args=[service.slug])).content.decode()
     assert (
         f'href="{reverse("submissions:start", args=["schuelerfahrkosten"])}" id="online-beantragen"' in html
