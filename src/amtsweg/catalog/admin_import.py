@@ -35,6 +35,7 @@ from amtsweg.catalog.importers.jsonl import import_catalogue_jsonl
 from amtsweg.catalog.importers.ozg import REQUIRED_COLUMNS, import_ozg_catalogue
 from amtsweg.catalog.importers.report import ImportRejected, ImportReport
 from amtsweg.core.audit import request_source
+from amtsweg.core.formfields import MultipleFileField, MultipleFileInput
 from amtsweg.tenants.models import Authority
 
 OZG_FILES = tuple(REQUIRED_COLUMNS)
@@ -48,24 +49,6 @@ STAGING_KEEP = datetime.timedelta(days=1)
 
 def staging_root() -> Path:
     return Path(settings.DATA_DIR) / "import-staging"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        if not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return files
 
 
 def _file_name(upload: Any, default: str) -> str:

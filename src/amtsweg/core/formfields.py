@@ -1,4 +1,4 @@
-"""Form fields for the admin and staff pages that spare people raw JSON.
+"""Form fields for the admin and staff pages that spare people raw JSON, and uploads of several files.
 
 :class:`LinesField` edits a list of short texts (search terms, synonyms …) as a text area with one entry
 per line – not as ``["…", "…"]``, which people mistype and which Django answers with "Bitte ein gültiges
@@ -66,3 +66,23 @@ class LinesField(forms.CharField):
             return self.to_python(initial) != self.to_python(data)
         except ValidationError:
             return True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``: a list of uploads (empty when optional)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from amtsweg.access.permissions import Perm, authorities_with, can_edit_catalog, has_any
 from amtsweg.catalog.models import Service
 from amtsweg.core.audit import request_source
+from amtsweg.core.formfields import MultipleFileField, MultipleFileInput
 from amtsweg.forms.fim.errors import FimImportError
 from amtsweg.forms.fim.upload import MAX_CODE_LISTS, import_fim_upload
 from amtsweg.forms.models import FormVersion
@@ -53,20 +54,6 @@ class _ServiceChoice(django_forms.ModelChoiceField):
         return f"{obj.name} ({obj.owner.short_name}{key})"
 
 
-class MultipleXmlInput(django_forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleXmlField(django_forms.FileField):
-    widget = MultipleXmlInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class FimUploadForm(django_forms.Form):
     schema = django_forms.FileField(
         label=gettext_lazy("XDatenfelder-Datei"),
@@ -76,14 +63,14 @@ class FimUploadForm(django_forms.Form):
         ),
         widget=django_forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
-    code_lists = MultipleXmlField(
+    code_lists = MultipleFileField(
         label=gettext_lazy("Codelisten (genericode)"),
         required=False,
         help_text=gettext_lazy(
             "Die Codelisten, auf die das Schema verweist, als genericode-Dateien (.xml). Fehlende "
             "Codelisten nennt der Importbericht; ihre Felder werden dann zur Texteingabe."
         ),
-        widget=MultipleXmlInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+        widget=MultipleFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
     owner = django_forms.ModelChoiceField(
         label=gettext_lazy("Gepflegt von"),
