@@ -28,6 +28,7 @@ from amtsweg.assistant.router import MAX_TEXT, TrainedRouter, train_router
 from amtsweg.catalog.models import Responsibility
 from amtsweg.catalog.selectors import kreis, published_services, responsibility_resolve
 from amtsweg.core.audit import audit_record
+from amtsweg.tenants.models import OrgUnit
 
 EMBED_BATCH = 32
 
@@ -169,12 +170,7 @@ NEAREST_SERVICE_THRESHOLD = 0.6
 
 def route_request(*, text: str, municipality: Any = None, record: bool = True) -> Route:
     """Suggest the org unit for a free-text request; below the threshold it goes to human triage."""
-    router = active_router()
-    if router is not None:
-        label, confidence = router.predict([text])[0]
-        route = Route(label, confidence, confidence >= router.threshold, "router")
-    else:
-        route = _route_by_nearest_service(text, municipality)
+    route = _route(text, municipality)
     if record:
         RoutingDecision.objects.create(
             text_sha256=hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
@@ -184,6 +180,50 @@ def route_request(*, text: str, municipality: Any = None, record: bool = True) -
             method=route.method,
         )
     return route
+
+
+def _route(text: str, municipality: Any) -> Route:
+    """What the portal, the intake and ``router-eval --live`` ask: the active router, else the nearest
+    service."""
+    router = active_router()
+    if router is None:
+        return _route_by_nearest_service(text, municipality)
+    label, confidence = router.predict([text])[0]
+    route = Route(label, confidence, confidence >= router.threshold, "router")
+    # The router names an office function; the office is the town's unit with it, else the Kreis's.
+    for authority in (municipality, kreis()):
+        if authority is None or not label:
+            continue
+        unit = OrgUnit.objects.filter(authority=authority, function=label).select_related("authority").first()
+        if unit is not None:
+            route.org_unit, route.authority = unit, unit.authority
+            break
+    return route
+
+
+def router_live_metrics(texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """The live router (the active model, else the nearest-service fallback) measured on labelled requests
+    exactly as ``route_request`` decides them, without recording decisions: what ``router-eval --live``
+    prints and the quality page shows for the router citizens get."""
+    routes = [_route(text, None) for text in texts]
+    correct = [route.label == label for route, label in zip(routes, labels, strict=True)]
+    auto = [route.automatic for route in routes]
+    auto_correct = [c for c, a in zip(correct, auto, strict=True) if a]
+    router = active_router()
+    return {
+        "examples": len(labels),
+        "classes": len(set(labels) | set(router.labels if router else [])),
+        "accuracy": round(sum(correct) / len(labels), 4) if labels else 0.0,
+        "threshold": router.threshold if router else NEAREST_SERVICE_THRESHOLD,
+        "coverage": round(sum(auto) / len(labels), 4) if labels else 0.0,
+        "precision_at_threshold": round(sum(auto_correct) / len(auto_correct), 4) if auto_correct else 0.0,
+    }
+
+
+def router_live_name() -> str:
+    """The name of what routes live: the active model's, or ``naechste-leistung`` (the fallback)."""
+    stored = RouterModel.objects.filter(is_active=True).order_by("-created_at").only("name").first()
+    return stored.name if stored else "naechste-leistung"
 
 
 def _default_function(service_pk: int | None) -> str:
@@ -233,20 +273,6 @@ def _held_out(text: str) -> bool:
     return int(hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8], 16) % HELD_OUT_SHARE == 0
 
 
-def _nearest_service_metrics(texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
-    """The live fallback (no trained router) measured like a router, so a first model can be compared."""
-    routes = [_route_by_nearest_service(text, None) for text in texts]
-    correct = [route.label == label for route, label in zip(routes, labels, strict=True)]
-    auto = [route.automatic for route in routes]
-    auto_correct = [c for c, a in zip(correct, auto, strict=True) if a]
-    return {
-        "examples": len(labels),
-        "accuracy": round(sum(correct) / len(labels), 4) if labels else 0.0,
-        "coverage": round(sum(auto) / len(labels), 4) if labels else 0.0,
-        "precision_at_threshold": round(sum(auto_correct) / len(auto_correct), 4) if auto_correct else 0.0,
-    }
-
-
 def _better(challenger: dict[str, Any], champion: dict[str, Any]) -> bool:
     """Higher accuracy on the held-out cases; on a tie, more of them routed automatically."""
     if challenger["accuracy"] != champion["accuracy"]:
@@ -290,7 +316,7 @@ def router_retrain_if_due(*, min_new: int | None = None, source: str = "zeitplan
     champion_metrics = (
         router_metrics(champion, texts, labels)
         if champion is not None
-        else _nearest_service_metrics(texts, labels)
+        else router_live_metrics(texts, labels)
     )
     wins = _better(challenger_metrics, champion_metrics)
     payload = pickle.dumps(challenger, protocol=pickle.HIGHEST_PROTOCOL)

@@ -27,7 +27,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from amtsweg.assistant.index import embedding_status
-from amtsweg.assistant.services import embeddings_refresh
+from amtsweg.assistant.management.commands import read_labelled_file
+from amtsweg.assistant.models import RouterExample
+from amtsweg.assistant.services import embeddings_refresh, router_live_name, router_retrain_if_due
 from amtsweg.catalog.models import (
     Lebenslage,
     LeikaEntry,
@@ -196,7 +198,14 @@ def load_demo(*, stdout: Output | None = None, embeddings: bool = True) -> dict[
     if embeddings:
         say(_("Vektoren für die Suche …"))
         result.update(_embeddings_refresh())
-        if result["services_created"] or result["services_changed"] or result["embeddings_computed"]:
+        say(_("Anliegen-Router …"))
+        result.update(_router_refresh())
+        if (
+            result["services_created"]
+            or result["services_changed"]
+            or result["embeddings_computed"]
+            or result["router_examples_added"]
+        ):
             say(_("Messungen für die Qualitätsseite …"))
             result.update(_figures_record())
     return result
@@ -214,11 +223,12 @@ FIGURES = (
         "search_holdout.csv",
         "--frage",
     ),
+    # The router that routes in the demo (the model the retraining activated, or the nearest-service
+    # fallback if that was better), measured as the portal and the intake use it.
     (
         "router",
         "router-eval",
-        "--train",
-        "routing_dev.csv",
+        "--live",
         "--test",
         "routing_holdout.csv",
         "--text-column",
@@ -227,6 +237,27 @@ FIGURES = (
         "label",
     ),
 )
+ROUTER_EXAMPLES = "routing_dev.csv"
+ROUTER_EXAMPLES_SOURCE = "demo"
+
+
+def _router_refresh() -> dict[str, Any]:
+    """The demo's labelled requests (``routing_dev.csv``, as if caseworkers had forwarded them) become
+    training examples, and the worker's nightly retraining runs once: it trains a router and activates it
+    only if it beats what routes now (the nearest-service fallback) on held-out examples. Idempotent."""
+    texts, labels = read_labelled_file(DEVSETS / ROUTER_EXAMPLES, "text", "label")
+    known = set(RouterExample.objects.filter(source=ROUTER_EXAMPLES_SOURCE).values_list("text", flat=True))
+    added = RouterExample.objects.bulk_create(
+        RouterExample(text=text, label=label, source=ROUTER_EXAMPLES_SOURCE)
+        for text, label in zip(texts, labels, strict=True)
+        if text not in known
+    )
+    decision = router_retrain_if_due(min_new=1, source=SOURCE).decision if added else ""
+    return {
+        "router_examples_added": len(added),
+        "router_decision": decision,
+        "router_live": router_live_name(),
+    }
 
 
 def _figures_record() -> dict[str, Any]:

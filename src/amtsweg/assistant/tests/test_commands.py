@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from io import StringIO
 from pathlib import Path
@@ -149,8 +150,6 @@ def test_router_eval_chooses_the_threshold_for_the_configured_target_precision(s
 def test_the_portal_routes_exactly_as_router_eval_measured(settings: object) -> None:
     """live = eval: the router trained by ``router-train`` and asked through ``route_request`` (what the
     portal and the intake call) decides every held-out request as ``router-eval`` measured it."""
-    import csv
-
     from amtsweg.assistant.services import route_request
 
     settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
@@ -173,6 +172,48 @@ def test_the_portal_routes_exactly_as_router_eval_measured(settings: object) -> 
     assert round(sum(automatic) / len(rows), 4) == measured["coverage"]
     auto_correct = [c for c, a in zip(correct, automatic, strict=True) if a]
     assert round(sum(auto_correct) / max(len(auto_correct), 1), 4) == measured["precision_at_threshold"]
+    # `router-eval --live` measures the router that routes now: the same figures.
+    live = _router_eval_live()
+    for key in ("accuracy", "coverage", "precision_at_threshold", "threshold"):
+        assert live[key] == measured[key], key
+
+
+def _router_eval_live(*extra: str) -> dict[str, object]:
+    out = StringIO()
+    call_command(
+        "router-eval",
+        "--live",
+        "--test",
+        str(DEVSETS / "reports_holdout.csv"),
+        "--text-column",
+        "text",
+        "--label-column",
+        "category",
+        *extra,
+        stdout=out,
+    )
+    return json.loads(out.getvalue().strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_router_eval_live_measures_the_fallback_without_a_model_and_records_it(settings: object) -> None:
+    """Without a trained router the portal routes by the nearest service; ``--live`` measures exactly that
+    (and records it under that name) instead of a model nobody uses."""
+    from amtsweg.assistant.models import EvalRun, RoutingDecision
+    from amtsweg.assistant.services import route_request
+
+    settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
+    with (DEVSETS / "reports_holdout.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    measured = _router_eval_live("--record")
+    assert not RoutingDecision.objects.exists()  # measuring is not routing: no decisions recorded
+    routes = [route_request(text=row["text"], record=False) for row in rows]
+    assert all(route.method == "naechste-leistung" for route in routes)
+    correct = sum(route.label == row["category"] for route, row in zip(routes, rows, strict=True))
+    assert measured["accuracy"] == round(correct / len(rows), 4)
+    assert measured["examples"] == len(rows)
+    assert EvalRun.objects.get(kind="router").model_name == "naechste-leistung (live)"
+    with pytest.raises(CommandError, match="ohne --train"):
+        _router_eval_live("--train", str(DEVSETS / "reports_dev.csv"))
 
 
 def test_router_eval_learns_subcategories_and_answers_with_categories(tmp_path: Path) -> None:

@@ -80,3 +80,25 @@ def test_a_router_trained_on_subcategories_answers_with_their_category() -> None
 def test_a_subcategory_in_two_categories_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="gehört zu mehreren Kategorien"):
         train_router(["a", "b", "c"], ["x", "y", "y"], model=None, fine_labels=["f", "f", "g"])
+
+
+@pytest.mark.django_db
+def test_a_trained_router_names_the_towns_office_else_the_kreis_office(settings: object) -> None:
+    """The model answers with an office function; the citizen is shown the office itself: the town's unit
+    with that function, else the Kreis's (not the key "buergerbuero")."""
+    from amtsweg.catalog.tests.factories import kreis_scenario
+
+    settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
+    scenario = kreis_scenario()
+    texts, labels = _rows("routing_dev.csv")
+    router_train(actor=None, examples=list(zip(texts, labels, strict=True)), source="test")
+    text = "Mein Personalausweis ist abgelaufen, ich brauche einen neuen"
+    in_town = route_request(text=text, municipality=scenario.towns["duelmen"])
+    assert in_town.label == "buergerbuero"
+    assert in_town.org_unit is not None
+    assert in_town.org_unit.authority == scenario.towns["duelmen"]
+    assert in_town.authority == scenario.towns["duelmen"]
+    # Without a town (and no Bürgerbüro at the Kreis) no office is named, only the label.
+    anywhere = route_request(text=text)
+    assert anywhere.label == "buergerbuero"
+    assert anywhere.org_unit is None

@@ -14,11 +14,20 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amtsweg.access.testing import login_verified
-from amtsweg.assistant.models import EvalRun
+from amtsweg.assistant.management.commands import read_labelled_file
+from amtsweg.assistant.models import EvalRun, RouterExample
+from amtsweg.assistant.services import route_request, router_live_name
 from amtsweg.catalog.models import Responsibility, SearchTerm, Service, ServiceVersion
 from amtsweg.core.audit import audit_verify_chain
 from amtsweg.core.models import AuditEntry
-from amtsweg.demo.loader import DEMO_PASSWORD, DemoRefusedError, demo_logins, demo_totp_secret, load_demo
+from amtsweg.demo.loader import (
+    DEMO_PASSWORD,
+    DEVSETS,
+    DemoRefusedError,
+    demo_logins,
+    demo_totp_secret,
+    load_demo,
+)
 from amtsweg.demo.logins import DEMO_LOGINS, demo_logins_ensure
 from amtsweg.tenants.models import Authority, Location, OpeningHours, OrgUnit
 
@@ -99,12 +108,25 @@ def test_command_prints_a_german_summary_with_the_logins() -> None:
     assert "Messungen für die Qualitätsseite" in text
     assert set(EvalRun.objects.values_list("kind", flat=True)) == {"search", "router"}
     assert EvalRun.objects.filter(model_name__startswith="Frag den Kreis").exists()
+    # The router figure is that of the router citizens get: the demo's examples were trained on and the
+    # model activated only if it beat the fallback; the measurement is of whatever routes now.
+    live = router_live_name()
+    assert f"Anliegen-Router: {RouterExample.objects.count()} neue Beispiele" in text
+    assert f"es ordnet zu: {live}" in text
+    measured = EvalRun.objects.get(kind="router")
+    assert measured.model_name == f"{live} (live)"
+    texts, labels = read_labelled_file(DEVSETS / "routing_holdout.csv", "text", "label")
+    routes = [route_request(text=t) for t in texts]
+    correct = sum(route.label == label for route, label in zip(routes, labels, strict=True))
+    assert measured.metrics["accuracy"] == round(correct / len(labels), 4)
+    assert measured.metrics["coverage"] == round(sum(route.automatic for route in routes) / len(labels), 4)
 
     again = StringIO()
     call_command("load-demo", stdout=again)
     assert "0 neu, 0 geändert" in again.getvalue()
     assert f"Vektoren für die Suche: {n} von {n} Leistungen aktuell (0 neu berechnet" in again.getvalue()
     assert "Messungen" not in again.getvalue()  # nothing changed: the figures are still the latest
+    assert "Anliegen-Router: 0 neue Beispiele, unverändert" in again.getvalue()
 
 
 def test_command_refuses_in_production_with_a_german_error() -> None:

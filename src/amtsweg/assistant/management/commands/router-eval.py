@@ -3,6 +3,9 @@
 Trains a fresh router on A (in memory, with the same code the portal's router is trained with), tests it on
 B and prints as the **last line** one JSON object: accuracy, macro-F1, the target precision, the threshold
 chosen for it on A, and on B the coverage (share routed automatically) and the precision of those.
+
+``amtsweg router-eval --live --test B.csv …`` measures instead what routes in this installation right now
+(the active model, else the nearest-service fallback), exactly as the portal and the intake decide.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ class Command(BaseCommand):
     help = "Misst den Router: trainiert auf --train, testet auf --test; letzte Zeile JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--train", required=True, type=Path)
+        parser.add_argument("--train", type=Path, default=None)
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="Statt ein Modell zu trainieren: den Router messen, der hier gerade zuordnet "
+            "(aktives Modell, sonst die nächste Leistung).",
+        )
         parser.add_argument("--test", required=True, type=Path)
         parser.add_argument("--text-column", required=True)
         parser.add_argument("--label-column", required=True)
@@ -47,6 +56,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["live"]:
+            self._live(options)
+            return
+        if options["train"] is None:
+            raise CommandError("Bitte --train (Trainingsdatei) oder --live angeben.")
         model = options["model"] or primary_embedding_model()
         if model == "none":
             model = None
@@ -87,6 +101,32 @@ class Command(BaseCommand):
                     f"--text-column {options['text_column']} --label-column {options['label_column']} "
                     f"--model {model or 'none'} --target-precision {router.target}"
                     + (f" --fine-label-column {options['fine_label_column']}" if fine else "")
+                ),
+            )
+        self.stdout.write(json.dumps(metrics, ensure_ascii=False))
+
+    def _live(self, options: dict[str, Any]) -> None:
+        from amtsweg.assistant.services import router_live_metrics, router_live_name
+
+        if options["train"] is not None or options["fine_label_column"]:
+            raise CommandError("--live misst den aktiven Router: ohne --train und --fine-label-column.")
+        texts, labels = read_labelled_file(options["test"], options["text_column"], options["label_column"])
+        if not texts:
+            raise CommandError("Die Testdatei enthält keine beschrifteten Zeilen.")
+        name = router_live_name()
+        metrics = router_live_metrics(texts, labels)
+        self.stdout.write(f"Gemessen: der Router dieser Installation ({name}) auf {len(texts)} Anliegen")
+        if options["record"]:
+            from amtsweg.assistant.services import eval_run_record
+
+            eval_run_record(
+                kind="router",
+                model_name=f"{name} (live)",
+                dataset=options["test"].name,
+                metrics=metrics,
+                command=(
+                    f"amtsweg router-eval --live --test {options['test']} --text-column "
+                    f"{options['text_column']} --label-column {options['label_column']}"
                 ),
             )
         self.stdout.write(json.dumps(metrics, ensure_ascii=False))

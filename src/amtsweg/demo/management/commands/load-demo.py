@@ -35,6 +35,16 @@ class Command(BaseCommand):
             f"Leistungen aktuell ({counts['embeddings_computed']} neu berechnet, "
             f"{counts['embeddings_seconds']} s)",
         ]
+        if "router_live" in counts:
+            decision = {
+                "ersetzt": "trainiert und aktiviert",
+                "verworfen": "trainiert, aber die Zuordnung über die nächste Leistung war besser",
+                "zu-wenig": "zu wenige Beispiele zum Trainieren",
+            }.get(counts["router_decision"], "unverändert")
+            lines.append(
+                f"  Anliegen-Router: {counts['router_examples_added']} neue Beispiele, {decision}; "
+                f"es ordnet zu: {counts['router_live']}"
+            )
         figures = counts.get("figures")
         if figures:
             lines.append(
