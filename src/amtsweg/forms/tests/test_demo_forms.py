@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -385,15 +383,12 @@ def test_generated_answers_survive_string_round_trip(name: str) -> None:
 # ---- the demo loader ------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_demo_loader_stores_and_publishes_the_forms_once(tmp_path: Path, settings: Any) -> None:
-    # forms must not import the demo app (docs/architecture.md): the demo is loaded by its command's name.
+def test_the_demo_publishes_its_forms_linked_to_their_services(demo_db: dict[str, int]) -> None:
+    # forms must not import the demo app (docs/architecture.md): the demo comes from the shared fixture.
+    # That a second `load-demo` republishes nothing, and that it works without ../shared, is tested with the
+    # command (demo/tests/test_load_demo.py).
     from amtsweg.forms.models import Form, FormVersion
 
-    # A fresh clone elsewhere: no ../shared. The FIM forms come from the demo's own schemas and the XSDs
-    # shipped in the package.
-    settings.AMTSWEG_SHARED_DATA = str(tmp_path / "kein-shared")
-    call_command("load-demo", stdout=StringIO())
     fim = {v.form.key: v for v in FormVersion.objects.filter(fim_standard="xdf2").select_related("form")}
     assert set(fim) == {"S99100001", "S99200001"}
     parking = fim["S99100001"]
@@ -417,10 +412,6 @@ def test_demo_loader_stores_and_publishes_the_forms_once(tmp_path: Path, setting
     answers = coerce(version.spec(), SAMPLES["kita-platz.yaml"])
     assert validate_version(version, answers) == []
     assert [e.path for e in validate_version(version, answers | {"bestaetigung": False})] == ["bestaetigung"]
-
-    before = list(FormVersion.objects.order_by("pk").values_list("pk", "status", "published_at"))
-    call_command("load-demo", stdout=StringIO())
-    assert list(FormVersion.objects.order_by("pk").values_list("pk", "status", "published_at")) == before
 
 
 def test_a_unique_attachment_id_is_a_valid_file_answer() -> None:
