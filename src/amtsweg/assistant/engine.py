@@ -21,7 +21,7 @@ import numpy as np
 
 from amtsweg.assistant.analysis import Analyzer, words
 from amtsweg.assistant.documents import FIELDS, SearchDocument
-from amtsweg.assistant.embeddings import embedder, passage_vectors
+from amtsweg.assistant.embeddings import embedder, passage_vectors, query_vector
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class HybridEngine:
         use_dense = bool(self._dense) and weights.dense > 0 and any(ch.isalnum() for ch in query)
         if use_dense:
             for name, index in self._dense.items():
-                scores = index.scores(embedder(name).queries([query[:1000]])[0])
+                scores = index.scores(query_vector(name, query[:1000]))
                 dense += _minmax(scores)
                 spread = float(scores.std())
                 if spread > 1e-6:

@@ -1,12 +1,13 @@
 """The catalogue's hybrid engine, built in each process on first use and rebuilt when the catalogue changes.
 
-Each query compares a cheap fingerprint of the catalogue (count and newest change of the published
-services and of the stored embeddings) with the one the engine was built from. Embeddings come from
-``ServiceEmbedding`` (computed by the ``compute_service_embeddings`` task); only *current* vectors count
-(their fingerprint matches the service's texts and the model version, :func:`vector_fingerprint`). A few
-missing ones are computed on the spot; when more are missing for a model, that model is left out for the
-whole catalogue until the worker has caught up (BM25 alone when no model is complete), so that no service
-is ranked up or down for having or lacking a vector.
+The engine is kept per catalogue version (``catalog.pagecache.catalogue_version``, decision 0021): every
+change of a service, a Lebenslage or a stored embedding makes a new version, so the first query after a
+change rebuilds it, and a query on an unchanged catalogue costs no database read of its own.
+Embeddings come from ``ServiceEmbedding`` (computed by the ``compute_service_embeddings`` task); only
+*current* vectors count (their fingerprint matches the service's texts and the model version,
+:func:`vector_fingerprint`). A few missing ones are computed on the spot; when more are missing for a
+model, that model is left out for the whole catalogue until the worker has caught up (BM25 alone when no
+model is complete), so that no service is ranked up or down for having or lacking a vector.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
 
 from amtsweg.assistant.documents import SearchDocument, document_from_service
 from amtsweg.assistant.embeddings import embedder, embedders, from_bytes, model_version
@@ -31,8 +31,10 @@ from amtsweg.assistant.engine import (
     model_units,
 )
 from amtsweg.assistant.models import ServiceEmbedding
-from amtsweg.catalog.models import Lebenslage, Service
+from amtsweg.catalog.models import Service
+from amtsweg.catalog.pagecache import catalogue_version
 from amtsweg.catalog.selectors import published_services
+from amtsweg.core.memo import memo_generation
 
 logger = logging.getLogger("amtsweg.assistant")
 # A few services without a current vector (one admin edit) are embedded on the spot by the web process.
@@ -65,18 +67,6 @@ def vector_fingerprint(model: str, document: SearchDocument) -> str:
     """
     texts = "\x1e".join(model_units(model, document))
     return hashlib.sha256(f"{model_version(model)}\n{texts}".encode()).hexdigest()
-
-
-def _fingerprint(model: str | None) -> tuple[Any, ...]:
-    services = published_services().aggregate(n=Count("id"), changed=Max("updated_at"))
-    # Lebenslagen have no change time; their names are few and short, so they are compared directly.
-    lebenslagen = {"names": hash(tuple(Lebenslage.objects.order_by("pk").values_list("pk", "name")))}
-    stored: dict[str, Any] = {}
-    if model:
-        stored = ServiceEmbedding.objects.filter(model_name__in=model_names(model)).aggregate(
-            n=Count("id"), changed=Max("updated_at")
-        )
-    return (model, *services.values(), *lebenslagen.values(), *stored.values())
 
 
 def stored_unit_vectors(
@@ -162,7 +152,8 @@ def catalogue_engine() -> HybridEngine:
     """The engine for the published catalogue of this process (rebuilt after changes)."""
     global _cached
     model = embedding_model()
-    key = _fingerprint(model)
+    # The memo generation too: a cleared cache (tests, an operator) also rebuilds the engine.
+    key = (model, catalogue_version().token, memo_generation())
     with _lock:
         if _cached is None or _cached[0] != key:
             _cached = (key, _build(model))

@@ -1,6 +1,6 @@
 """Routing free-text requests to the org unit (by its ``function``) that should handle them.
 
-Features: TF-IDF over stemmed words (with compound parts) and over character n-grams (robust to typos),
+Features: TF-IDF over stemmed words and over character n-grams (robust to typos),
 plus — when a dense model is configured — the sentence embedding of the request. A logistic regression
 on top is calibrated with Platt scaling (``CalibratedClassifierCV``, one classifier fitted on all data,
 its calibration from cross-validated scores), so its confidence can be compared with a threshold: at or

@@ -32,6 +32,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,17 @@ def shared_cache() -> bool:
     return bool(settings.AMTSWEG_CACHE_URL)
 
 
+# The version a cached portal page is being rendered for: what the page shows is read for that version
+# (search engine, responsibilities, the Kreis in the header), with one read of the version per request.
+_rendering: ContextVar[CatalogueVersion | None] = ContextVar("amtsweg_catalogue_version", default=None)
+
+
 def catalogue_version() -> CatalogueVersion:
-    """The current catalogue version, as every app server sees it now."""
+    """The current catalogue version, as every app server sees it now (while a portal page is rendered:
+    the version it is rendered and cached for)."""
+    rendering = _rendering.get()
+    if rendering is not None:
+        return rendering
     if shared_cache():
         found = cache.get(VERSION_KEY)
         if found is None:
@@ -274,7 +284,14 @@ def portal_page(
             if key is None:
                 return view(request, *args, **kwargs)
             if entry is None:
-                response = view(request, *args, **kwargs)
+                token = _rendering.set(version)
+                try:
+                    response = view(request, *args, **kwargs)
+                    # Rendered here, while the version is still the one the page is keyed on.
+                    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                        response.render()
+                finally:
+                    _rendering.reset(token)
                 stored = _storable(request, response)
                 if stored is None:
                     return response

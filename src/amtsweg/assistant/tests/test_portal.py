@@ -297,3 +297,30 @@ def test_a_search_naming_a_town_reads_the_offices_it_resolved_before_at_once(dem
     assert sum(hit.resolved is not None for hit in hits) == 3
     # At most one more query: the catalogue version, whatever the number of hits with an office.
     assert len(with_town) <= len(without_town) + 1
+
+
+def test_a_new_search_on_an_unchanged_catalogue_reads_its_version_once(demo: None, client: Client) -> None:
+    """The engine and the offices are kept per catalogue version: a new query reads the version once
+    (not three times, plus three aggregate queries to see whether the engine is still current)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get("/suche/?q=Wohngeld+D%C3%BClmen").status_code == 200  # engine built
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/suche/?q=Kita+Platz+D%C3%BClmen")
+    assert response.status_code == 200
+    assert "Kita" in response.content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum("catalog_catalogversion" in statement for statement in sql) == 1, sql
+    assert not any("assistant_serviceembedding" in statement for statement in sql), sql
+
+
+def test_a_changed_service_is_found_by_its_new_words_on_the_next_search(demo: None, client: Client) -> None:
+    from amtsweg.catalog.models import Service
+
+    service = Service.objects.get(external_id="coe-wohngeld")
+    link = f'href="/leistungen/{service.slug}/"'
+    assert link not in client.get("/suche/?q=Zauberwortantrag").content.decode()
+    service.keywords = [*service.keywords, "Zauberwortantrag"]
+    service.save()
+    assert link in client.get("/suche/?q=Zauberwortantrag").content.decode()
