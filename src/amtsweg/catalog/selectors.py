@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -88,10 +87,17 @@ class ResolvedResponsibility:
         return self.contact_authority is not None
 
 
-def _org_unit(authority: Authority, function: str) -> OrgUnit | None:
+def _org_unit(
+    authority: Authority, function: str, units: dict[tuple[int, str], OrgUnit | None] | None = None
+) -> OrgUnit | None:
     if not function:
         return None
-    return OrgUnit.objects.filter(authority=authority, function=function).first()
+    if units is not None and (authority.pk, function) in units:
+        return units[(authority.pk, function)]
+    found = OrgUnit.objects.filter(authority=authority, function=function).first()
+    if units is not None:
+        units[(authority.pk, function)] = found
+    return found
 
 
 def _locations_for(
@@ -124,17 +130,38 @@ def _locations_for(
 
 def responsibility_resolve(service: Service, municipality: Authority) -> ResolvedResponsibility | None:
     """Apply the rules of ``service`` to ``municipality``: its own rule first, else the general one."""
-    rules = {
-        rule.municipality_id: rule
-        for rule in Responsibility.objects.filter(service=service)
+    return _resolve_many([service], municipality)[service.pk]
+
+
+def _resolve_many(
+    services: list[Service], municipality: Authority
+) -> dict[int, ResolvedResponsibility | None]:
+    """:func:`responsibility_resolve` for several services with one read of their rules and places, and
+    each office (authority and function) looked up once."""
+    rules: dict[int, dict[int | None, Responsibility]] = {}
+    for stored in (
+        Responsibility.objects.filter(service__in=[service.pk for service in services])
         .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
         .select_related("authority", "org_unit")
-    }
-    rule = rules.get(municipality.pk) or rules.get(None)
-    if rule is None:
-        return None
-    explicit = list(rule.locations.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"))
-    return resolve_with_rule(service, municipality, rule, explicit)
+        .prefetch_related(
+            Prefetch(
+                "locations",
+                queryset=Location.objects.prefetch_related(_LOCATION_PREFETCH).order_by("city", "name"),
+            )
+        )
+    ):
+        rules.setdefault(stored.service_id, {})[stored.municipality_id] = stored
+    units: dict[tuple[int, str], OrgUnit | None] = {}
+    resolved: dict[int, ResolvedResponsibility | None] = {}
+    for service in services:
+        found = rules.get(service.pk, {})
+        rule = found.get(municipality.pk) or found.get(None)
+        resolved[service.pk] = (
+            None
+            if rule is None
+            else resolve_with_rule(service, municipality, rule, list(rule.locations.all()), units=units)
+        )
+    return resolved
 
 
 # Resolved responsibilities per (catalogue version, service, town): the search shows the office of its top
@@ -150,25 +177,40 @@ def responsibilities_resolve(
     services: list[Service], municipality: Authority
 ) -> dict[int, ResolvedResponsibility | None]:
     """:func:`responsibility_resolve` for several services, reused in this process while the catalogue
-    is unchanged: one read of the catalogue version when every pair was resolved before."""
+    is unchanged: one read of the catalogue version when every pair was resolved before, else one
+    resolution of all pairs not seen yet."""
     from amtsweg.catalog.pagecache import catalogue_version
 
     token = catalogue_version().token
-    return {
-        service.pk: _resolved.get(
-            (token, service.pk, municipality.pk),
-            functools.partial(responsibility_resolve, service, municipality),
-        )
-        for service in services
-    }
+    result: dict[int, ResolvedResponsibility | None] = {}
+    missing: list[Service] = []
+    for service in services:
+        known, value = _resolved.lookup((token, service.pk, municipality.pk))
+        if known:
+            result[service.pk] = value
+        else:
+            missing.append(service)
+    if missing:
+        for pk, value in _resolve_many(missing, municipality).items():
+            _resolved.store((token, pk, municipality.pk), value)
+            result[pk] = value
+    return {service.pk: result[service.pk] for service in services}
 
 
 def resolve_with_rule(
-    service: Service, municipality: Authority, rule: Responsibility, explicit: list[Location]
+    service: Service,
+    municipality: Authority,
+    rule: Responsibility,
+    explicit: list[Location],
+    *,
+    units: dict[tuple[int, str], OrgUnit | None] | None = None,
 ) -> ResolvedResponsibility:
-    """What ``rule`` (saved or not) with the places ``explicit`` tells a citizen of ``municipality``."""
+    """What ``rule`` (saved or not) with the places ``explicit`` tells a citizen of ``municipality``.
+
+    ``units`` keeps the offices looked up by (authority, function) across several calls."""
+    units = {} if units is None else units
     authority = rule.authority or municipality
-    org_unit = rule.org_unit or _org_unit(authority, rule.org_unit_function)
+    org_unit = rule.org_unit or _org_unit(authority, rule.org_unit_function, units)
     result = ResolvedResponsibility(
         service=service,
         municipality=municipality,
@@ -179,7 +221,7 @@ def resolve_with_rule(
         rule=rule if rule.pk else None,
     )
     if rule.contact_in_municipality:
-        contact_unit = _org_unit(municipality, rule.contact_org_unit_function)
+        contact_unit = _org_unit(municipality, rule.contact_org_unit_function, units)
         result.contact_authority = municipality
         result.contact_org_unit = contact_unit
         result.contact_locations = _locations_for(municipality, contact_unit, [])

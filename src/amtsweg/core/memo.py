@@ -72,6 +72,22 @@ class TTLMemo[V]:
             self._entries[full_key] = (now, value)
         return value
 
+    def lookup(self, key: Hashable) -> tuple[bool, V | None]:
+        """``(True, value)`` when ``key`` is kept and still fresh, else ``(False, None)``."""
+        entry = self._entries.get((memo_generation(), key))
+        if entry is not None and time.monotonic() - entry[0] < self.seconds:
+            return True, entry[1]
+        return False, None
+
+    def store(self, key: Hashable, value: V) -> None:
+        """Keep ``value`` for ``key`` (what :meth:`get` does after loading it)."""
+        if _key_chars(key) > MAX_KEY_CHARS:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[(memo_generation(), key)] = (time.monotonic(), value)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
