@@ -78,13 +78,14 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise FimImportError(
-            _("Die Datei ist kein wohlgeformtes XML (%(detail)s).") % {"detail": error.msg or str(error)},
+            _("Die Datei ist kein wohlgeformtes XML (%(detail)s).") % {"detail": syntax_detail(error)},
             file=name,
             line=error.lineno or None,
         ) from error
     except ValueError as error:  # e.g. an encoding declaration lxml cannot use
         raise FimImportError(
-            _("Die Datei ist kein lesbares XML (%(detail)s).") % {"detail": error}, file=name
+            _("Die Datei ist kein lesbares XML: ihre Zeichenkodierung lässt sich nicht verarbeiten."),
+            file=name,
         ) from error
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
@@ -94,6 +95,65 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
             line=1,
         )
     return tree
+
+
+# libxml2's error codes (xmlParserErrors) for what people get wrong in hand-edited or cut-off files.
+_TAG_MISMATCH = re.compile(r"mismatch: ([^\s,]+) line (\d+) and ([^\s,]+)")
+_TAG_UNFINISHED = re.compile(r"in tag (\S+) line (\d+)")
+_PREFIX_UNDEFINED = re.compile(r"prefix (\S+) on (\S+) is not defined")
+_ENTITY_UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
+
+
+def syntax_detail(error: etree.XMLSyntaxError) -> str:
+    """What is wrong, in German, with the column: libxml2's own message is English."""
+    message = error.msg or ""
+    code = error.code
+    if code == 76 and (found := _TAG_MISMATCH.search(message)):
+        detail = _("das Element <%(opened)s> aus Zeile %(line)s wird mit </%(closed)s> geschlossen") % {
+            "opened": found[1],
+            "line": found[2],
+            "closed": found[3],
+        }
+    elif code == 77 and (found := _TAG_UNFINISHED.search(message)):
+        detail = _("die Datei endet, bevor das Element <%(tag)s> aus Zeile %(line)s geschlossen ist") % {
+            "tag": found[1],
+            "line": found[2],
+        }
+    elif code == 201 and (found := _PREFIX_UNDEFINED.search(message)):
+        detail = _("das Namensraum-Präfix „%(prefix)s“ von <%(prefix)s:%(tag)s> ist nicht deklariert") % {
+            "prefix": found[1],
+            "tag": found[2],
+        }
+    elif code == 26 and (found := _ENTITY_UNDEFINED.search(message)):
+        detail = _(
+            "unbekannte Entity „&%(entity)s;“ (erlaubt sind nur &amp; &lt; &gt; &quot; und &apos;)"
+        ) % {"entity": found[1]}
+    else:
+        known = {
+            4: _("am Anfang steht kein XML-Element (erwartet wird „<“)"),
+            5: _("nach dem Ende des Wurzelelements folgt weiterer Inhalt"),
+            9: _("die Datei enthält ein Zeichen, das in XML nicht erlaubt ist"),
+            32: _("die angegebene Zeichenkodierung wird nicht unterstützt"),
+            39: _("ein Attributwert steht nicht in Anführungszeichen"),
+            41: _("ein Attribut hat keinen Wert"),
+            42: _("ein Attribut steht zweimal im selben Element"),
+            45: _("ein Kommentar wird nicht geschlossen („-->“ fehlt)"),
+            63: _("ein CDATA-Abschnitt wird nicht geschlossen („]]>“ fehlt)"),
+            68: _(
+                "ein Name fehlt oder ist ungültig (ein einzelnes „&“ muss als „&amp;“ geschrieben werden, "
+                "Elementnamen beginnen mit einem Buchstaben)"
+            ),
+            73: _("ein Tag wird nicht geschlossen („>“ fehlt)"),
+            76: _("Start- und Endtag passen nicht zusammen"),
+            77: _("die Datei endet, bevor alle Elemente geschlossen sind"),
+            81: _("die Datei enthält Bytes, die in ihrer Zeichenkodierung ungültig sind (erwartet: UTF-8)"),
+            201: _("ein Namensraum-Präfix ist nicht deklariert"),
+        }
+        detail = known.get(code) or _("Fehler %(code)s des XML-Parsers") % {"code": code}
+    column = error.position[1] if error.position else 0
+    if column:
+        detail += ", " + _("Spalte %(column)s") % {"column": column}
+    return detail
 
 
 def _megabytes(size: int) -> str:

@@ -68,6 +68,34 @@ def test_hostile_or_broken_files_are_rejected_with_a_german_message(case: str, t
     assert "root:" not in str(caught.value)  # nothing of /etc/passwd leaks into the message
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b'<?xml version="1.0"?>\n<a>\n<b></a>\n',
+            "das Element <b> aus Zeile 3 wird mit </a> geschlossen, Spalte 8",
+        ),
+        (b"<xdf:nicht-zu", "das Namensraum-Präfix „xdf“ von <xdf:nicht-zu> ist nicht deklariert"),
+        (b"<a><b>", "die Datei endet, bevor das Element <b> aus Zeile 1 geschlossen ist"),
+        (b"<a>Bauen & Wohnen</a>", "ein einzelnes „&“ muss als „&amp;“ geschrieben werden"),
+        (b"<a>&nbsp;</a>", "unbekannte Entity „&nbsp;“"),
+        (b"Dies ist keine XML-Datei.", "am Anfang steht kein XML-Element"),
+        (b"<a></a><b/>", "nach dem Ende des Wurzelelements folgt weiterer Inhalt"),
+        (b"<a x=1/>", "ein Attributwert steht nicht in Anführungszeichen"),
+        (b"<a>\xff\xfe</a>", "Bytes, die in ihrer Zeichenkodierung ungültig sind"),
+    ],
+)
+def test_a_broken_file_is_explained_in_german_not_in_the_parsers_english(data: bytes, expected: str) -> None:
+    """Seen in the admin: "kein wohlgeformtes XML (Opening and ending tag mismatch: b line 3 and a …)"."""
+    with pytest.raises(FimImportError) as caught:
+        parse_bytes(data, "kaputt.xml")
+    message = str(caught.value)
+    assert "kein wohlgeformtes XML" in message
+    assert expected in message
+    for english in ("mismatch", "expected", "not defined", "Premature", "Extra content", "Invalid", "line"):
+        assert english not in message
+
+
 def test_a_file_over_the_limit_is_rejected_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "gross.xml"
     with path.open("wb") as handle:  # 20 MB of valid-looking XML
