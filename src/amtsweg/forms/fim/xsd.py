@@ -203,7 +203,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"missing required attribute '([^']+)'"), "attribute"),
     (re.compile(r"Invalid datetime string '([^']*)'"), "date"),
     (re.compile(r"is not an element of the schema"), "root"),
-    (re.compile(r"value must be one of"), "enum"),
+    (re.compile(r"value must be one of \[(.*)\]"), "enum"),
+    (re.compile(r"value doesn't match any pattern"), "pattern"),
+    (re.compile(r"value length cannot be greater than (\d+)"), "too_long"),
+    (re.compile(r"value length cannot be lesser than (\d+)"), "too_short"),
+    (
+        re.compile(
+            r"invalid literal for (?:int|float|Decimal)|is not a (?:valid )?(?:decimal|integer|number)"
+        ),
+        "number",
+    ),
+    (re.compile(r"is not a boolean value"), "boolean"),
+    (re.compile(r"'([^']+)' attribute not allowed"), "attribute_unknown"),
 ]
 
 
@@ -250,12 +261,49 @@ def _german_reason(error: Any) -> str:
                 "element": tag
             }
         if kind == "enum":
-            return _("der Wert „%(value)s“ in „%(element)s“ ist nicht erlaubt (%(detail)s).") % {
+            allowed = ", ".join(f"„{item}“" for item in re.findall(r"'([^']*)'", found.group(1)))
+            return _(
+                "der Wert „%(value)s“ in „%(element)s“ ist nicht erlaubt; erlaubt sind: %(allowed)s."
+            ) % {
                 "value": value,
                 "element": tag,
-                "detail": raw.strip(),
+                "allowed": allowed,
             }
-    return _("%(detail)s (Element „%(element)s“)") % {"detail": raw.strip(), "element": tag or "?"}
+        if kind == "pattern":
+            return _("der Wert „%(value)s“ in „%(element)s“ hat nicht das vorgeschriebene Format.") % {
+                "value": value,
+                "element": tag,
+            }
+        if kind == "too_long":
+            return _("der Wert in „%(element)s“ ist länger als %(limit)s Zeichen.") % {
+                "element": tag,
+                "limit": found.group(1),
+            }
+        if kind == "too_short":
+            return _("der Wert in „%(element)s“ ist kürzer als %(limit)s Zeichen.") % {
+                "element": tag,
+                "limit": found.group(1),
+            }
+        if kind == "number":
+            return _("„%(value)s“ in „%(element)s“ ist keine gültige Zahl.") % {
+                "value": value,
+                "element": tag,
+            }
+        if kind == "boolean":
+            return _("„%(value)s“ in „%(element)s“ ist kein Wahrheitswert (erlaubt: true, false).") % {
+                "value": value,
+                "element": tag,
+            }
+        if kind == "attribute_unknown":
+            return _("das Attribut „%(attribute)s“ ist an „%(element)s“ nicht erlaubt.") % {
+                "attribute": found.group(1),
+                "element": tag,
+            }
+    # Rare errors: a German sentence first, the checker's own (English) words only as a hint for experts.
+    return _("„%(element)s“ entspricht nicht dem Schema (Hinweis des Prüfprogramms: %(detail)s).") % {
+        "detail": raw.strip(),
+        "element": tag or "?",
+    }
 
 
 def _prefixed(elem: Any) -> str:
