@@ -11,7 +11,8 @@ SCHEMA = xmlschema.XMLSchema(
     """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
 <xs:element name="r"><xs:complexType><xs:sequence>
 <xs:element name="e"><xs:simpleType><xs:restriction base="xs:string">
-  <xs:enumeration value="select"/><xs:enumeration value="input"/></xs:restriction></xs:simpleType></xs:element>
+  <xs:enumeration value="select"/><xs:enumeration value="input"/>
+</xs:restriction></xs:simpleType></xs:element>
 <xs:element name="p"><xs:simpleType><xs:restriction base="xs:string">
   <xs:pattern value="[0-9]{3}"/></xs:restriction></xs:simpleType></xs:element>
 <xs:element name="l"><xs:simpleType><xs:restriction base="xs:string">
