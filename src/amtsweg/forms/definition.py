@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from amtsweg.core.parseerrors import json_problem, yaml_problem
 from amtsweg.forms.conditions import condition_errors
 from amtsweg.forms.fieldtypes import RELATIVE_BOUNDS, TODAY, pattern_ok
 from amtsweg.forms.persons import guess_applicant_group, is_group_path
@@ -152,7 +153,7 @@ def definition_loads(content: bytes | str, *, name: str, json_format: bool = Fal
                 Problem(
                     "",
                     _("Kein gültiges JSON (Zeile %(line)d, Spalte %(col)d): %(msg)s")
-                    % {"line": error.lineno, "col": error.colno, "msg": error.msg},
+                    % {"line": error.lineno, "col": error.colno, "msg": json_problem(error)},
                 )
             ],
         ) from error
@@ -163,7 +164,7 @@ def definition_loads(content: bytes | str, *, name: str, json_format: bool = Fal
             if mark is not None
             else _("unbekannte Stelle")
         )
-        problem = getattr(error, "problem", None) or str(error)
+        problem = yaml_problem(error)
         raise DefinitionError(
             name,
             [

@@ -29,6 +29,7 @@ from amtsweg.catalog.importers.text import html_to_text, single_line
 from amtsweg.catalog.models import Lebenslage, MaturityLevel, MaturityModel, OzgLeistung, Service, Themenfeld
 from amtsweg.catalog.services import search_reindex_enqueue, service_create, service_update
 from amtsweg.catalog.validators import normalize_leika_key, validate_leika_key
+from amtsweg.core.parseerrors import json_problem
 from amtsweg.tenants.models import Authority
 
 ENTITY = "Leistungen"
@@ -142,7 +143,8 @@ class _LineParser:
             obj = json.loads(text)
         except json.JSONDecodeError as error:
             result.reasons.append(
-                _("Kein gültiges JSON (Spalte %(col)d: %(msg)s).") % {"col": error.colno, "msg": error.msg}
+                _("Kein gültiges JSON (Spalte %(col)d: %(msg)s).")
+                % {"col": error.colno, "msg": json_problem(error)}
             )
             return result
         except RecursionError:
