@@ -123,8 +123,59 @@ def letter_template_check(source: str) -> None:
         _ENGINE.from_string(source)
     except TemplateSyntaxError as error:
         raise LetterTemplateError(
-            _("Die Vorlage enthält einen Fehler: %(error)s") % {"error": error}
+            _("Die Vorlage enthält einen Fehler: %(error)s") % {"error": template_problem(error)}
         ) from error
+
+
+_UNCLOSED = re.compile(r"Unclosed tag on line (\d+): '(\w+)'")
+_INVALID_TAG = re.compile(r"Invalid block tag on line (\d+): '([^']+)'(?:, expected (.+?)\.)?")
+_REMAINDER = re.compile(r"Could not parse the remainder: '(.*)' from '(.*)'$")
+_EMPTY = re.compile(r"Empty (?:variable|block) tag on line (\d+)")
+
+
+def template_problem(error: TemplateSyntaxError) -> str:
+    """What is wrong in a letter template, in German (Django's own message is English)."""
+    message = str(error)
+    if found := _UNCLOSED.search(message):
+        return _(
+            "der Befehl „%(tag)s“ aus Zeile %(line)s wird nicht geschlossen (es fehlt {%% end%(tag)s %%})."
+        ) % {
+            "tag": found[2],
+            "line": found[1],
+        }
+    if found := _INVALID_TAG.search(message):
+        expected = ", ".join(f"„{name}“" for name in re.findall(r"'(\w+)'", found[3] or ""))
+        if expected:
+            return _(
+                "unbekannter oder hier unpassender Befehl „%(tag)s“ in Zeile %(line)s "
+                "(erwartet: %(expected)s)."
+            ) % {
+                "tag": found[2],
+                "line": found[1],
+                "expected": expected,
+            }
+        return _("unbekannter oder hier unpassender Befehl „%(tag)s“ in Zeile %(line)s.") % {
+            "tag": found[2],
+            "line": found[1],
+        }
+    if found := _REMAINDER.search(message):
+        return _("der Platzhalter „%(text)s“ ist ungültig (bei „%(rest)s“).") % {
+            "text": found[2],
+            "rest": found[1],
+        }
+    if found := _EMPTY.search(message):
+        return _("leerer Platzhalter oder Befehl in Zeile %(line)s.") % {"line": found[1]}
+    if "if expression" in message or "in if tag" in message or "'if'" in message:
+        return _("die Bedingung eines %(tag)s ist unvollständig oder ungültig.") % {"tag": "{% if %}"}
+    if "'for' statements" in message:
+        return _("ein %(tag)s braucht die Form %(form)s.") % {
+            "tag": "{% for %}",
+            "form": "{% for eintrag in liste %}",
+        }
+    return _("die Schreibweise eines Platzhalters %(placeholder)s oder Befehls %(tag)s ist ungültig.") % {
+        "placeholder": "{{ … }}",
+        "tag": "{% … %}",
+    }
 
 
 def _plain(value: Any) -> Any:

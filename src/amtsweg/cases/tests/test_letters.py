@@ -56,6 +56,33 @@ def test_dangerous_or_broken_templates_are_refused_in_german(source: str, messag
     assert message in raised.value.message
 
 
+@pytest.mark.parametrize(
+    ("source", "german"),
+    [
+        (
+            "Sehr geehrte Damen und Herren,\n{% if betrag %}Sie erhalten Geld.",
+            "der Befehl „if“ aus Zeile 2 wird nicht geschlossen (es fehlt {% endif %})",
+        ),
+        (
+            "{% if betrag %}x{% endfor %}",
+            "unbekannter oder hier unpassender Befehl „endfor“ in Zeile 1 (erwartet: „elif“, „else“, „endif“)",
+        ),
+        ("Text\n{% endif %}", "unbekannter oder hier unpassender Befehl „endif“ in Zeile 2."),
+        ("Guten Tag {{ name! }}", "der Platzhalter „name!“ ist ungültig (bei „!“)"),
+        ("{{ }}", "leerer Platzhalter oder Befehl in Zeile 1"),
+        ("{% if a b %}x{% endif %}", "die Bedingung eines {% if %} ist unvollständig oder ungültig"),
+        ("{% for x in %}{% endfor %}", "ein {% for %} braucht die Form {% for eintrag in liste %}"),
+    ],
+)
+def test_a_broken_template_is_explained_in_german(source: str, german: str) -> None:
+    """Seen in the admin: "Die Vorlage enthält einen Fehler: Unclosed tag on line 2: 'if'. Looking for …"."""
+    with pytest.raises(LetterTemplateError) as raised:
+        letter_template_check(source)
+    assert german in raised.value.message
+    for english in ("Unclosed", "Invalid", "Could not parse", "Empty", "expected", "statements", "line"):
+        assert english not in raised.value.message
+
+
 def test_model_objects_never_reach_a_template() -> None:
     class Secret:
         password = "geheim"
