@@ -137,11 +137,10 @@ def template_problem(error: TemplateSyntaxError) -> str:
     """What is wrong in a letter template, in German (Django's own message is English)."""
     message = str(error)
     if found := _UNCLOSED.search(message):
-        return _(
-            "der Befehl „%(tag)s“ aus Zeile %(line)s wird nicht geschlossen (es fehlt {%% end%(tag)s %%})."
-        ) % {
+        return _("der Befehl „%(tag)s“ aus Zeile %(line)s wird nicht geschlossen (es fehlt %(end)s).") % {
             "tag": found[2],
             "line": found[1],
+            "end": "{% end" + found[2] + " %}",
         }
     if found := _INVALID_TAG.search(message):
         expected = ", ".join(f"„{name}“" for name in re.findall(r"'(\w+)'", found[3] or ""))

@@ -65,7 +65,8 @@ def test_dangerous_or_broken_templates_are_refused_in_german(source: str, messag
         ),
         (
             "{% if betrag %}x{% endfor %}",
-            "unbekannter oder hier unpassender Befehl „endfor“ in Zeile 1 (erwartet: „elif“, „else“, „endif“)",
+            "unbekannter oder hier unpassender Befehl „endfor“ in Zeile 1 "
+            "(erwartet: „elif“, „else“, „endif“)",
         ),
         ("Text\n{% endif %}", "unbekannter oder hier unpassender Befehl „endif“ in Zeile 2."),
         ("Guten Tag {{ name! }}", "der Platzhalter „name!“ ist ungültig (bei „!“)"),
