@@ -26,6 +26,23 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "amtsweg"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL the test databases commit without waiting for the disk (``synchronous_commit=off``).
+
+    A commit then costs about 0.1 ms instead of 0.8–1 ms (measured on the CI machine); the suite commits
+    many thousands of times (the demo snapshot, transactional and browser tests). Nothing else changes:
+    visibility, locking and isolation are the same, only a crash of the database could lose the last
+    commits – of a test database that is thrown away anyway.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture
 def run_tasks(transactional_db: None) -> Callable[[], None]:
     """Run every queued background task with the real database worker, as `amtsweg worker` would.
