@@ -90,6 +90,14 @@ def metric_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def model_label(name: str) -> str:
+    """How the quality page names a model: the fallback router by what it does, not by its key."""
+    base, live = name.removesuffix(" (live)"), name.endswith(" (live)")
+    if base == "naechste-leistung":
+        base = str(_("Zuordnung über die ähnlichste Leistung"))
+    return f"{base} ({_('im Einsatz')})" if live else base
+
+
 def latest_eval_runs() -> list[EvalRun]:
     """The newest run per (kind, model, data set)."""
     seen: set[tuple[str, str, str]] = set()
@@ -99,6 +107,7 @@ def latest_eval_runs() -> list[EvalRun]:
         if key not in seen:
             seen.add(key)
             run.rows = metric_rows(run.metrics)  # type: ignore[attr-defined]
+            run.label = model_label(run.model_name)  # type: ignore[attr-defined]
             latest.append(run)
     return sorted(latest, key=lambda run: (run.kind, run.model_name, run.dataset))
 

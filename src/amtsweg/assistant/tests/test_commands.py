@@ -212,6 +212,11 @@ def test_router_eval_live_measures_the_fallback_without_a_model_and_records_it(s
     assert measured["accuracy"] == round(correct / len(rows), 4)
     assert measured["examples"] == len(rows)
     assert EvalRun.objects.get(kind="router").model_name == "naechste-leistung (live)"
+    # The quality page names it by what it does, not by its key.
+    from amtsweg.assistant.selectors import latest_eval_runs
+
+    (run,) = latest_eval_runs()
+    assert run.label == "Zuordnung über die ähnlichste Leistung (im Einsatz)"  # type: ignore[attr-defined]
     with pytest.raises(CommandError, match="ohne --train"):
         _router_eval_live("--train", str(DEVSETS / "reports_dev.csv"))
 
