@@ -103,6 +103,36 @@ def _server(env: dict[str, str]) -> Iterator[int]:
         process.wait(timeout=30)
 
 
+def _database(tmp_path: Path, env: dict[str, str]) -> None:
+    """The database both servers use, with the Kreis scenario and a Fachadmin.
+
+    On PostgreSQL: this test's own (committed) test database, so nothing is migrated twice. On SQLite the
+    test database lives in memory, where no other process can see it: a file database is migrated here.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        settings_dict = connection.settings_dict
+        env["DATABASE_URL"] = (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        )
+        from amtsweg.access.testing import staff_create
+        from amtsweg.catalog.tests.factories import kreis_scenario
+
+        staff_create("fachadmin", kreis_scenario().kreis, "fachadministration")  # what SETUP does
+        if settings_dict["PASSWORD"]:
+            env["DATABASE_URL"] = env["DATABASE_URL"].replace(
+                f"//{settings_dict['USER']}@", f"//{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
+            )
+        return
+    subprocess.run(
+        [*_amtsweg(), "migrate", "--noinput"], env=env, check=True, capture_output=True, timeout=600
+    )
+    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, timeout=120)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_catalogue_change_is_visible_on_the_next_request_on_every_server(tmp_path: Path) -> None:
     redis = _redis()
     redis.flushdb()  # type: ignore[attr-defined]
@@ -116,10 +146,7 @@ def test_a_catalogue_change_is_visible_on_the_next_request_on_every_server(tmp_p
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [*_amtsweg(), "migrate", "--noinput"], env=env, check=True, capture_output=True, timeout=600
-    )
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, timeout=120)
+    _database(tmp_path, env)
     page = "/leistungen/baugenehmigung/?gemeinde=duelmen"
     try:
         with _server(env) as first, _server(env) as second:
