@@ -287,9 +287,6 @@ def portal_page(
                 token = _rendering.set(version)
                 try:
                     response = view(request, *args, **kwargs)
-                    # Rendered here, while the version is still the one the page is keyed on.
-                    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                        response.render()
                 finally:
                     _rendering.reset(token)
                 stored = _storable(request, response)

@@ -88,16 +88,16 @@ class ResolvedResponsibility:
 
 
 def _org_unit(
-    authority: Authority, function: str, units: dict[tuple[int, str], OrgUnit | None] | None = None
+    authority: Authority, function: str, units: dict[tuple[int, str], OrgUnit | None]
 ) -> OrgUnit | None:
+    """The unit of ``authority`` with ``function``, looked up once per ``units`` (a memo of the caller)."""
     if not function:
         return None
-    if units is not None and (authority.pk, function) in units:
-        return units[(authority.pk, function)]
-    found = OrgUnit.objects.filter(authority=authority, function=function).first()
-    if units is not None:
-        units[(authority.pk, function)] = found
-    return found
+    if (authority.pk, function) not in units:
+        units[(authority.pk, function)] = OrgUnit.objects.filter(
+            authority=authority, function=function
+        ).first()
+    return units[(authority.pk, function)]
 
 
 def _locations_for(

@@ -58,18 +58,11 @@ class TTLMemo[V]:
         _memos.append(self)  # type: ignore[arg-type]
 
     def get(self, key: Hashable, load: Callable[[], V]) -> V:
-        if _key_chars(key) > MAX_KEY_CHARS:
-            return load()
-        full_key = (memo_generation(), key)
-        now = time.monotonic()
-        entry = self._entries.get(full_key)
-        if entry is not None and now - entry[0] < self.seconds:
-            return entry[1]
+        known, value = self.lookup(key)
+        if known:
+            return value  # type: ignore[return-value]
         value = load()
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[full_key] = (now, value)
+        self.store(key, value)
         return value
 
     def lookup(self, key: Hashable) -> tuple[bool, V | None]:
