@@ -552,8 +552,12 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         f"Measured {meta['when']} by `benchmarks/inbox.py` (part of `make bench`) on {meta['cpu']}, "
         f"**{meta['cores']} cores**, {meta['memory']},",
         f"{meta['system']}, Python {meta['python']}, PostgreSQL {meta['postgres']};",
-        f"load average {meta['load']} when the run started (other work on the machine skews the figures:"
-        " several other jobs shared the two cores).",
+        f"load average {meta['load']} when the run started"
+        + (
+            " (other work on the machine skews the figures: other jobs shared the two cores)."
+            if float(meta["load"]) >= 1.5
+            else " (an idle machine)."
+        ),
         "",
         f"Data: **{_n(run['cases'])} cases** (with their applications) across {facts['authorities']} "
         f"authorities – {KREISE} Kreise and {TOWNS} towns, as in NRW – generated in SQL (one "
@@ -587,8 +591,14 @@ def _markdown(run: dict[str, Any], other: dict[str, Any] | None, meta: dict[str,
         f"Target p95 ≤ {TARGET_P95_MS:.0f} ms for every page above at {size}: {verdict} "
         f"(worst p95 {worst:.1f} ms).",
         "",
-        "**Reading the figures.** The wall-clock times include waiting for a core: with a load average "
-        f"of {meta['load']} on {meta['cores']} cores a process runs a fraction of the time. The CPU column "
+        "**Reading the figures.** "
+        + (
+            "The wall-clock times include waiting for a core: with a load average "
+            f"of {meta['load']} on {meta['cores']} cores a process runs a fraction of the time. "
+            if float(meta["load"]) >= 1.5
+            else ""
+        )
+        + "The CPU column "
         "is the time the page's process itself computed (Django, template, driver), the raw column the "
         "database's work for the case-table queries; their sum is what a page costs on an idle core. No "
         "page reads more than the caseworker's own unit (plans below): none grows with the installation.",

@@ -80,7 +80,7 @@ def test_fachadmin_of_duelmen_sees_and_edits_only_duelmen_services(
 
     # Moving the own service to the Kreis is refused: the Kreis is not among the choices.
     moved = client.post(reverse("admin:catalog_service_change", args=[own.pk]), _form(own, owner=kreis.pk))
-    assert moved.status_code == 200
+    assert moved.status_code == 400
     own.refresh_from_db()
     assert own.owner == duelmen
 
@@ -105,7 +105,7 @@ def test_fachadmin_of_duelmen_can_only_create_services_for_duelmen(
         "versions-INITIAL_FORMS": "0",
     }
     refused = client.post(reverse("admin:catalog_service_add"), data)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert not Service.objects.filter(name="Sperrmüll").exists()
     created = client.post(reverse("admin:catalog_service_add"), {**data, "owner": duelmen.pk})
     assert created.status_code == 302, created.context["adminform"].form.errors

@@ -213,7 +213,7 @@ def _branches(actor: Any, filters: InboxFilters) -> list[Q] | None:
         return None
     whole = {authority for authority, unit in scopes if unit is None}
     # A unit of an authority seen whole is in that authority's branch already (no case twice).
-    units = selectors.units_below({unit for _authority, unit in scopes if unit is not None})
+    units = selectors.units_below_for(actor, {unit for _authority, unit in scopes if unit is not None})
     if whole and units:
         units -= set(
             OrgUnit.objects.filter(pk__in=units, authority_id__in=whole).values_list("pk", flat=True)

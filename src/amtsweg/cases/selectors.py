@@ -31,6 +31,7 @@ __all__ = [
     "soon_limit",
     "submissions_visible",
     "units_below",
+    "units_below_for",
 ]
 
 
@@ -55,6 +56,25 @@ def units_below(unit_ids: set[int]) -> set[int]:
     return found
 
 
+_UNITS_ATTRIBUTE = "_amtsweg_units_below"
+
+
+def units_below_for(actor: Any, unit_ids: set[int]) -> set[int]:
+    """:func:`units_below`, kept on the actor object for the rest of the request: one page asks several
+    times (the list, its filters, the choices) and the org-unit tree does not change in between."""
+    key = frozenset(unit_ids)
+    memo = getattr(actor, _UNITS_ATTRIBUTE, None)
+    if not isinstance(memo, dict):
+        memo = {}
+        try:
+            setattr(actor, _UNITS_ATTRIBUTE, memo)
+        except AttributeError:  # a frozen actor (an API key's): no memo, ask each time
+            return units_below(set(unit_ids))
+    if key not in memo:
+        memo[key] = frozenset(units_below(set(unit_ids)))
+    return set(memo[key])
+
+
 def cases_visible(actor: Any, perm: str = Perm.CASE_VIEW) -> QuerySet[Case]:
     """Every case ``actor`` may see (their units and the units below; the whole authority for roles
     assigned without a unit). Nobody sees the cases of another authority."""
@@ -63,7 +83,7 @@ def cases_visible(actor: Any, perm: str = Perm.CASE_VIEW) -> QuerySet[Case]:
     if scopes is None:
         return queryset
     whole = {authority for authority, unit in scopes if unit is None}
-    units = units_below({unit for _authority, unit in scopes if unit is not None})
+    units = units_below_for(actor, {unit for _authority, unit in scopes if unit is not None})
     condition = Q(pk__in=[])
     if whole:
         condition |= Q(authority_id__in=whole)

@@ -277,7 +277,7 @@ def test_fachadmin_chooses_the_applicant_group_in_the_admin(client: Client, medi
     assert submission.applicant_name == "Mila Terbeck"
 
     refused = admin.post(url, {"applicant_group": "gibt_es_nicht", **_inline_management()})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     form.refresh_from_db()
     assert form.applicant_group == "kind"
 

@@ -81,7 +81,7 @@ def test_admin_rejects_bad_leika_key_in_german(client: Client, service: Service)
     response = client.post(
         reverse("admin:catalog_service_change", args=[service.pk]), _form(service, leika_key="9912")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "kein gültiger LeiKa-Schlüssel" in response.text
     service.refresh_from_db()
     assert service.version == 1
@@ -119,6 +119,6 @@ def test_keywords_are_edited_one_per_line_not_as_json(client: Client, service: S
     assert "Ein Suchbegriff je Zeile" in page.text
     assert "Mietzuschuss\nLastenzuschuss</textarea>" in page.text
     too_long = client.post(url, _form(service, keywords="x" * 101))
-    assert too_long.status_code == 200
+    assert too_long.status_code == 400
     assert "höchstens 100 Zeichen" in too_long.text
     assert "JSON" not in too_long.text

@@ -190,7 +190,7 @@ def test_the_admin_form_says_what_is_wrong_and_saves_nothing(client: Client, wor
         reverse("admin:catalog_responsibility_add"),
         _data({"service": world.sperrmuell.pk, "authority": world.kreis.pk}),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "bietet die Leistung „Sperrmüll“ nicht an" in response.text
     assert not Responsibility.objects.filter(service=world.sperrmuell).exists()
     saved = client.post(
