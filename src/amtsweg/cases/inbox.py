@@ -68,19 +68,29 @@ class InboxFilters:
         return {k: v for k, v in values.items() if v}
 
 
-def _filtered(actor: Any, filters: InboxFilters, today: dt.date) -> QuerySet[Case]:
+def _filtered(
+    actor: Any, filters: InboxFilters, today: dt.date, *, status_in_branches: bool = False
+) -> QuerySet[Case]:
+    """The cases of the inbox with ``filters``. With ``status_in_branches`` the status is left to the
+    branches of the union (each names one status): a second, overlapping status condition would make
+    PostgreSQL expect far fewer rows per branch than there are and sort a whole range instead of reading
+    the index in order (seen at 10 M cases)."""
     cases = selectors.cases_visible(actor)
     if filters.mine:
         cases = cases.filter(assignee_id=getattr(actor, "pk", None))
-    if filters.status in ("", "offen"):
+    if not status_in_branches and filters.status in ("", "offen"):
         cases = cases.filter(status__in=NOT_CLOSED)
-    elif filters.status != "alle":
+    elif not status_in_branches and filters.status != "alle":
         cases = cases.filter(status=filters.status)
     if filters.service:
         cases = cases.filter(service_id=filters.service)
     if filters.municipality:
         cases = cases.filter(submission__municipality_id=filters.municipality)
-    if filters.due == "ueberfaellig":
+    if status_in_branches and filters.due == "ueberfaellig":  # the branches hold only open statuses
+        cases = cases.filter(selectors.overdue_condition(today))
+    elif status_in_branches and filters.due == "bald":
+        cases = cases.filter(selectors.soon_due_condition(today))
+    elif filters.due == "ueberfaellig":
         cases = selectors.cases_overdue(cases, today)
     elif filters.due == "bald":
         cases = selectors.cases_soon_due(cases, today)
@@ -205,6 +215,8 @@ def _branches(actor: Any, filters: InboxFilters) -> list[Q] | None:
         statuses = list(Status.values)
     else:
         statuses = [filters.status]
+    if filters.due in ("ueberfaellig", "bald"):  # deadlines count for open cases only
+        statuses = [status for status in statuses if status in states.OPEN]
     if filters.mine:
         # One person's cases are few: the plain query on case_assignee_idx is cheaper than a union (measured).
         return None
@@ -291,13 +303,14 @@ def inbox_page(
     """
     today = today or timezone.localdate()
     sort = filters.sort if filters.sort in SORTS else "frist"
-    cases = _filtered(actor, filters, today)
+    branches = _branches(actor, filters)
+    cases = _filtered(actor, filters, today, status_in_branches=bool(branches))
     fetch = _by_receipt if sort == "eingang" else _by_deadline
     backwards = bool(before) and not after
     cursor = Cursor.decode(before if backwards else after, sort) if (after or before) else None
     if cursor is None:
         backwards = False
-    rows = fetch(cases, cursor, backwards, size + 1, _branches(actor, filters))
+    rows = fetch(cases, cursor, backwards, size + 1, branches)
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

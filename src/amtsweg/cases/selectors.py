@@ -28,6 +28,8 @@ __all__ = [
     "deadline_flags",
     "letters_for_applicant",
     "messages_for_applicant",
+    "overdue_condition",
+    "soon_due_condition",
     "soon_limit",
     "submissions_visible",
     "units_below",
@@ -115,20 +117,24 @@ def soon_limit(today: datetime.date | None = None) -> datetime.date:
     return deadlines.add_working_days(today or timezone.localdate(), settings.AMTSWEG_CASE_SOON_DAYS)
 
 
+def overdue_condition(today: datetime.date) -> Q:
+    """Past the processing target or past the applicant's reply deadline (for open cases)."""
+    return Q(due_date__lt=today) | Q(reply_due__lt=today)
+
+
+def soon_due_condition(today: datetime.date) -> Q:
+    """Processing target today or within the next few working days, and not overdue (for open cases)."""
+    return Q(due_date__gte=today, due_date__lte=soon_limit(today)) & ~Q(reply_due__lt=today)
+
+
 def cases_overdue(queryset: QuerySet[Case], today: datetime.date | None = None) -> QuerySet[Case]:
     """Open cases past their processing target or past the applicant's reply deadline."""
-    today = today or timezone.localdate()
-    return cases_open(queryset).filter(Q(due_date__lt=today) | Q(reply_due__lt=today))
+    return cases_open(queryset).filter(overdue_condition(today or timezone.localdate()))
 
 
 def cases_soon_due(queryset: QuerySet[Case], today: datetime.date | None = None) -> QuerySet[Case]:
     """Open cases whose processing target is today or within the next few working days (not overdue)."""
-    today = today or timezone.localdate()
-    return (
-        cases_open(queryset)
-        .filter(due_date__gte=today, due_date__lte=soon_limit(today))
-        .exclude(reply_due__lt=today)
-    )
+    return cases_open(queryset).filter(soon_due_condition(today or timezone.localdate()))
 
 
 def deadline_flags(case: Case, today: datetime.date | None = None) -> dict[str, bool]:

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amtsweg.access.testing import login_verified
 from amtsweg.assistant.management.commands import read_labelled_file
 from amtsweg.assistant.models import EvalRun, RouterExample
+from amtsweg.assistant.selectors import model_label
 from amtsweg.assistant.services import route_request, router_live_name
 from amtsweg.catalog.models import Responsibility, SearchTerm, Service, ServiceVersion
 from amtsweg.core.audit import audit_verify_chain
@@ -103,7 +104,9 @@ def test_command_prints_a_german_summary_and_a_second_run_changes_nothing(
     # model activated only if it beat the fallback; the measurement is of whatever routes now.
     live = router_live_name()
     assert f"Anliegen-Router: {RouterExample.objects.count()} neue Beispiele" in text
-    assert f"es ordnet zu: {live}" in text
+    # … named as the quality page names it, not by its key ("naechste-leistung").
+    assert f"es ordnet zu: {model_label(live)}" in text
+    assert "naechste-leistung" not in text
     measured = EvalRun.objects.get(kind="router")
     assert measured.model_name == f"{live} (live)"
     texts, labels = read_labelled_file(DEVSETS / "routing_holdout.csv", "text", "label")

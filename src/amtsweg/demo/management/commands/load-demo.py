@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from amtsweg.assistant.selectors import model_label
 from amtsweg.demo.loader import DemoRefusedError, demo_logins, demo_totp_secret, load_demo
 
 
@@ -38,12 +39,12 @@ class Command(BaseCommand):
         if "router_live" in counts:
             decision = {
                 "ersetzt": "trainiert und aktiviert",
-                "verworfen": "trainiert, aber die Zuordnung über die nächste Leistung war besser",
+                "verworfen": "trainiert, aber die Zuordnung über die ähnlichste Leistung war besser",
                 "zu-wenig": "zu wenige Beispiele zum Trainieren",
             }.get(counts["router_decision"], "unverändert")
             lines.append(
                 f"  Anliegen-Router: {counts['router_examples_added']} neue Beispiele, {decision}; "
-                f"es ordnet zu: {counts['router_live']}"
+                f"es ordnet zu: {model_label(counts['router_live'])}"
             )
         figures = counts.get("figures")
         if figures:
