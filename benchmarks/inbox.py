@@ -680,6 +680,20 @@ def _grown(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _access(shape: list[str]) -> list[str]:
+    """How a plan reaches the large tables: its scans of cases and applications (with the index) and its
+    sorts. How the page's few rows are joined to the small tables is left out: PostgreSQL picks hash join,
+    nested loop or memoize by the small tables' statistics, which differ between the generated databases
+    without changing what is read from the large ones."""
+    return [
+        node
+        for node in shape
+        if node in ("Sort", "Incremental Sort")
+        or " on cases_case" in node
+        or " on submissions_submission" in node
+    ]
+
+
 def _plan_lines(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
     plans = run["facts"]["plans"]
     other_plans = other["facts"]["plans"] if other else {}
@@ -688,10 +702,13 @@ def _plan_lines(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
         f"### Query plans at {size}" + (f" and {_size(other['cases'])}" if other else ""),
         "",
         "Every query of each page on the case and application tables, planned with `EXPLAIN (COSTS OFF)`. "
-        "*Same plan* compares the plan's nodes with their indexes and tables at both sizes.",
+        "*Same access* compares how each query reaches the case and application tables at both sizes: "
+        "its scans of them with their indexes, and every sort. How the page's few rows are then joined to "
+        "the small tables (hash join, nested loop, memoize) is chosen from those tables' statistics and "
+        "left out.",
         "",
         "| Page | Queries on cases/applications | Sequential scans of cases/applications "
-        "| Sequential scans of small tables | Same plan at both sizes |",
+        "| Sequential scans of small tables | Same access at both sizes |",
         "|---|---:|---:|---|---|",
     ]
     for name, entry in plans.items():
@@ -703,8 +720,8 @@ def _plan_lines(run: dict[str, Any], other: dict[str, Any] | None) -> list[str]:
         small = sorted({t.split()[0] for t in scans if t not in big})
         same = "–"
         if name in other_plans:
-            mine = [q["shape"] for q in queries]
-            theirs = [q["shape"] for q in other_plans[name]["queries"]]
+            mine = [_access(q["shape"]) for q in queries]
+            theirs = [_access(q["shape"]) for q in other_plans[name]["queries"]]
             same = "yes" if mine == theirs else "**no**"
         lines.append(f"| {name} | {len(queries)} | {len(big)} | {', '.join(small) or '–'} | {same} |")
     lines += [

@@ -348,7 +348,7 @@ def colleagues(authority_id: int, org_unit_id: int | None) -> list[tuple[int, st
 
 def service_choices(actor: Any) -> list[tuple[int, str]]:
     """The "Leistung" filter: only services of cases ``actor`` may see (not every unit's services)."""
-    # EXISTS per service (case_service_scope_idx): a unit with tens of thousands of cases is not read whole.
+    # EXISTS per service (case_service_inbox_idx): a unit with tens of thousands of cases is not read whole.
     seen = selectors.cases_visible(actor).select_related(None).filter(service_id=OuterRef("pk"))
     return list(Service.objects.filter(Exists(seen)).order_by("name").values_list("pk", "name"))
 

@@ -158,7 +158,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # case_service_scope_idx
+        db_index=False,  # case_service_inbox_idx
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -236,7 +236,12 @@ class Case(TimeStampedModel):
             models.Index(fields=["retention_until"], name="case_retention_idx"),
             # "Which services do my cases have?" (the inbox's service filter): one index-only probe per
             # service instead of reading every case of the unit; also serves the service's foreign key.
-            models.Index(fields=["service", "authority", "org_unit"], name="case_service_scope_idx"),
+            # Status and deadline behind them: the inbox filtered by service and status reads the
+            # page's rows of each unit in deadline order instead of sorting all of them (seen at 10 M).
+            models.Index(
+                fields=["service", "authority", "org_unit", "status", "due_date", "id"],
+                name="case_service_inbox_idx",
+            ),
             # The strategy roll-up reads the months not yet rolled up (at least the current one) live:
             # one index range instead of every case of the installation (strategy.rollup, decision 0030).
             models.Index(fields=["received_at"], name="case_received_idx"),
