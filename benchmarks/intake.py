@@ -542,6 +542,14 @@ def _counts(database_url: str) -> tuple[int, int, int]:
     return int(str(row[0])), int(str(row[1])), int(str(row[2]))
 
 
+def _load_note(load_before: float) -> str:
+    """The load at the end is the benchmark's own (clients, server and database on the same cores); the
+    load at the start says whether other work shared the machine."""
+    if load_before >= 1.5:
+        return "other work on the shared machine slows every figure down; compare the ratios"
+    return "an idle machine at the start; the load at the end is the benchmark's own"
+
+
 def _report(
     api: Measured,
     more: Measured,
@@ -618,7 +626,7 @@ def _report(
 Measured {today} by `make bench` on {machine["cpu"]}, **{machine["cores"]} cores**, {machine["memory"]},
 {machine["system"]}, Python {machine["python"]}, PostgreSQL {pg_version}, gunicorn {gunicorn.__version__}
 ({WORKERS} sync workers); load average {load_before:.2f} when the run started and {os.getloadavg()[0]:.2f} at
-its end (other work on the shared machine slows every figure down; compare the ratios).
+its end ({_load_note(load_before)}).
 
 {chr(10).join(rows)}
 

@@ -188,6 +188,11 @@ def _idle_line(single: dict[str, loadgen.Result]) -> str:
     )
 
 
+def _load_note(load: float) -> str:
+    """Whether the machine was busy: on 2 cores a load above about 1.5 means other work shared them."""
+    return " (other work on the machine skews the figures)" if load >= 1.5 else " (an idle machine)"
+
+
 def _report(
     results: list[loadgen.Result],
     single: dict[str, loadgen.Result],
@@ -206,7 +211,7 @@ def _report(
 
 Measured {today} by `make bench` on {machine["cpu"]}, **{machine["cores"]} cores**, {machine["memory"]},
 {machine["system"]}, Python {machine["python"]}, PostgreSQL {pg_version}, gunicorn {gunicorn.__version__};
-load average {load_before:.2f} when the run started (other work on the machine skews the figures);
+load average {load_before:.2f} when the run started{_load_note(load_before)};
 page cache: {_cache_label(cache_url)}.
 
 {_table(results, single, baseline)}
