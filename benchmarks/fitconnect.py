@@ -174,6 +174,15 @@ def measure() -> dict[str, float]:
     }
 
 
+def _load_note(load: float) -> str:
+    if load >= 2.5:
+        return (
+            " – the machine was shared with other work, so absolute figures are low and noisy; the ratio is"
+            " what to compare"
+        )
+    return " (the benchmark's own processes: Amtsweg and the test service)"
+
+
 def report(f: dict[str, float]) -> None:
     info = harness.machine()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
@@ -197,8 +206,7 @@ def report(f: dict[str, float]) -> None:
 
 Measured {now} on {info["cpu"]}, **{info["cores"]} cores**, {info["memory"]}, {info["system"]},
 Python {info["python"]}, PostgreSQL; one process, one submission at a time; load average {load:.1f} when the
-run ended – the machine was shared with other work, so absolute figures are low and noisy; the ratio is
-what to compare.
+run ended{_load_note(load)}.
 
 {table}
 
