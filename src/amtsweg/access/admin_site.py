@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from amtsweg.access.permissions import Perm, can_use_admin, has_any, has_permission
 
 
-def _refused_form(request: HttpRequest, response: HttpResponse) -> bool:
+def _refused_form(request: HttpRequest, response: HttpResponseBase) -> bool:
     """A sent admin form that came back with errors (the form page again, with the German messages)."""
     if request.method != "POST" or response.status_code != 200 or not isinstance(response, TemplateResponse):
         return False
@@ -38,18 +38,18 @@ def _refused_form(request: HttpRequest, response: HttpResponse) -> bool:
 class StaffAdminSite(admin.AdminSite):
     index_template = "access/admin_index.html"
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view[V: Callable[..., HttpResponseBase]](self, view: V, cacheable: bool = False) -> V:
         """Bad input gets a 4xx everywhere (also in the admin): a form sent back with errors answers
         400 Bad Request instead of Django's 200, with the same page and the German messages on it."""
         protected = super().admin_view(view, cacheable)
 
-        def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            response: HttpResponse = protected(request, *args, **kwargs)
+        def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response: HttpResponseBase = protected(request, *args, **kwargs)
             if _refused_form(request, response):
                 response.status_code = 400
             return response
 
-        return update_wrapper(answer, protected)
+        return cast("V", update_wrapper(answer, protected))
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
