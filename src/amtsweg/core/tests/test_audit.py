@@ -18,6 +18,15 @@ from amtsweg.core.models import AuditChainHead, AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _lane_heads() -> None:
+    """The lane heads the migration creates (every test here has the database). A test with a committed
+    database that ran before in the same process has flushed them; without this, a test that writes its
+    entries by hand (``_append``) found only the lane it created itself, and the verification rightly
+    reported the others as deleted."""
+    _heads_ensure()
+
+
 def _chain(length: int = 4) -> list[AuditEntry]:
     return [
         audit_record(actor=None, action="test.step", changes={"schritt": n}, source="Test")
@@ -116,6 +125,12 @@ def test_chain_continues_after_verification() -> None:
 
 
 def _next_id() -> int:
+    """The id a writer would get: from the table's sequence on PostgreSQL (as ``audit_record`` draws it, so
+    that a later ``audit_record`` does not draw the same id), the next after the largest on SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('core_auditentry', 'id'))")
+            return int(cursor.fetchone()[0])
     return int(AuditEntry.objects.aggregate(m=Max("id"))["m"] or 0) + 1
 
 
