@@ -204,3 +204,6 @@ def test_failed_enhanced_request_falls_back_to_a_page_load(session: Any, portal_
     _choose_and_show(page, "Senden")
     expect(page.locator("#zustaendige-behoerde")).to_have_text(portal_data.expected["Senden"])
     assert failed, "Die htmx-Anfrage wurde nicht abgefangen"
+    # The page loaded the ordinary way puts the focus on the answer, as the enhanced one does.
+    expect(page).to_have_url(re.compile(r"#zustaendigkeit$"))
+    expect(page.locator("#ergebnis")).to_be_focused()

@@ -4,17 +4,31 @@
 
   // After htmx replaced part of a page, move the keyboard and screen reader focus to what is new:
   // the error summary or the answer to "Wer ist für mich zuständig?".
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.target;
-    if (!target || !target.querySelector) {
+  function focusNew(root) {
+    if (!root || !root.querySelector) {
       return;
     }
-    var next = target.querySelector(".amtsweg-error-summary[data-amtsweg-focus]") ||
-      target.querySelector("[data-amtsweg-focus]");
+    var next = root.querySelector(".amtsweg-error-summary[data-amtsweg-focus]") ||
+      root.querySelector("[data-amtsweg-focus]");
     if (next) {
       next.focus();
     }
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusNew(event.detail && event.detail.target);
   });
+
+  // A form sent the ordinary way (pressed before htmx was ready, or its fall-back below) comes back as a
+  // whole page with the anchor of its section (#zustaendigkeit): the focus goes where the enhanced answer
+  // would have put it, not to the top of the page.
+  // After the load: the browser's own jump to the anchor would otherwise take the focus away again.
+  if (window.location.hash.length > 1) {
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        focusNew(document.getElementById(decodeURIComponent(window.location.hash.slice(1))));
+      }, 0);
+    });
+  }
 
   // When an enhanced form cannot get its answer (server error, no network), load the page the
   // ordinary way instead of leaving the visitor without any feedback.
@@ -22,8 +36,12 @@
     var detail = event.detail || {};
     var elt = detail.elt;
     var path = detail.pathInfo && detail.pathInfo.finalRequestPath;
-    if (elt && elt.closest && elt.closest("[data-amtsweg-fallback]") && path) {
-      window.location.assign(path);
+    var form = elt && elt.closest && elt.closest("[data-amtsweg-fallback]");
+    if (form && path) {
+      // Keep the anchor of the ordinary form (its section), so the answer is shown and focused.
+      var action = form.getAttribute("action") || "";
+      var anchor = action.indexOf("#") >= 0 ? action.slice(action.indexOf("#")) : "";
+      window.location.assign(path + anchor);
     }
   }
   document.addEventListener("htmx:responseError", fallBack);
