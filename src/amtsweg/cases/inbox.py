@@ -78,22 +78,20 @@ def _filtered(
     cases = selectors.cases_visible(actor)
     if filters.mine:
         cases = cases.filter(assignee_id=getattr(actor, "pk", None))
-    if not status_in_branches and filters.status in ("", "offen"):
-        cases = cases.filter(status__in=NOT_CLOSED)
-    elif not status_in_branches and filters.status != "alle":
-        cases = cases.filter(status=filters.status)
+    if not status_in_branches:
+        if filters.status in ("", "offen"):
+            cases = cases.filter(status__in=NOT_CLOSED)
+        elif filters.status != "alle":
+            cases = cases.filter(status=filters.status)
     if filters.service:
         cases = cases.filter(service_id=filters.service)
     if filters.municipality:
         cases = cases.filter(submission__municipality_id=filters.municipality)
-    if status_in_branches and filters.due == "ueberfaellig":  # the branches hold only open statuses
-        cases = cases.filter(selectors.overdue_condition(today))
-    elif status_in_branches and filters.due == "bald":
-        cases = cases.filter(selectors.soon_due_condition(today))
-    elif filters.due == "ueberfaellig":
-        cases = selectors.cases_overdue(cases, today)
-    elif filters.due == "bald":
-        cases = selectors.cases_soon_due(cases, today)
+    deadline = {"ueberfaellig": selectors.overdue_condition, "bald": selectors.soon_due_condition}
+    if condition := deadline.get(filters.due):
+        cases = cases.filter(condition(today))
+        if not status_in_branches:  # the branches hold only open statuses (see _branches)
+            cases = selectors.cases_open(cases)
     if query := filters.query.strip():
         # References are upper case: a prefix search on them can use the index of the column. Something
         # that looks like a reference ("AW-2026-…") is not looked for in names, which would need a scan.

@@ -20,12 +20,11 @@
 
   // A form sent the ordinary way (pressed before htmx was ready, or its fall-back below) comes back as a
   // whole page with the anchor of its section (#zustaendigkeit): the focus goes where the enhanced answer
-  // would have put it, not to the top of the page.
-  // After the load: the browser's own jump to the anchor would otherwise take the focus away again.
+  // would have put it. Only after the load, because the browser's own jump to the anchor takes it away.
   if (window.location.hash.length > 1) {
     window.addEventListener("load", function () {
       window.setTimeout(function () {
-        focusNew(document.getElementById(decodeURIComponent(window.location.hash.slice(1))));
+        focusNew(document.getElementById(window.location.hash.slice(1)));
       }, 0);
     });
   }
@@ -38,10 +37,8 @@
     var path = detail.pathInfo && detail.pathInfo.finalRequestPath;
     var form = elt && elt.closest && elt.closest("[data-amtsweg-fallback]");
     if (form && path) {
-      // Keep the anchor of the ordinary form (its section), so the answer is shown and focused.
-      var action = form.getAttribute("action") || "";
-      var anchor = action.indexOf("#") >= 0 ? action.slice(action.indexOf("#")) : "";
-      window.location.assign(path + anchor);
+      // With the anchor of the ordinary form (its section), so the answer is shown and focused.
+      window.location.assign(path + new URL(form.action, window.location.href).hash);
     }
   }
   document.addEventListener("htmx:responseError", fallBack);
