@@ -53,6 +53,9 @@ class RouterExample(TimeStampedModel):
 
     text = models.TextField(_("Anliegen"))
     label = models.CharField(_("Zuständige Stelle (Funktion)"), max_length=60)
+    # A finer category inside ``label`` (e.g. the subcategory of an imported report); learned when every
+    # example has one (router.finer_label_column).
+    detail = models.CharField(_("Feinere Kategorie"), max_length=60, blank=True)
     source = models.CharField(_("Herkunft"), max_length=60, blank=True)
     # A caseworker's forward: the case it came from (one example per case, removed with the case's data).
     case_reference = models.CharField(_("Vorgang"), max_length=40, blank=True, db_index=True)

@@ -151,6 +151,34 @@ def label_groups(labels: Sequence[str], fine_labels: Sequence[str]) -> dict[str,
     return groups
 
 
+# A finer column is used on its own only when each of its labels has this many examples (five folds).
+MIN_FINE_EXAMPLES = 5
+
+
+def finer_label_column(labels: Sequence[str], candidates: dict[str, Sequence[str]]) -> str | None:
+    """The candidate column that refines ``labels`` (each value inside one label, more values than labels,
+    each with at least ``MIN_FINE_EXAMPLES`` examples); of several, the finest. ``None`` if there is none.
+
+    A report export often carries the subcategory next to the category; learning it helps the category
+    (:func:`train_router` with ``fine_labels``), so ``router-eval`` looks for it by itself."""
+    best: tuple[int, str] | None = None
+    coarse = len(set(labels))
+    for column, values in candidates.items():
+        values = [value.strip() for value in values]
+        if len(values) != len(labels) or not all(values):
+            continue
+        counts = Counter(values)
+        if len(counts) <= coarse or min(counts.values()) < MIN_FINE_EXAMPLES:
+            continue
+        try:
+            label_groups(labels, values)
+        except ValueError:
+            continue
+        if best is None or len(counts) > best[0]:
+            best = (len(counts), column)
+    return best[1] if best else None
+
+
 @dataclass
 class TrainedRouter:
     pipeline: Pipeline

@@ -24,7 +24,7 @@ from amtsweg.assistant.index import (
     vector_fingerprint,
 )
 from amtsweg.assistant.models import EvalRun, RouterExample, RouterModel, RoutingDecision, ServiceEmbedding
-from amtsweg.assistant.router import MAX_TEXT, TrainedRouter, train_router
+from amtsweg.assistant.router import MAX_TEXT, TrainedRouter, finer_label_column, train_router
 from amtsweg.catalog.models import Responsibility
 from amtsweg.catalog.selectors import kreis, published_services, responsibility_resolve
 from amtsweg.core.audit import audit_record
@@ -81,18 +81,32 @@ def eval_run_record(
 # --- router -----------------------------------------------------------------------------------
 
 
+def _fit_router(rows: Sequence[tuple[str, str, str]], model: str | None) -> TrainedRouter:
+    """Train on (text, label, finer label) rows; the finer labels are learned when they refine the labels
+    (every row has one, each inside one label: router.finer_label_column), as ``router-eval`` does."""
+    texts = [text for text, _label, _detail in rows]
+    labels = [label for _text, label, _detail in rows]
+    details = [detail for _text, _label, detail in rows]
+    fine = details if finer_label_column(labels, {"detail": details}) else None
+    return train_router(texts, labels, model=model, fine_labels=fine)
+
+
 @transaction.atomic
 def router_train(
-    *, actor: Any = None, examples: Sequence[tuple[str, str]] | None = None, source: str = ""
+    *, actor: Any = None, examples: Sequence[Sequence[str]] | None = None, source: str = ""
 ) -> RouterModel:
-    """Train a router from ``examples`` (or all stored ``RouterExample`` rows) and make it the active one."""
+    """Train a router from ``examples`` — (text, label) or (text, label, finer label) — or from all stored
+    ``RouterExample`` rows, and make it the active one."""
     require(can_edit_catalog(actor, kreis()))
-    rows = (
-        list(examples) if examples is not None else list(RouterExample.objects.values_list("text", "label"))
-    )
-    texts = [text for text, _ in rows]
-    labels = [label for _, label in rows]
-    trained = train_router(texts, labels, model=primary_embedding_model())
+    rows = [
+        (row[0], row[1], row[2] if len(row) > 2 else "")
+        for row in (
+            examples
+            if examples is not None
+            else RouterExample.objects.order_by("pk").values_list("text", "label", "detail")
+        )
+    ]
+    trained = _fit_router(rows, primary_embedding_model())
     payload = pickle.dumps(trained, protocol=pickle.HIGHEST_PROTOCOL)
     RouterModel.objects.filter(is_active=True).update(is_active=False)
     stored = RouterModel.objects.create(
@@ -305,12 +319,12 @@ def router_retrain_if_due(*, min_new: int | None = None, source: str = "zeitplan
         return RetrainResult("zu-wenig", arrived)
     held_out = [(e.text, e.label) for e in new if _held_out(e.text)]
     held_ids = {e.pk for e in new if _held_out(e.text)}
-    training = [(e.text, e.label) for e in examples if e.pk not in held_ids]
-    if not held_out or len({label for _text, label in training}) < 2:
+    training = [(e.text, e.label, e.detail) for e in examples if e.pk not in held_ids]
+    if not held_out or len({label for _text, label, _detail in training}) < 2:
         return RetrainResult("zu-wenig", new_count)
     texts, labels = [t for t, _l in held_out], [label for _t, label in held_out]
     model = primary_embedding_model()
-    challenger = train_router([t for t, _l in training], [label for _t, label in training], model=model)
+    challenger = _fit_router(training, model)
     challenger_metrics = router_metrics(challenger, texts, labels)
     champion = active_router()
     champion_metrics = (

@@ -278,3 +278,40 @@ def test_router_eval_learns_subcategories_and_answers_with_categories(tmp_path: 
             "none",
             stdout=StringIO(),
         )
+
+
+def test_router_eval_finds_the_subcategory_column_by_itself(tmp_path: Path) -> None:
+    """A report export carries the subcategory next to the category: router-eval learns it without being
+    told (and says so), and never takes a column that is no subcategory (an id, a district)."""
+    kinds = {
+        ("strasse", "beleuchtung"): "Laterne defekt|Lampe aus|Laterne flackert|Licht kaputt|Leuchte dunkel",
+        ("strasse", "schlagloch"): "Schlagloch vorm Haus|Loch in der Fahrbahn|Asphalt kaputt|Krater|Riss",
+        ("sauberkeit", "papierkorb"): "Mülleimer voll|Papierkorb voll|Eimer nicht geleert|Abfall|Korb voll",
+        ("sauberkeit", "graffiti"): "Graffiti am Rathaus|Wand beschmiert|Brücke besprüht|Schmiererei|Tags",
+    }
+    lines = ["id,text,category,subcategory,stadtteil"]
+    for (category, subcategory), texts in kinds.items():
+        for text in texts.split("|"):
+            lines.append(
+                f"{len(lines)},{text},{category},{subcategory},{'nord' if len(lines) % 2 else 'sued'}"
+            )
+    train = tmp_path / "reports.csv"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def run(label_column: str, *extra: str) -> tuple[str, dict]:
+        out = StringIO()
+        call_command(
+            "router-eval", "--train", str(train), "--test", str(train), "--text-column", "text",
+            "--label-column", label_column, "--model", "none", *extra, stdout=out,
+        )  # fmt: skip
+        return out.getvalue(), json.loads(out.getvalue().strip().splitlines()[-1])
+
+    said, found = run("category")
+    assert "Feinere Kategorien in Spalte „subcategory“: 4 innerhalb von 2 Kategorien" in said
+    assert found["classes"] == 2
+    assert found == run("category", "--fine-label-column", "subcategory")[1]
+    said, _figures = run("category", "--fine-label-column", "none")
+    assert "Feinere Kategorien" not in said
+    said, figures = run("subcategory")  # nothing refines the subcategories (id: one row each; district)
+    assert "Feinere Kategorien" not in said
+    assert figures["classes"] == 4

@@ -18,7 +18,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amtsweg.assistant.embeddings import embedders
 from amtsweg.assistant.index import primary_embedding_model
-from amtsweg.assistant.management.commands import read_labelled_file
+from amtsweg.assistant.management.commands import (
+    FINE_LABEL_HELP,
+    finer_labels,
+    read_labelled_file,
+    read_table,
+)
 from amtsweg.assistant.router import router_metrics, train_router
 
 
@@ -48,8 +53,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fine-label-column",
             default=None,
-            help="Spalte mit feineren Kategorien innerhalb der Kategorien von --label-column: der Router "
-            "lernt diese und zählt ihre Wahrscheinlichkeiten je Kategorie zusammen.",
+            help=FINE_LABEL_HELP,
         )
         parser.add_argument(
             "--record", action="store_true", help="Ergebnis für die Qualitätsseite speichern."
@@ -66,19 +70,16 @@ class Command(BaseCommand):
             model = None
         elif model is not None and model not in embedders:
             raise CommandError(f"Unbekanntes Einbettungsmodell: {model}")
-        train = read_labelled_file(options["train"], options["text_column"], options["label_column"])
+        columns, rows = read_table(options["train"], (options["text_column"], options["label_column"]))
+        rows = [row for row in rows if row[options["label_column"]].strip()]
+        train = (
+            [row[options["text_column"]] for row in rows],
+            [row[options["label_column"]].strip() for row in rows],
+        )
         test = read_labelled_file(options["test"], options["text_column"], options["label_column"])
         if not test[0]:
             raise CommandError("Die Testdatei enthält keine beschrifteten Zeilen.")
-        fine = None
-        if options["fine_label_column"]:
-            texts, fine = read_labelled_file(
-                options["train"], options["text_column"], options["fine_label_column"]
-            )
-            if texts != train[0]:
-                raise CommandError(
-                    f"{options['train'].name}: Jede Zeile braucht eine Kategorie und eine feinere Kategorie."
-                )
+        fine_column, fine = finer_labels(options, columns, rows, self.stdout)
         try:
             router = train_router(*train, model=model, target=options["target_precision"], fine_labels=fine)
         except ValueError as error:
@@ -100,7 +101,7 @@ class Command(BaseCommand):
                     f"amtsweg router-eval --train {options['train']} --test {options['test']} "
                     f"--text-column {options['text_column']} --label-column {options['label_column']} "
                     f"--model {model or 'none'} --target-precision {router.target}"
-                    + (f" --fine-label-column {options['fine_label_column']}" if fine else "")
+                    + f" --fine-label-column {fine_column or 'none'}"
                 ),
             )
         self.stdout.write(json.dumps(metrics, ensure_ascii=False))
@@ -108,7 +109,7 @@ class Command(BaseCommand):
     def _live(self, options: dict[str, Any]) -> None:
         from amtsweg.assistant.services import router_live_metrics, router_live_name
 
-        if options["train"] is not None or options["fine_label_column"]:
+        if options["train"] is not None or options["fine_label_column"] not in (None, "none"):
             raise CommandError("--live misst den aktiven Router: ohne --train und --fine-label-column.")
         texts, labels = read_labelled_file(options["test"], options["text_column"], options["label_column"])
         if not texts:
