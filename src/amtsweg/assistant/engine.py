@@ -70,6 +70,13 @@ class Hit:
             return True
         return self.coverage > 0 and self.dense_z >= MIN_DENSE_Z
 
+    @property
+    def plausible(self) -> bool:
+        """Not sure, but worth offering on the search page as "comes closest": it shares a word with the
+        query, or its dense similarity stands out as far as a sure hit with a shared word needs (tuned on
+        city_tune and search_dev against the off-topic questions; docs/assistant.md, "Not sure")."""
+        return self.coverage > 0 or self.dense_z >= MIN_DENSE_Z
+
 
 @dataclass
 class EngineResult:

@@ -53,6 +53,10 @@ LIFE_EVENTS: dict[str, tuple[str, ...]] = {
 
 
 TAIL_SHARE = 0.6
+# When nothing fits well enough, the search page still shows the few services that come closest — marked
+# as not sure — as long as the best of them is at least plausible (see engine.Hit.plausible); "Frag den
+# Kreis" answers only with what fits well enough.
+UNSURE_LIMIT = 5
 
 
 @dataclass
@@ -61,6 +65,7 @@ class PortalHit:
     score: float
     passage: Passage | None = None
     resolved: ResolvedResponsibility | None = None
+    sure: bool = True  # False: nothing fits well enough, this one comes closest
 
 
 @dataclass
@@ -131,19 +136,22 @@ def search_ranking(
     """The ranking of ``/suche/``: the ONE code path of the live search and of ``amtsweg search-eval``.
 
     Cleans the query, takes a named town out of it, searches, and keeps nothing when the best hit
-    does not fit well enough, else the confident hits and those close to the best. ``towns`` defaults to
+    does not even look plausible; else the confident hits and those close to the best (at most
+    ``UNSURE_LIMIT`` and ``confident=False`` when the best does not fit well enough). ``towns`` defaults to
     the towns of the database, ``weights`` to the engine's (``search-eval --tune`` varies them).
     """
     query = clean_query(query)
     town, rest = detect_municipality(query, towns)
     text = rest or query
     result = engine.search(text, limit=limit, weights=weights)
-    if not result.confident:
+    if not result.hits or not (result.confident or result.hits[0].plausible):
         return Ranking([], result.terms, False, town, text, rest)
     top = result.hits[0].score
     # The dense half scores every service a little; the long tail of weak matches only distracts.
     kept = [hit for hit in result.hits if hit.confident or hit.score >= TAIL_SHARE * top]
-    return Ranking(kept, result.terms, True, town, text, rest)
+    if not result.confident:
+        kept = kept[:UNSURE_LIMIT]
+    return Ranking(kept, result.terms, result.confident, town, text, rest)
 
 
 def answer_ranking(
@@ -162,6 +170,8 @@ def answer_ranking(
     matches elsewhere ("ziehe" in "Gewerbe ummelden"). Only a town and nothing else: no answer.
     """
     ranking = search_ranking(engine, question, limit=limit + 2, towns=towns, weights=weights)
+    if not ranking.confident:  # an answer must fit; the search page may offer what comes closest
+        ranking.hits = []
     if lebenslage is not None:
         ranking.hits.sort(key=lambda hit: lebenslage.name not in hit.document.lebenslagen)
     ranking.hits = ranking.hits[:limit]
@@ -177,7 +187,8 @@ def _portal_hits(engine: HybridEngine, ranking: Ranking, municipality: Authority
         service = services.get(hit.document.pk or 0)
         if service is None:
             continue
-        hits.append(PortalHit(service, hit.score, engine.passage(hit.document, ranking.terms)))
+        passage = engine.passage(hit.document, ranking.terms)
+        hits.append(PortalHit(service, hit.score, passage, sure=ranking.confident))
     if municipality is not None:
         _resolve_hits(hits[:3], municipality)
     return hits

@@ -171,14 +171,17 @@ def search(request: HttpRequest) -> HttpResponse:
             if "portal" in search_backends:
                 backend = search_backends["portal"]
             hits = backend(query, limit=settings.AMTSWEG_SEARCH_RESULTS)
-            if not wants_fragment(request):  # as-you-type fragments are half-typed words
-                search_done(query, len(hits))
+    # A backend may mark hits as not sure ("nothing fits well enough; these come closest"): the page says
+    # so, and for the Fachadmin's list of searches without good results the query found nothing.
+    unsure = bool(hits) and not getattr(hits[0], "sure", True)
+    found = 0 if unsure else len(hits)
+    if query and not wants_fragment(request):  # as-you-type fragments are half-typed words
+        search_done(query, found)
     template = "catalog/_search_results.html" if wants_fragment(request) else "catalog/search.html"
-    response = _render(
-        request, template, {"form": form, "query": query, "hits": hits}, status=200 if valid else 400
-    )
+    context = {"form": form, "query": query, "hits": hits, "unsure": unsure}
+    response = _render(request, template, context, status=200 if valid else 400)
     if query and not wants_fragment(request):
-        set_page_meta(response, {"query": query, "hits": len(hits)})
+        set_page_meta(response, {"query": query, "hits": found})
     return response
 
 

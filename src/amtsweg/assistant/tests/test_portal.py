@@ -260,15 +260,22 @@ def test_a_town_in_the_query_shows_the_office_the_responsibility_rules_give(
 
     town, _rest = detect_municipality(query)
     assert town is not None
-    expected = []
-    for hit in portal_search(query)[:3]:
-        resolved = responsibility_resolve(hit.service, town)
-        if resolved is not None:
-            office = resolved.authority.name + (f", {resolved.org_unit.name}" if resolved.org_unit else "")
-            expected.append(f"{town.short_name}: <strong>{office}")
+
+    def expected(query: str) -> list[str]:
+        offices = []
+        for hit in portal_search(query)[:3]:
+            resolved = responsibility_resolve(hit.service, town)
+            if resolved is not None:
+                office = resolved.authority.name + (
+                    f", {resolved.org_unit.name}" if resolved.org_unit else ""
+                )
+                offices.append(f"{town.short_name}: <strong>{office}")
+        return offices
+
+    assert expected(query)
     # Twice: the second page is built with what the first search resolved.
-    assert _offices(_search(client, query)) == expected
-    assert _offices(_search(client, query + " bitte")) == expected
+    assert _offices(_search(client, query)) == expected(query)
+    assert _offices(_search(client, query + " bitte")) == expected(query + " bitte")
 
 
 def test_a_renamed_office_shows_on_the_next_search(demo: None, client: Client) -> None:
@@ -324,3 +331,28 @@ def test_a_changed_service_is_found_by_its_new_words_on_the_next_search(demo: No
     service.keywords = [*service.keywords, "Zauberwortantrag"]
     service.save()
     assert link in client.get("/suche/?q=Zauberwortantrag").content.decode()
+
+
+def test_when_nothing_fits_well_the_search_offers_what_comes_closest_and_says_so(
+    demo: None, client: Client
+) -> None:
+    """ "plakate aufhängen" is a Sondernutzung, but shares no word with it and the models are not sure:
+    the search page used to say "Keine Leistungen gefunden". It now offers the closest services under a
+    heading that says none fits for sure, with the tips; "Frag den Kreis" still answers only when it fits,
+    and the Fachadmin still sees the query among those without a good result."""
+    from amtsweg.assistant.models import QueryFeedback
+
+    html = _search(client, "plakate aufhängen")
+    assert "Keine Leistung passt sicher zu „plakate aufhängen“" in html
+    assert "Sondernutzung" in _first_result(html)
+    assert "Tipps für eine bessere Suche" in html
+    assert "Keine Leistungen gefunden" not in html
+    missed = QueryFeedback.objects.get(kind=QueryFeedback.Kind.SEARCH, query="plakate aufhängen")
+    assert missed.unanswered == 1
+
+    answer = client.get(reverse("assistant:ask"), {"frage": "plakate aufhängen"}).content.decode()
+    assert "Sondernutzung" not in answer
+
+    # A query that is sure keeps its plain heading; nonsense still gets "nothing found".
+    assert "gefunden für „Sondernutzung“" in _search(client, "Sondernutzung")
+    assert "Keine Leistungen gefunden" in _search(client, "Xylophonreparatur")
