@@ -102,3 +102,31 @@ def test_a_trained_router_names_the_towns_office_else_the_kreis_office(settings:
     anywhere = route_request(text=text)
     assert anywhere.label == "buergerbuero"
     assert anywhere.org_unit is None
+
+
+@pytest.mark.django_db
+def test_stored_examples_with_subcategories_train_the_hierarchical_router_until_one_lacks_it(
+    settings: object,
+) -> None:
+    """router-train stores the subcategory of imported reports; the portal's router (and the nightly
+    retraining, which shares the fitting) learns it while every stored example has one."""
+    from amtsweg.assistant.models import RouterExample
+    from amtsweg.assistant.services import active_router
+
+    settings.AMTSWEG_ASSISTANT_EMBEDDING_MODEL = ""  # type: ignore[attr-defined]
+    texts, categories, subcategories = _reports("reports_dev.csv")
+    taken: dict[str, int] = {}
+    for text, category, subcategory in zip(texts, categories, subcategories, strict=True):
+        if taken.get(subcategory, 0) < 6:
+            taken[subcategory] = taken.get(subcategory, 0) + 1
+            RouterExample.objects.create(text=text, label=category, detail=subcategory)
+    router_train(actor=None, source="test")
+    router = active_router()
+    assert router is not None and router.groups is not None
+    assert router.labels == sorted(set(categories))
+
+    RouterExample.objects.create(text="Die Laterne vor dem Haus ist dunkel", label="strasse")
+    router_train(actor=None, source="test")
+    router = active_router()
+    assert router is not None and router.groups is None
+    assert router.labels == sorted(set(categories))
