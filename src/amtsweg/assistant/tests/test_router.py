@@ -122,11 +122,13 @@ def test_stored_examples_with_subcategories_train_the_hierarchical_router_until_
             RouterExample.objects.create(text=text, label=category, detail=subcategory)
     router_train(actor=None, source="test")
     router = active_router()
-    assert router is not None and router.groups is not None
+    assert router is not None
+    assert router.groups is not None
     assert router.labels == sorted(set(categories))
 
     RouterExample.objects.create(text="Die Laterne vor dem Haus ist dunkel", label="strasse")
     router_train(actor=None, source="test")
     router = active_router()
-    assert router is not None and router.groups is None
+    assert router is not None
+    assert router.groups is None
     assert router.labels == sorted(set(categories))
