@@ -151,6 +151,7 @@ def test_journey_without_javascript(open_browser: Callable[..., Any], portal_dat
     expect(page).to_have_url(re.compile(r"\?gemeinde=duelmen&plz=#zustaendigkeit$"))
     expect(page.locator("#zustaendige-behoerde")).to_have_text(portal_data.expected["Dülmen"])
     expect(page.get_by_label("Ihre Stadt oder Gemeinde")).to_have_value("duelmen")
+    page.wait_for_load_state("load")
 
     # The postcode works as well, and a wrong one gets a German message.
     page.get_by_label("Ihre Stadt oder Gemeinde").select_option(value="")
@@ -160,6 +161,9 @@ def test_journey_without_javascript(open_browser: Callable[..., Any], portal_dat
     expect(page).to_have_url(re.compile(r"\?gemeinde=&plz=48249#zustaendigkeit$"))
     expect(page.locator("#zustaendige-behoerde")).to_have_text(portal_data.expected["Dülmen"])
     expect(page.get_by_label("oder Ihre Postleitzahl")).to_have_value("48249")
+    # The URL changes when the new page starts; type into it only once it has loaded (once, in CI, the
+    # next form went out empty: "Bitte wählen Sie …" instead of the postcode's message).
+    page.wait_for_load_state("load")
 
     page.get_by_label("oder Ihre Postleitzahl").fill("99999")
     response_status: list[int] = []
