@@ -55,16 +55,15 @@ FINE_LABEL_HELP = (
 def finer_labels(
     options: dict[str, Any], columns: list[str], rows: list[dict[str, str]], stdout: OutputWrapper
 ) -> tuple[str | None, list[str] | None]:
-    """The finer label column of a training file and its values (rows with a label): the one named by
-    ``--fine-label-column``, none for 'none', else the column that refines the labels, if the file has one
-    (``router-eval`` and ``router-train`` decide alike, so the portal's router is the measured one)."""
+    """The finer label column of a training file and its values for ``rows`` (those with a label): the one
+    named by ``--fine-label-column``, none for 'none', else the column that refines the labels, if the file
+    has one (``router-eval`` and ``router-train`` decide alike: the portal's router is the measured one)."""
     path: Path = options.get("train") or options["examples"]
     named, text_column, label_column = (
         options["fine_label_column"],
         options["text_column"],
         options["label_column"],
     )
-    rows = [row for row in rows if row[label_column].strip()]
     if named == "none":
         return None, None
     if named:

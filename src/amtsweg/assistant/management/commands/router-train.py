@@ -31,8 +31,8 @@ class Command(BaseCommand):
         if options["examples"] is not None:
             text_column, label_column = options["text_column"], options["label_column"]
             columns, rows = read_table(options["examples"], (text_column, label_column))
-            _column, details = finer_labels(options, columns, rows, self.stdout)
             rows = [row for row in rows if row[label_column].strip()]
+            _column, details = finer_labels(options, columns, rows, self.stdout)
             details = details or [""] * len(rows)
             with transaction.atomic():
                 RouterExample.objects.bulk_create(
