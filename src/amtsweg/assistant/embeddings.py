@@ -8,10 +8,12 @@ per process (2 cores, 2 workers); the environment variables must be set before n
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.metadata
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -81,16 +83,89 @@ class MultilingualE5Small:
         return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
 
+class DiskCachedEmbedder:
+    """A model whose vectors are kept on disk, one small file per text, shared by every process.
+
+    ``AMTSWEG_ASSISTANT_VECTOR_CACHE`` names the folder (empty: off). The same text always gives the same
+    vector for the same model and package version, so a vector computed once – by an evaluation run, a
+    test process, the worker – is read back instead of computed again: ``search-eval`` over a catalogue
+    file embeds it only on the first run. The folder holds one subfolder per model version; deleting it
+    at any time is safe. Files are written to a temporary name and renamed, so a reader never sees half
+    a vector; a file of the wrong size is ignored and computed again.
+    """
+
+    def __init__(self, inner: Embedder, root: Path) -> None:
+        self._inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.embeds_passages = inner.embeds_passages
+        self.package = inner.package
+        self._dir = root / hashlib.sha256(model_version(inner.name).encode()).hexdigest()[:16]
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._cached("query", texts, self._inner.queries)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._cached("passage", texts, self._inner.passages)
+
+    def _path(self, kind: str, text: str) -> Path:
+        key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        return self._dir / key[:2] / f"{key}.f32"
+
+    def _cached(
+        self, kind: str, texts: Sequence[str], compute: Callable[[Sequence[str]], np.ndarray]
+    ) -> np.ndarray:
+        result = np.zeros((len(texts), self.dim), dtype=np.float32)
+        paths = [self._path(kind, text) for text in texts]
+        todo = []
+        for i, path in enumerate(paths):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            if len(data) == self.dim * 4:
+                result[i] = np.frombuffer(data, dtype="<f4")
+            else:
+                todo.append(i)
+        if todo:
+            computed = np.asarray(compute([texts[i] for i in todo]), dtype=np.float32)
+            for i, vector in zip(todo, computed, strict=True):
+                result[i] = vector
+                self._write(paths[i], to_bytes(vector))
+        return result
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError:  # a full or read-only disk costs speed, never a result
+            pass
+
+
 _loaded: dict[str, Embedder] = {}
 _lock = threading.Lock()
 
 
 def embedder(name: str) -> Embedder:
-    """The process-wide instance of a model, loaded on first use."""
+    """The process-wide instance of a model, loaded on first use (with the disk cache, if configured)."""
     with _lock:
         if name not in _loaded:
-            _loaded[name] = embedders[name]()
+            instance: Embedder = embedders[name]()
+            folder = _cache_folder()
+            if folder is not None:
+                instance = DiskCachedEmbedder(instance, folder)
+            _loaded[name] = instance
         return _loaded[name]
+
+
+def _cache_folder() -> Path | None:
+    from django.conf import settings
+
+    configured = getattr(settings, "AMTSWEG_ASSISTANT_VECTOR_CACHE", "")
+    return Path(configured) if configured else None
 
 
 @functools.cache
