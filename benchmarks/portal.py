@@ -256,6 +256,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="amtsweg-bench-") as tmp:
         env = {
             **os.environ,
+            "AMTSWEG_ASSISTANT_VECTOR_CACHE": "",  # measured as configured by default: no disk cache
             "DATABASE_URL": database_url,
             "AMTSWEG_ENVIRONMENT": "development",
             "DEBUG": "false",

@@ -28,6 +28,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amtsweg.settings")
+# Embedding times and query latencies are measured, so no vector is read back from a disk cache.
+os.environ["AMTSWEG_ASSISTANT_VECTOR_CACHE"] = ""
 
 import numpy as np
 

@@ -455,8 +455,8 @@ AMTSWEG_ASSISTANT_EMBEDDING_MODEL = env(
 AMTSWEG_ASSISTANT_VECTOR_CACHE = env(
     "AMTSWEG_ASSISTANT_VECTOR_CACHE",
     "",
-    "Folder where the embedding models keep the vectors they computed, shared by all processes "
-    "(empty: off). Speeds up repeated evaluation runs over the same files.",
+    "Folder where the embedding models keep the vectors of service texts they computed, shared by all "
+    "processes (empty: off; queries are never kept). Speeds up repeated evaluation runs.",
 )
 AMTSWEG_ASSISTANT_ROUTER_TARGET_PRECISION = float(
     env(

@@ -105,11 +105,12 @@ def _cockpit_pages() -> list[str]:
 ADMIN_PARTS = 3
 
 
-def _admin_pages(page: Page, base: str, part: int = 0, parts: int = 1) -> list[str]:
-    """The admin's index, and for every model on it: the list, the add form and the first change form.
-
-    With ``parts`` > 1 only every ``parts``-th model from ``part`` on (the index in part 0).
-    """
+def _walk_admin(
+    page: Page, base: str, part: int, parts: int, axe_check: Callable[..., str], who: str
+) -> tuple[int, list[str]]:
+    """The admin's index, and for every model on it: the list, the add form and the first change form
+    (found on the list while it is checked) – only every ``parts``-th model from ``part`` on, the index in
+    part 0. Returns how many pages were checked and the problems found."""
     page.goto(base + "/admin/")
     links = page.locator("#content-main a").evaluate_all("(links) => links.map((a) => a.href)")
     lists = sorted(
@@ -117,16 +118,17 @@ def _admin_pages(page: Page, base: str, part: int = 0, parts: int = 1) -> list[s
     )[part::parts]
     adds = sorted({urlsplit(href).path for href in links if urlsplit(href).path.endswith("/add/")})
     adds = adds[part::parts]
-    pages = ["/admin/"] if part == 0 else []
-    pages += [*lists, *adds]
+    problems = _walk(page, base, ["/admin/"], axe_check, who) if part == 0 else []
+    changes = []
     for path in lists:
-        page.goto(base + path)
+        problems += _walk(page, base, [path], axe_check, who)
         first = page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first
         if first.count():
             href = first.get_attribute("href") or ""
             if href.endswith("/change/"):
-                pages.append(urlsplit(base + href if href.startswith("/") else href).path)
-    return pages
+                changes.append(urlsplit(base + href if href.startswith("/") else href).path)
+    problems += _walk(page, base, [*adds, *changes], axe_check, who)
+    return (1 if part == 0 else 0) + len(lists) + len(adds) + len(changes), problems
 
 
 def _walk(page: Page, base: str, paths: list[str], axe_check: Callable[..., str], who: str) -> list[str]:
@@ -178,9 +180,8 @@ def test_every_admin_page_passes_axe(
     session = open_browser()
     page = session.page
     _login(page, session.url("/admin/"), username)
-    paths = _admin_pages(page, session.base_url, part, ADMIN_PARTS)
-    assert len(paths) > 3, paths
-    problems = _walk(page, session.base_url, paths, axe_check, who)
+    checked, problems = _walk_admin(page, session.base_url, part, ADMIN_PARTS, axe_check, who)
+    assert checked > 3, checked
     assert not problems, "\n\n".join(problems)
 
 

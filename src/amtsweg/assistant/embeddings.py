@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -84,12 +84,14 @@ class MultilingualE5Small:
 
 
 class DiskCachedEmbedder:
-    """A model whose vectors are kept on disk, one small file per text, shared by every process.
+    """A model whose passage vectors (the texts of services) are kept on disk, one small file per text,
+    shared by every process.
 
     ``AMTSWEG_ASSISTANT_VECTOR_CACHE`` names the folder (empty: off). The same text always gives the same
     vector for the same model and package version, so a vector computed once – by an evaluation run, a
     test process, the worker – is read back instead of computed again: ``search-eval`` over a catalogue
-    file embeds it only on the first run. The folder holds one subfolder per model version; deleting it
+    file embeds it only on the first run. Queries are not kept: what citizens type stays out of files
+    (and query latency stays what it is). The folder holds one subfolder per model version; deleting it
     at any time is safe. Files are written to a temporary name and renamed, so a reader never sees half
     a vector; a file of the wrong size is ignored and computed again.
     """
@@ -103,20 +105,11 @@ class DiskCachedEmbedder:
         self._dir = root / hashlib.sha256(model_version(inner.name).encode()).hexdigest()[:16]
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._cached("query", texts, self._inner.queries)
+        return self._inner.queries(texts)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._cached("passage", texts, self._inner.passages)
-
-    def _path(self, kind: str, text: str) -> Path:
-        key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
-        return self._dir / key[:2] / f"{key}.f32"
-
-    def _cached(
-        self, kind: str, texts: Sequence[str], compute: Callable[[Sequence[str]], np.ndarray]
-    ) -> np.ndarray:
         result = np.zeros((len(texts), self.dim), dtype=np.float32)
-        paths = [self._path(kind, text) for text in texts]
+        paths = [self._path(text) for text in texts]
         todo = []
         for i, path in enumerate(paths):
             try:
@@ -128,11 +121,15 @@ class DiskCachedEmbedder:
             else:
                 todo.append(i)
         if todo:
-            computed = np.asarray(compute([texts[i] for i in todo]), dtype=np.float32)
+            computed = np.asarray(self._inner.passages([texts[i] for i in todo]), dtype=np.float32)
             for i, vector in zip(todo, computed, strict=True):
                 result[i] = vector
                 self._write(paths[i], to_bytes(vector))
         return result
+
+    def _path(self, text: str) -> Path:
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._dir / key[:2] / f"{key}.f32"
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
