@@ -10,6 +10,7 @@ import pytest
 from amtsweg.assistant.documents import PASSAGE_CHARS, document_from_record, documents_from_jsonl
 from amtsweg.assistant.engine import BM25_ONLY, HybridEngine
 from amtsweg.assistant.evaluation import read_gold_queries, search_metrics
+from amtsweg.demo.reference import LEBENSLAGEN
 
 DEVSETS = Path(__file__).resolve().parent.parent / "devsets"
 OFF_TOPIC = [
@@ -24,7 +25,10 @@ OFF_TOPIC = [
 
 @pytest.fixture(scope="module")
 def documents() -> list:
-    return documents_from_jsonl(DEVSETS / "demo_catalogue.jsonl")
+    """The demo catalogue file with the names of its Lebenslagen: the same documents ``search-eval`` and an
+    import build from it (so their vectors are computed once per test run, see the vector cache)."""
+    names = {lebenslage.code: lebenslage.name for lebenslage in LEBENSLAGEN}
+    return documents_from_jsonl(DEVSETS / "demo_catalogue.jsonl", names)
 
 
 @pytest.fixture(scope="module")
