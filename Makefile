@@ -48,7 +48,8 @@ lint: install
 types: install
 	$(BIN)/mypy src
 
-# --durations lists the slowest tests, so a test that got slow shows up in every CI log.
+# --durations lists the slowest tests, so a test that got slow shows up in every CI log. --dist worksteal: a
+# process that is done takes half of the other's queue (with the default one of them idled for minutes; docs/performance.md).
 unit: install assets
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider --durations=25; rc=$$?; if [ $$rc -eq 5 ]; then echo "Keine Tests gefunden"; exit 1; fi; exit $$rc
 
