@@ -7,6 +7,7 @@ per process (2 cores, 2 workers); the environment variables must be set before n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -117,7 +118,7 @@ class DiskCachedEmbedder:
             except OSError:
                 data = b""
             if len(data) == self.dim * 4:
-                result[i] = np.frombuffer(data, dtype="<f4")
+                result[i] = from_bytes(data)
             else:
                 todo.append(i)
         if todo:
@@ -133,13 +134,14 @@ class DiskCachedEmbedder:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
-        except OSError:  # a full or read-only disk costs speed, never a result
-            pass
+        except OSError:  # a full or read-only disk costs speed, never a result (and leaves no half file)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
 
 _loaded: dict[str, Embedder] = {}
