@@ -40,6 +40,20 @@ def test_help_lists_the_operations_commands() -> None:
     assert {"serve", "worker", "demo", "verify-audit", "migrate"} <= commands
 
 
+def test_starting_django_loads_neither_scikit_learn_nor_the_saml_client() -> None:
+    """Every command, worker and web process starts Django; the router's scikit-learn and pysaml2's client
+    (together 1.5–3 s of imports) are loaded only where a router is trained or a SAML login runs."""
+    probe = (
+        "import sys, django; django.setup(); "
+        "print(sorted(m for m in ('sklearn', 'saml2.client', 'saml2.xml.schema') if m in sys.modules))"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "amtsweg.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True, env=env
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
 @pytest.mark.django_db(transaction=True)
 def test_worker_batch_builds_the_search_index_for_a_new_service() -> None:
     kreis = Authority.objects.create(

@@ -21,14 +21,21 @@ from amtsweg.catalog.reference import ReferenceChanges, reference_data_save
 from amtsweg.catalog.tests.factories import KreisScenario, kreis_scenario
 from amtsweg.catalog.tests.test_admin import _form
 from amtsweg.tenants.services import organisation_save
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def scenario() -> KreisScenario:
+@module_world
+def _scenario_built() -> KreisScenario:
     return kreis_scenario()
+
+
+@pytest.fixture
+def scenario(_scenario_built: KreisScenario, db: None) -> KreisScenario:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_scenario_built)
 
 
 def _detail(slug: str, gemeinde: str = "") -> str:

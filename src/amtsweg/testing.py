@@ -9,9 +9,11 @@ the root conftest), and it lets a flush empty PostgreSQL tables with ``DELETE`` 
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,11 @@ import pytest
 
 os.environ.setdefault("AMTSWEG_ENVIRONMENT", "test")
 os.environ.setdefault("STATIC_MANIFEST", "false")
-# Tests serve static files through the finders; an empty folder keeps whitenoise from warning.
-os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="amtsweg-test-static-"))
+# Tests serve static files through the finders; an empty folder keeps whitenoise from warning. The process
+# that makes it (the xdist controller; the test processes inherit it) removes it at the end.
+if "STATIC_ROOT" not in os.environ:
+    os.environ["STATIC_ROOT"] = _STATIC = tempfile.mkdtemp(prefix="amtsweg-test-static-")
+    atexit.register(shutil.rmtree, _STATIC, ignore_errors=True)
 # The vectors of the catalogue and devset texts, computed once per test run: the first process (the xdist
 # controller, whose environment the test processes inherit) makes the folder, every test process and the
 # servers and workers they start read and add to it. The same text gives the same vector, so what a test
@@ -234,6 +239,74 @@ class DatabaseSnapshot:
         # Content types are cached by id in the process; a flush re-creates them with other ids.
         ContentType.objects.clear_cache()
         cache.clear()
+
+
+# The module-scoped fixtures ``module_world`` made; a test module has one when it defines or imports it.
+_MODULE_WORLDS: list[Any] = []
+
+
+def module_world[T](build: Callable[[], T]) -> Any:
+    """Decorator: a module-scoped fixture that builds a test world once for the whole module.
+
+    The world is built inside a transaction that is rolled back after the module's last test. Each test
+    runs in a savepoint inside it (request ``db`` next to the world) and should take its own deep copy of the
+    returned objects (``fresh_copy``), so nothing one test changes – rows or objects in memory – reaches the
+    next. It saves the 1–3 s that building the Kreis scenario or the strategy world costs every test.
+
+    While the world is open, every database test of the module sees it. So in a module that defines or
+    imports such a fixture, every database test must request it and none may commit (``transaction=True``,
+    ``live_server``); collection stops with a message otherwise (``pytest_collection_modifyitems``), in
+    any test order. Another module that wants the same world imports both fixtures (``_x_built``, ``x``).
+    """
+    from django.db import transaction
+
+    def fixture(django_db_setup: None, django_db_blocker: Any) -> Iterator[T]:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build()
+            transaction.set_rollback(True)
+
+    fixture.__name__ = fixture.__qualname__ = build.__name__
+    fixture.__module__ = build.__module__
+    fixture.__doc__ = build.__doc__
+    made = pytest.fixture(scope="module")(fixture)
+    _MODULE_WORLDS.append(made)
+    return made
+
+
+def fresh_copy[T](world: T) -> T:
+    """A test's own copy of a world from ``module_world`` (model instances included)."""
+    return copy.deepcopy(world)
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Refuse a database test that would see a module world it did not ask for, or commit inside one."""
+    worlds_of: dict[Any, set[str]] = {}
+    wrong: list[str] = []
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None:
+            continue
+        if module not in worlds_of:
+            worlds_of[module] = {
+                name for name, value in vars(module).items() if any(value is made for made in _MODULE_WORLDS)
+            }
+        worlds = worlds_of[module]
+        if not worlds:
+            continue
+        names = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        committing = bool(
+            (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+            or names & {"transactional_db", "live_server"}
+        )
+        database = bool(marker) or bool(names & {"db", "transactional_db", "live_server"})
+        if (database and not names & worlds) or (committing and names & worlds):
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "These tests use the database in a module with a module world (amtsweg.testing.module_world) "
+            "but do not request it, or commit: move them to another module.\n" + "\n".join(wrong)
+        )
 
 
 _SNAPSHOT_DIR = tempfile.mkdtemp(prefix="amtsweg-test-snapshots-")

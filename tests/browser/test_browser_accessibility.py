@@ -91,3 +91,20 @@ def test_axe_checks_the_keyboard_focus_states(session: Any, portal_data: Any) ->
     page.keyboard.press("Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none"), "Der fokussierte Link zeigt keinen sichtbaren Fokus"
+
+
+def test_axe_reports_a_missing_text_alternative_on_a_page_with_a_strict_csp(
+    browser: Any, axe_check: Callable[..., str]
+) -> None:
+    """The checker itself: axe-core runs on a page whose CSP allows no foreign or inline script (as ours)
+    and reports what it must, so "no violations" above means something."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(
+        '<!doctype html><html lang="de"><head><meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'self'; script-src 'self'\"><title>Probe</title></head>"
+        '<body><main><h1>Probe</h1><img src="/bild.png"></main></body></html>'
+    )
+    found = axe_check(page, "Probe")
+    context.close()
+    assert "image-alt" in found, found

@@ -18,20 +18,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from amtsweg.assistant.analysis import Analyzer
-from amtsweg.assistant.embeddings import embedder
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scikit-learn (about a second of imports) is loaded where a router is trained or unpickled, not when Django
+# starts: every command, worker and web process imports this module through the assistant's services.
 
 DEFAULT_THRESHOLD = 0.5
 MAX_TEXT = 5000  # longer requests are cut (portal and evaluation alike)
@@ -43,40 +40,20 @@ REGULARISATION_C = 30.0
 # (z = 0.5) rather than the bare ratio, so a lucky streak of correct cross-validated cases does not set it.
 THRESHOLD_Z = 0.5
 _ANALYZER = Analyzer()
-_vector_cache: dict[tuple[str, str], np.ndarray] = {}
-VECTOR_CACHE_MAX = 100_000
 
 
 def stemmed_terms(text: str) -> list[str]:
     return _ANALYZER.terms(text)
 
 
-class EmbeddingFeatures(BaseEstimator, TransformerMixin):
-    """Sentence embeddings as features; pickles as the model name only."""
-
-    def __init__(self, model: str = "e5-small", scale: float = 1.0) -> None:
-        self.model = model
-        self.scale = scale
-
-    def fit(self, texts: Sequence[str], labels: Any = None) -> EmbeddingFeatures:
-        return self
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        # Cross-validation transforms the same texts many times; embed each text once per process.
-        clean = [str(t)[:1000] or " " for t in texts]
-        todo = list(dict.fromkeys(t for t in clean if (self.model, t) not in _vector_cache))
-        if todo:
-            if len(_vector_cache) + len(todo) > VECTOR_CACHE_MAX:
-                _vector_cache.clear()
-            for start in range(0, len(todo), 64):
-                chunk = todo[start : start + 64]
-                for text, vector in zip(chunk, embedder(self.model).queries(chunk), strict=True):
-                    _vector_cache[(self.model, text)] = vector
-        vectors = np.stack([_vector_cache[(self.model, t)] for t in clean])
-        return sparse.csr_matrix(vectors * self.scale)
-
-
 def build_pipeline(*, model: str | None, calibration_folds: int) -> Pipeline:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    from amtsweg.assistant.router_features import EmbeddingFeatures
+
     features: list[tuple[str, Any]] = [
         ("words", TfidfVectorizer(analyzer=stemmed_terms, ngram_range=(1, 1), sublinear_tf=True, min_df=1)),
         (
@@ -219,6 +196,8 @@ def train_router(
     target = target_precision() if target is None else target
     if not 0.0 < target <= 1.0:
         raise ValueError("Die Zielgenauigkeit muss zwischen 0 und 1 liegen.")
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
     groups = label_groups(labels, fine_labels) if fine_labels is not None else None
     learned = list(fine_labels) if fine_labels is not None else list(labels)
     folds = _folds(learned)
@@ -242,6 +221,8 @@ def train_router(
 
 
 def router_metrics(router: TrainedRouter, texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
     predictions = router.predict(texts)
     predicted = [label for label, _ in predictions]
     confidences = np.array([confidence for _, confidence in predictions])
@@ -257,3 +238,12 @@ def router_metrics(router: TrainedRouter, texts: Sequence[str], labels: Sequence
         "coverage": round(float(auto.mean()) if len(auto) else 0.0, 4),
         "precision_at_threshold": round(float(correct[auto].mean()) if auto.any() else 0.0, 4),
     }
+
+
+def __getattr__(name: str) -> Any:
+    """Routers pickled before the feature block had its own module name it here."""
+    if name == "EmbeddingFeatures":
+        from amtsweg.assistant.router_features import EmbeddingFeatures
+
+        return EmbeddingFeatures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ import hashlib
 import ipaddress
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings as django_settings
 from django.core import signing
@@ -34,9 +34,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, AuthnContextClassRef
 from saml2.samlp import RequestedAuthnContext
 
@@ -51,6 +48,9 @@ from amtsweg.accounts.providers.base import (
 )
 from amtsweg.accounts.providers.oidc import default_next_url, login_error
 from amtsweg.accounts.providers.services import ExternalLoginError, ExternalProfile, external_identity_login
+
+if TYPE_CHECKING:
+    from saml2.config import SPConfig
 
 logger = logging.getLogger(__name__)
 PROVIDER_ID = "deutschlandid"
@@ -103,6 +103,8 @@ def sp_config(request: HttpRequest) -> SPConfig:
         acs = request.build_absolute_uri(provider_url("saml_acs"))
         entity_id = s.AMTSWEG_SAML_SP_ENTITY_ID or request.build_absolute_uri(provider_url("saml_metadata"))
     keypair = {"key_file": s.AMTSWEG_SAML_SP_KEY_FILE, "cert_file": s.AMTSWEG_SAML_SP_CERT_FILE}
+    from saml2.config import SPConfig  # pysaml2's client and schemas: 0.6 s of imports, only for SAML logins
+
     config = SPConfig()
     config.load(
         {
@@ -131,6 +133,8 @@ def sp_config(request: HttpRequest) -> SPConfig:
 def metadata(request: HttpRequest) -> HttpResponse:
     """Our SP metadata, to be registered at the identity provider."""
     _require_enabled()
+    from saml2.metadata import entity_descriptor
+
     return HttpResponse(str(entity_descriptor(sp_config(request))), content_type="text/xml; charset=utf-8")
 
 
@@ -144,6 +148,8 @@ def start(request: HttpRequest) -> HttpResponse:
         minimum = TrustLevel(request.GET.get("stufe", TrustLevel.BASIS.value))
     except ValueError:
         minimum = TrustLevel.BASIS
+    from saml2.client import Saml2Client
+
     client = Saml2Client(config=sp_config(request))
     identity_providers = list(client.metadata.identity_providers())
     if not identity_providers:
@@ -239,6 +245,8 @@ def acs(request: HttpRequest) -> HttpResponse:
                 "Sie die Anmeldung hier erneut."
             ),
         )
+    from saml2.client import Saml2Client
+
     client = Saml2Client(config=sp_config(request))
     try:
         response = client.parse_authn_request_response(

@@ -132,3 +132,18 @@ def test_stored_examples_with_subcategories_train_the_hierarchical_router_until_
     assert router is not None
     assert router.groups is None
     assert router.labels == sorted(set(categories))
+
+
+def test_a_router_pickled_before_the_feature_block_moved_still_loads() -> None:
+    """Routers stored before ``EmbeddingFeatures`` left ``router.py`` name it there; they still unpickle."""
+    import pickle
+
+    from amtsweg.assistant import router
+    from amtsweg.assistant.router_features import EmbeddingFeatures
+
+    old = pickle.dumps(EmbeddingFeatures(model="e5-small", scale=3.0), protocol=2)
+    old = old.replace(b"amtsweg.assistant.router_features\n", b"amtsweg.assistant.router\n")
+    assert b"amtsweg.assistant.router\n" in old
+    loaded = pickle.loads(old)  # noqa: S301 - made right here
+    assert type(loaded) is EmbeddingFeatures is router.EmbeddingFeatures
+    assert (loaded.model, loaded.scale) == ("e5-small", 3.0)

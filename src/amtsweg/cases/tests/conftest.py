@@ -49,6 +49,11 @@ def _fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def cw(db: None) -> CaseWorld:
+    return case_world_build()
+
+
+def case_world_build() -> CaseWorld:
+    """The intake world of Dülmen with a second unit, another town, staff, an applicant and a legal remedy."""
     base = build_world()
     ordnungsamt = OrgUnitFactory(authority=base.town, name="Ordnungsamt", function="ordnungsamt")
     other = MunicipalityFactory(

@@ -15,8 +15,9 @@ from amtsweg.access.testing import login_verified
 from amtsweg.cases import states
 from amtsweg.cases.models import Case, CaseMessage, Status
 from amtsweg.cases.services import TransitionNotAllowed, case_transition
+from amtsweg.testing import fresh_copy, module_world
 
-from .conftest import CaseWorld
+from .conftest import CaseWorld, case_world_build
 
 MATRIX = [
     (model.code, source, target)
@@ -24,6 +25,17 @@ MATRIX = [
     for source in model.statuses
     for target in model.statuses
 ]
+
+
+@module_world
+def _cw_built() -> CaseWorld:
+    return case_world_build()
+
+
+@pytest.fixture
+def cw(_cw_built: CaseWorld, db: None) -> CaseWorld:
+    """Built once for this module's 250 tests (rolled back after them); each test gets its own copy."""
+    return fresh_copy(_cw_built)
 
 
 def _expected(model: str, source: str, target: str, side: str | None) -> bool:
@@ -198,6 +210,7 @@ def test_applicant_withdraws_through_the_api_but_may_not_start_the_review(cw: Ca
 
 
 @pytest.mark.django_db
-def test_command_names_an_unknown_reference() -> None:
+def test_command_names_an_unknown_reference(cw: CaseWorld) -> None:
+    cw.case()  # a case exists, just not this one
     with pytest.raises(CommandError, match="gibt es nicht"):
         call_command("case-transition", "AW-0000-XXXXXXXX", "in_pruefung")

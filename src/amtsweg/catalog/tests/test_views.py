@@ -10,15 +10,20 @@ from django.urls import reverse
 
 from amtsweg.catalog.tests.factories import KreisScenario, ServiceFactory, kreis_scenario
 from amtsweg.catalog.views import text_blocks
-
-pytestmark = pytest.mark.django_db
+from amtsweg.testing import fresh_copy, module_world
 
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def scenario() -> KreisScenario:
+@module_world
+def _scenario_built() -> KreisScenario:
     return kreis_scenario()
+
+
+@pytest.fixture
+def scenario(_scenario_built: KreisScenario, db: None) -> KreisScenario:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_scenario_built)
 
 
 def _text(response: object) -> str:

@@ -14,13 +14,20 @@ from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.strategy.cockpit import cockpit_figures
 from amtsweg.strategy.models import FundingCall, FundingProgramme
 from amtsweg.strategy.tests.test_report import StrategyWorld, strategy_world
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world() -> StrategyWorld:
+@module_world
+def _world_built() -> StrategyWorld:
     return strategy_world()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 @pytest.fixture

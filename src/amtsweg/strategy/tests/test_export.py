@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.strategy.exports import table_to_csv, table_to_xlsx
 from amtsweg.strategy.tests.test_report import StrategyWorld, strategy_world
+from amtsweg.testing import fresh_copy, module_world
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -60,9 +61,15 @@ def test_xlsx_keeps_numbers_as_numbers() -> None:
     assert sheet["C2"].value == 3
 
 
-@pytest.fixture
-def world(db: None) -> StrategyWorld:
+@module_world
+def _world_built() -> StrategyWorld:
     return strategy_world()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 @pytest.fixture

@@ -13,13 +13,20 @@ from amtsweg.catalog.tests.factories import KreisScenario, kreis_scenario
 from amtsweg.core.models import AuditEntry
 from amtsweg.strategy.models import Lesson, Solution
 from amtsweg.strategy.services import strategy_object_save
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def scenario() -> KreisScenario:
+@module_world
+def _scenario_built() -> KreisScenario:
     return kreis_scenario()
+
+
+@pytest.fixture
+def scenario(_scenario_built: KreisScenario, db: None) -> KreisScenario:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_scenario_built)
 
 
 @pytest.fixture

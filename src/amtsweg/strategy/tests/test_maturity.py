@@ -20,6 +20,7 @@ from amtsweg.forms.spec import ChildSpec, FieldSpec, FormSpec, GroupSpec
 from amtsweg.strategy.maturity import level_rules, maturity_matrix
 from amtsweg.submissions.models import Submission
 from amtsweg.tenants.models import Authority
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +90,15 @@ def at(year: int, month: int, day: int = 10) -> dt.datetime:
     return dt.datetime(year, month, day, 10, 0, tzinfo=timezone.get_current_timezone())
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
+@module_world
+def _world_built() -> dict[str, Any]:
     return maturity_world()
+
+
+@pytest.fixture
+def world(_world_built: dict[str, Any], db: None) -> dict[str, Any]:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def maturity_world() -> dict[str, Any]:

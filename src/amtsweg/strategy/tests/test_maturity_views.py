@@ -11,13 +11,20 @@ from django.urls import reverse
 
 from amtsweg.access.testing import login_verified, staff_create
 from amtsweg.strategy.tests.test_maturity import maturity_world
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
+@module_world
+def _world_built() -> dict[str, Any]:
     return maturity_world()
+
+
+@pytest.fixture
+def world(_world_built: dict[str, Any], db: None) -> dict[str, Any]:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from amtsweg.strategy.report.context import report_context
 from amtsweg.strategy.report.docx import report_docx
 from amtsweg.strategy.services import strategy_object_save
 from amtsweg.strategy.tests.factories import StrategyWorld, strategy_world
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,15 @@ def save(obj: Any) -> Any:
     return strategy_object_save(actor=None, obj=obj, source="test")
 
 
-@pytest.fixture
-def world() -> StrategyWorld:
+@module_world
+def _world_built() -> StrategyWorld:
     return strategy_world()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def project(world: StrategyWorld, **values: Any) -> Project:

@@ -35,7 +35,7 @@ from amtsweg.strategy.services import (
     tier_decision_record,
 )
 from amtsweg.strategy.tests.test_maturity import maturity_models_create, publish
-from amtsweg.testing import pdf_accessibility_problems
+from amtsweg.testing import fresh_copy, module_world, pdf_accessibility_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -181,9 +181,15 @@ def strategy_world() -> StrategyWorld:
     return StrategyWorld(scenario=scenario, strategy=strategy, fields=fields, project=project, report=report)
 
 
-@pytest.fixture
-def world() -> StrategyWorld:
+@module_world
+def _world_built() -> StrategyWorld:
     return strategy_world()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def test_the_context_computes_results_priorities_and_totals(world: StrategyWorld) -> None:

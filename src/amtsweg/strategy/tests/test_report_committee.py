@@ -24,17 +24,26 @@ from amtsweg.strategy.report.context import report_context
 from amtsweg.strategy.report.docx import report_docx
 from amtsweg.strategy.report.pdf import report_pdf
 from amtsweg.strategy.tests.test_report import TODAY, StrategyWorld, _pdf_text, strategy_world
+from amtsweg.testing import fresh_copy, module_world
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world() -> StrategyWorld:
+def _world_with_period() -> StrategyWorld:
     world = strategy_world()
     world.report.period_start = dt.date(2026, 1, 1)
     world.report.period_end = dt.date(2026, 11, 30)
     world.report.save()
     return world
+
+
+@module_world
+def _world_built() -> StrategyWorld:
+    return _world_with_period()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def _docx(world: StrategyWorld) -> Any:

@@ -13,16 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from amtsweg.cases.models import Case, DecisionLetter
-from amtsweg.forms.models import Form, FormVersion
-from amtsweg.strategy.cockpit import cockpit_figures
+from amtsweg.forms.models import Form
 from amtsweg.strategy.maturity import MaturityMatrix, maturity_matrix
 from amtsweg.strategy.models import RollupMonth
 from amtsweg.strategy.rollup import median_of, rollup_refresh
 from amtsweg.strategy.tests.test_maturity import TODAY, at, maturity_world
-from amtsweg.strategy.tests.test_report import strategy_world
 from amtsweg.submissions.models import Submission
-
-pytestmark = pytest.mark.django_db
+from amtsweg.testing import fresh_copy, module_world
 
 # (town, received, hours until the decision or None, decision letter sent) over several months; some
 # decisions fall on the next calendar day after less than 24 hours, some cross a month's end.
@@ -66,8 +63,18 @@ def case_create(
     )
 
 
+@module_world
+def _world_built() -> dict[str, Any]:
+    return _world_with_cases()
+
+
 @pytest.fixture
-def world() -> dict[str, Any]:
+def world(_world_built: dict[str, Any], db: None) -> dict[str, Any]:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
+
+
+def _world_with_cases() -> dict[str, Any]:
     world = maturity_world()
     for number, (town, received, hours, letter) in enumerate(CASES):
         case = case_create(world, number, town, received, hours)
@@ -173,45 +180,6 @@ def test_months_roll_over_and_old_months_are_dropped(world: dict[str, Any]) -> N
     assert figures(later) == figures(maturity_matrix(model=world["ozg"], today=dt.date(2027, 2, 1)))
 
 
-def test_the_cockpit_trend_from_the_roll_up_equals_the_direct_count() -> None:
-    world = strategy_world()
-    from amtsweg.access.testing import staff_create
-
-    user = staff_create("digital", world.scenario.kreis, "digitalisierungsteam")
-    version = FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).first()
-    assert version is not None
-    today = timezone.localdate()
-    for number, days_ago in enumerate([0, 1, 40, 40, 70, 200, 400]):
-        Submission.objects.create(
-            reference=f"AW-TRR-{number}",
-            idempotency_key=f"trr-{number}",
-            form_version=version,
-            data={},
-            submitted_at=timezone.now() - dt.timedelta(days=days_ago),
-        )
-    live = cockpit_figures(actor=user, strategy=world.strategy, today=today)
-    rollup_refresh(today=today)
-    rolled = cockpit_figures(actor=user, strategy=world.strategy, today=today)
-    assert [(p.month, p.submissions, p.services_with_form) for p in rolled.trend] == [
-        (p.month, p.submissions, p.services_with_form) for p in live.trend
-    ]
-    assert (rolled.online, rolled.pairs) == (live.online, live.pairs)
-    first = timezone.make_aware(dt.datetime.combine(rolled.trend[0].month, dt.time.min))
-    assert (
-        sum(p.submissions for p in rolled.trend) == Submission.objects.filter(submitted_at__gte=first).count()
-    )
-    # A new application of this month shows at once.
-    Submission.objects.create(
-        reference="AW-TRR-new",
-        idempotency_key="trr-new",
-        form_version=version,
-        data={},
-        submitted_at=timezone.now(),
-    )
-    again = cockpit_figures(actor=user, strategy=world.strategy, today=today)
-    assert again.trend[-1].submissions == rolled.trend[-1].submissions + 1
-
-
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
@@ -232,17 +200,3 @@ def test_the_median_of_a_histogram_is_the_median_of_its_values(
     assert median_of(histogram) == expected
     if values:
         assert median_of(histogram) == round(statistics.median(values), 1)
-
-
-def test_the_demo_has_its_roll_up_built_and_it_gives_the_live_figures(demo_db: dict[str, int]) -> None:
-    """``make demo``: load-demo builds the roll-up the demo cockpit reads; its figures are the live ones."""
-    from amtsweg.strategy.models import CaseMonth
-
-    assert demo_db["rollup_months"] == 13
-    assert RollupMonth.objects.count() == 13
-    assert CaseMonth.objects.exists()
-    rolled = maturity_matrix()
-    RollupMonth.objects.all().delete()  # rolled back with the test
-    live = maturity_matrix()
-    assert figures(rolled) == figures(live)
-    assert any(row[2] for row in figures(rolled)["summary"])  # the demo towns have applications

@@ -12,13 +12,20 @@ from amtsweg.access.testing import login_verified
 from amtsweg.strategy.models import BudgetLine, Project, Rating, TierDecision
 from amtsweg.strategy.services import rating_save, round_close, round_open
 from amtsweg.strategy.tests.factories import StrategyWorld, strategy_world
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world() -> StrategyWorld:
+@module_world
+def _world_built() -> StrategyWorld:
     return strategy_world()
+
+
+@pytest.fixture
+def world(_world_built: StrategyWorld, db: None) -> StrategyWorld:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def _client(user: object) -> Client:

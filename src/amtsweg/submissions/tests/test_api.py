@@ -20,14 +20,21 @@ from amtsweg.submissions.tests.test_intake_fixtures import (
     hundesteuer_spec,
     valid_data,
 )
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 URL = f"/api/v1/formulare/{FORM_KEY}/antraege"
 
 
-@pytest.fixture
-def world(db: None) -> World:
+@module_world
+def _world_built() -> World:
     return build_world()
+
+
+@pytest.fixture
+def world(_world_built: World, db: None) -> World:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 @pytest.fixture(autouse=True)

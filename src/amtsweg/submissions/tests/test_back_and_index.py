@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from amtsweg.submissions.models import Submission
 from amtsweg.submissions.tests.test_flow import BANK, PDF, SCHUELER, SCHULE, Setup, post, start, step_url
-from amtsweg.submissions.tests.test_flow import setup as setup  # fixture
+from amtsweg.submissions.tests.test_flow import _setup_built as _setup_built  # fixtures: the
+from amtsweg.submissions.tests.test_flow import setup as setup  # Kreis with its forms, built once per module
 
 
 def test_back_after_submitting_shows_the_receipt(client: Client, setup: Setup) -> None:

@@ -17,7 +17,8 @@ from amtsweg.core.schedule import periodic_jobs, schedule_due
 from amtsweg.submissions.drafts import drafts_expire, drafts_expire_task, token_hash
 from amtsweg.submissions.models import Attachment, Draft
 from amtsweg.submissions.tests.test_flow import PDF, SCHUELER, SCHULE, Setup, post, start, step_url
-from amtsweg.submissions.tests.test_flow import setup as setup  # fixture
+from amtsweg.submissions.tests.test_flow import _setup_built as _setup_built  # fixtures: the
+from amtsweg.submissions.tests.test_flow import setup as setup  # Kreis with its forms, built once per module
 
 
 def _link(message: Any) -> str:

@@ -1,14 +1,13 @@
-"""What citizens type into fields, through the web form and the submissions API (issue 11, field types).
+"""What citizens type into fields of the web form (issue 11, field types; the API: `test_field_input_api.py`).
 
 Every value is read, checked and shown by the field-type registry (``forms.fieldtypes``); these tests drive
-the pages and the API as a citizen or a client would: hostile values get a German message naming the field
+the pages as a citizen would: hostile values get a German message naming the field
 and a 4xx, checks the form promises (IBAN check digits, no dates in the future, the school types of the
 service) hold, and the page shows what the rules say on first load.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,9 @@ from amtsweg.core.safeinput import forbidden_characters_message
 from amtsweg.forms.definition import definition_load
 from amtsweg.forms.models import Form
 from amtsweg.forms.services import form_version_create
-from amtsweg.submissions.api import caches_clear
-from amtsweg.submissions.models import Draft, Submission
-from amtsweg.submissions.tests.test_intake_fixtures import FORM_KEY, World, build_world, valid_data
+from amtsweg.submissions.models import Draft
 from amtsweg.tenants.models import Authority
+from amtsweg.testing import fresh_copy, module_world
 
 DEFINITIONS = Path(amtsweg.forms.__file__).parent / "definitions"
 
@@ -65,9 +63,7 @@ HUND = {
 }
 
 
-@pytest.fixture
-def town(db: None, settings: Any, tmp_path: Path) -> Authority:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _town_with_forms() -> Authority:
     scenario = kreis_scenario()
     for name in ("schuelerfahrkosten.yaml", "hundesteuer.yaml"):
         form_version_create(
@@ -78,6 +74,18 @@ def town(db: None, settings: Any, tmp_path: Path) -> Authority:
             publish=True,
         )
     return scenario.towns["duelmen"]
+
+
+@module_world
+def _town_built() -> Authority:
+    return _town_with_forms()
+
+
+@pytest.fixture
+def town(_town_built: Authority, db: None, settings: Any, tmp_path: Path) -> Authority:
+    """The Kreis scenario with two published forms, built once per module; each test gets its own copy."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return fresh_copy(_town_built)
 
 
 def start(client: Client, key: str, town: Authority) -> Draft:
@@ -226,78 +234,3 @@ def test_a_group_title_stands_above_its_first_field(client: Client, town: Author
         r'<div class="kern-fieldset__body">',
         page,
     )
-
-
-# ---- the submissions API ---------------------------------------------------------------------------
-
-URL = f"/api/v1/formulare/{FORM_KEY}/antraege"
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    caches_clear()
-    return build_world()
-
-
-def api_post(raw_body: str, key: str = "k-1") -> Any:
-    return Client().post(URL, data=raw_body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
-
-
-def body(**changes: Any) -> str:
-    return json.dumps({"municipality": "05558016", "data": valid_data(**changes)})
-
-
-TOO_LARGE = "Die Zahl bei „Erwartete Steuer“ ist zu groß."
-
-
-@pytest.mark.parametrize(
-    ("raw", "path", "message"),
-    [
-        ('"steuerbetrag": 1e1000000', "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": 1e5000', "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": -1e5000', "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": ' + "9" * 4000, "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": ' + "9" * 5000, "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": 1000000000000000', "data.steuerbetrag", TOO_LARGE),
-        ('"steuerbetrag": "1e1000000"', "data.steuerbetrag", "als Betrag in Euro"),
-    ],
-)
-def test_api_hostile_numbers_get_422_naming_the_field(
-    world: World, raw: str, path: str, message: str
-) -> None:
-    text = body(steuerbetrag=0).replace('"steuerbetrag": 0', raw)
-    response = api_post(text)
-    assert response.status_code == 422
-    found = {e["path"]: e["message"] for e in response.json()["errors"]}
-    assert message in found[path]
-    assert "„Erwartete Steuer“" in found[path]
-    assert Submission.objects.count() == 0
-
-
-@pytest.mark.parametrize("name", ["Bel\u001blo", "Bel\u0000lo", "Bel\ud800lo", "\udfff"])
-def test_api_texts_with_control_characters_or_lone_surrogates_get_a_german_4xx(
-    world: World, name: str
-) -> None:
-    response = api_post(body(hund=[{"name": name, "rasse": "02"}]))
-    assert response.status_code in (400, 422)
-    problems = response.json().get("errors") or [{"path": "", "message": response.json()["detail"]}]
-    assert problems[0]["message"] in (
-        forbidden_characters_message(),
-        "„Name des Hundes“ enthält Zeichen, die wir nicht speichern können "
-        "(z. B. Steuerzeichen). Bitte geben Sie den Text erneut ein.",
-    )
-    if name == "Bel\u001blo":  # NUL and lone surrogates are refused for the whole request before
-        assert problems == [
-            {
-                "path": "data.hund[0].name",
-                "message": "„Name des Hundes“ enthält Zeichen, die wir nicht speichern können "
-                "(z. B. Steuerzeichen). Bitte geben Sie den Text erneut ein.",
-            }
-        ]
-    assert Submission.objects.count() == 0
-
-
-def test_api_superscript_digits_in_repetitions_are_unknown_fields(world: World) -> None:
-    response = api_post(body(hund={"¹": {"name": "Bello", "rasse": "02"}}))
-    assert response.status_code == 422
-    assert Submission.objects.count() == 0

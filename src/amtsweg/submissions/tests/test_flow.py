@@ -24,6 +24,7 @@ from amtsweg.forms.models import Form, FormVersion
 from amtsweg.forms.services import form_version_create
 from amtsweg.submissions.models import Attachment, Draft, Submission
 from amtsweg.tenants.models import Authority
+from amtsweg.testing import fresh_copy, module_world
 
 DEFINITIONS = Path(amtsweg.forms.__file__).parent / "definitions"
 
@@ -65,9 +66,19 @@ class Setup:
     family: FormVersion
 
 
+@module_world
+def _setup_built() -> Setup:
+    return forms_of_the_kreis()
+
+
 @pytest.fixture
-def setup(db: None, settings: Any, tmp_path: Path) -> Setup:
+def setup(_setup_built: Setup, db: None, settings: Any, tmp_path: Path) -> Setup:
+    """Built once per module (rolled back after it); each test gets its own copy."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    return fresh_copy(_setup_built)
+
+
+def forms_of_the_kreis() -> Setup:
     scenario = kreis_scenario()
     loaded = definition_load(DEFINITIONS / "schuelerfahrkosten.yaml")
     schueler = form_version_create(

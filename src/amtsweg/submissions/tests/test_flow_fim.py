@@ -17,7 +17,8 @@ from amtsweg.forms.services import form_version_create
 from amtsweg.forms.steps import steps_for
 from amtsweg.submissions.models import Submission
 from amtsweg.submissions.tests.test_flow import PDF, Setup, post, start, step_url
-from amtsweg.submissions.tests.test_flow import setup as setup  # fixture
+from amtsweg.submissions.tests.test_flow import _setup_built as _setup_built  # fixtures: the
+from amtsweg.submissions.tests.test_flow import setup as setup  # Kreis with its forms, built once per module
 from amtsweg.testing import shared_data
 
 

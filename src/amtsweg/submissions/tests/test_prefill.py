@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +14,15 @@ from amtsweg.forms.models import Form
 from amtsweg.forms.services import form_version_create
 from amtsweg.submissions.drafts import draft_start
 from amtsweg.submissions.prefill import account_prefill
-from amtsweg.submissions.tests.test_flow import DEFINITIONS, Setup, start, step_url
-from amtsweg.submissions.tests.test_flow import setup as setup  # fixture
+from amtsweg.submissions.tests.test_flow import DEFINITIONS, Setup, forms_of_the_kreis, start, step_url
+
+
+@pytest.fixture
+def setup(db: None, settings: Any, tmp_path: Path) -> Setup:
+    """The Kreis with its forms, per test: most tests here build forms of their own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return forms_of_the_kreis()
+
 
 pytestmark = pytest.mark.django_db
 

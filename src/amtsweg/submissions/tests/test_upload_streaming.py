@@ -13,6 +13,7 @@ from django.test import Client
 from amtsweg.submissions.models import Attachment
 
 from .test_flow import PDF, SCHUELER, SCHULE, Setup, post, setup, start, step_url
+from .test_flow import _setup_built as _setup_built  # fixture: the Kreis with its forms, once per module
 
 __all__ = ["setup"]
 

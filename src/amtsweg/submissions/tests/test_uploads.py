@@ -20,13 +20,20 @@ from amtsweg.submissions.tests.test_intake_fixtures import (
     upload,
 )
 from amtsweg.submissions.uploads import attachment_add, attachment_remove
+from amtsweg.testing import fresh_copy, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db: None) -> World:
+@module_world
+def _world_built() -> World:
     return build_world()
+
+
+@pytest.fixture
+def world(_world_built: World, db: None) -> World:
+    """Built once per module (rolled back after it); each test gets its own copy."""
+    return fresh_copy(_world_built)
 
 
 def _stored_files(media: Path) -> list[Path]:
