@@ -3,7 +3,9 @@
 Importing it sets the test environment before pytest-django configures Django. It offers the single
 helper through which tests find the public reference data in ``../shared/data``, the database
 snapshot through which tests get the loaded demo without loading it (``demo_snapshot``/``demo_db`` in
-the root conftest), and it lets a flush empty PostgreSQL tables with ``DELETE`` (see ``pytest_configure``).
+the root conftest), test worlds built once per module (``module_world``, ``fresh_copy``; collection
+refuses a test that would see a world it did not ask for), and it lets a flush empty PostgreSQL tables with
+``DELETE`` (see ``pytest_configure``).
 """
 
 from __future__ import annotations
